@@ -1,0 +1,78 @@
+# The two commands that matter: `make run` (the local stack) and `make test` (every tier).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# python3.13: from PATH if it really is 3.13 (a pyenv shim may not be), else pyenv's 3.13.x.
+PYTHON313 ?= $(shell for candidate in python3.13 $$(ls -d "$$(pyenv root 2>/dev/null)"/versions/3.13*/bin/python3.13 2>/dev/null | sort -V | tail -n 1); do \
+	"$$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { "$$candidate" -c 'import sys; print(sys.executable)'; break; }; done)
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+SAM := $(SAM_VENV)/bin/sam
+# sam build runs the python3.13 it finds on PATH to install the layer's requirements.
+SAM_ENV := PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1}
+PYTEST := $(PY) -m pytest
+ENV ?= default
+
+.PHONY: help run test lint format typecheck validate build unit integration e2e bench deploy clean check-python
+
+help:
+	@echo "make run    start the whole stack locally (API on http://127.0.0.1:$${PORT:-3000})"
+	@echo "make test   lint, typecheck, sam validate --lint, sam build, unit, integration and e2e tests"
+	@echo "make bench  run the benchmarks under bench/"
+	@echo "make deploy ENV=prod  sam build + sam deploy --config-env ENV"
+
+check-python:
+	@test -n "$(PYTHON313)" || { echo "python3.13 not found: install it (e.g. pyenv install 3.13) or set PYTHON313=/path/to/python3.13" >&2; exit 1; }
+
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt | check-python
+	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt | check-python
+	test -x $(SAM_VENV)/bin/python || $(PYTHON313) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m devstack
+
+test: lint typecheck validate build unit integration e2e
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Every handler file is app.py, so each is checked on its own to keep module names unique.
+typecheck: $(VENV)/.installed
+	$(PY) -m mypy layers/common/sendme devstack tests $(wildcard bench/*.py)
+	for handler in functions/*/app.py; do $(PY) -m mypy "$$handler" || exit 1; done
+
+validate: $(SAM_VENV)/.installed
+	$(SAM_ENV) $(SAM) validate --lint --template template.yaml
+
+build: $(SAM_VENV)/.installed
+	$(SAM_ENV) $(SAM) build --template template.yaml
+
+unit: $(VENV)/.installed
+	$(PYTEST) tests/unit
+
+integration: $(VENV)/.installed
+	$(PYTEST) -n 2 tests/integration
+
+e2e: $(VENV)/.installed
+	$(PYTEST) tests/e2e
+
+bench: $(VENV)/.installed
+	for script in bench/*.py; do $(PY) "$$script" || exit 1; done
+
+deploy: build
+	$(SAM_ENV) $(SAM) deploy --config-env $(ENV)
+
+clean:
+	rm -rf .aws-sam .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,73 @@
+"""`make run`: the whole stack on this machine. Ctrl-C stops it."""
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .stack import LocalStack, StackInfo, write_state
+
+
+def _banner(info: StackInfo) -> str:
+    curl = (
+        f"curl -s -X POST {info.api_url}/api/messages/sms/contacts \\\n"
+        f"  -H 'Content-Type: application/json' -H 'api-key: {info.api_key}' \\\n"
+        """  -d '{"message": "Hello, this is a test message from SendMe", """
+        """"contacts": ["3001234567", "3009876543"], "type": "SMS", "country": "CO"}'"""
+    )
+    return "\n".join(
+        [
+            "",
+            f"SendMe local stack ready on {info.api_url}",
+            f"  AWS (moto) endpoint : {info.aws_endpoint}",
+            f"  demo organisation   : {info.org_id}",
+            f"  demo API key        : {info.api_key}",
+            "",
+            "Send an SMS:",
+            curl,
+            "",
+            "Then list messages (QUEUED -> SENT within a second or two):",
+            f"curl -s {info.api_url}/api/messages -H 'api-key: {info.api_key}'",
+            "",
+            "Ctrl-C stops everything.",
+            "",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--api-key", default=os.environ.get("LOCAL_API_KEY") or None)
+    parser.add_argument("--state-file", type=Path, help="write the stack's URLs and demo key here once ready")
+    parser.add_argument(
+        "--retry-after", type=int, default=2, help="seconds before a failed delivery is offered again (SQS: 180)"
+    )
+    args = parser.parse_args(argv)
+    # One line per moto call drowns the handlers' own logs.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    stack = LocalStack(host=args.host, port=args.port, api_key=args.api_key, retry_after_seconds=args.retry_after)
+    try:
+        info = stack.start()
+    except OSError as error:
+        print(f"cannot start the local stack on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        return 1
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    print(_banner(info), flush=True)
+    if args.state_file:
+        write_state(args.state_file, info)
+    stopping.wait()
+    print("stopping...", flush=True)
+    stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

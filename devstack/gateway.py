@@ -1,0 +1,187 @@
+"""A local API Gateway (REST, proxy integration) built from template.yaml.
+
+It does what the deployed API does, in the same order: match the route, run the REQUEST
+authorizer, answer with the template's GatewayResponses when that denies, build the REST proxy
+event and turn the handler's result into the HTTP response.
+"""
+
+import base64
+import fnmatch
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from .template import Template
+
+ACCOUNT_ID = "123456789012"
+API_ID = "localapi01"
+
+Invoke = Callable[[str, dict[str, Any]], Any]
+
+
+def _rule_path(path: str) -> str:
+    return path.replace("{", "<").replace("}", ">")
+
+
+def _single_and_multi(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
+    multi: dict[str, list[str]] = {}
+    for key, value in pairs:
+        multi.setdefault(key, []).append(value)
+    if not multi:
+        return None, None
+    return {key: values[-1] for key, values in multi.items()}, multi
+
+
+class LocalApiGateway:
+    def __init__(self, template: Template, invoke: Invoke, stage: str = "dev") -> None:
+        self._invoke = invoke
+        self._stage = stage
+        self._authorizer = template.authorizer_function()
+        self._responses = template.gateway_responses()
+        self._routes = Map(
+            [Rule(_rule_path(r.path), methods=[r.method], endpoint=(r.function, r.path)) for r in template.routes()],
+            strict_slashes=False,
+        )
+        self.extra_routes: dict[str, Callable[[Request], Response]] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        return self.handle(Request(environ))(environ, start_response)
+
+    def handle(self, request: Request) -> Response:
+        if extra := self.extra_routes.get(request.path):
+            return extra(request)
+        try:
+            (function, resource), matched = self._routes.bind_to_environ(request.environ).match()
+            path_parameters = {str(name): str(value) for name, value in matched.items()}
+        except HTTPException:
+            return self._gateway_response("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token")
+        request_id = str(uuid.uuid4())
+        context = self._request_context(request, resource, request_id)
+        authorizer_context: dict[str, Any] = {}
+        if self._authorizer:
+            denial, authorizer_context = self._authorize(request, resource, path_parameters, context)
+            if denial:
+                return denial
+        event = self._proxy_event(request, resource, path_parameters, {**context, "authorizer": authorizer_context})
+        try:
+            result = self._invoke(function, event)
+        except Exception:  # the function crashed: API Gateway answers 502
+            return self._gateway_response("DEFAULT_5XX", "Internal server error", status=502)
+        return self._to_response(result, request_id)
+
+    def _method_arn(self, method: str, path: str) -> str:
+        return f"arn:aws:execute-api:us-east-1:{ACCOUNT_ID}:{API_ID}/{self._stage}/{method}{path}"
+
+    def _request_context(self, request: Request, resource: str, request_id: str) -> dict[str, Any]:
+        now = time.time()
+        return {
+            "accountId": ACCOUNT_ID,
+            "apiId": API_ID,
+            "resourceId": "local",
+            "resourcePath": resource,
+            "httpMethod": request.method,
+            "path": f"/{self._stage}{request.path}",
+            "stage": self._stage,
+            "requestId": request_id,
+            "extendedRequestId": request_id,
+            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "requestTimeEpoch": int(now * 1000),
+            "protocol": request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
+            "domainName": request.host,
+            "identity": {"sourceIp": request.remote_addr or "127.0.0.1", "userAgent": request.user_agent.string},
+        }
+
+    def _common_event(self, request: Request, resource: str, path_parameters: dict[str, str]) -> dict[str, Any]:
+        headers, multi_headers = _single_and_multi(request.headers.items())
+        query, multi_query = _single_and_multi(request.args.items(multi=True))
+        return {
+            "resource": resource,
+            "path": request.path,
+            "httpMethod": request.method,
+            "headers": headers or {},
+            "multiValueHeaders": multi_headers or {},
+            "queryStringParameters": query,
+            "multiValueQueryStringParameters": multi_query,
+            "pathParameters": path_parameters or None,
+            "stageVariables": None,
+        }
+
+    def _authorize(
+        self, request: Request, resource: str, path_parameters: dict[str, str], context: dict[str, Any]
+    ) -> tuple[Response | None, dict[str, Any]]:
+        method_arn = self._method_arn(request.method, request.path)
+        event = {
+            "type": "REQUEST",
+            "methodArn": method_arn,
+            **self._common_event(request, resource, path_parameters),
+            "requestContext": context,
+        }
+        try:
+            policy = self._invoke(self._authorizer or "", event)
+        except Exception as error:
+            if str(error) == "Unauthorized":
+                return self._gateway_response("UNAUTHORIZED", "Unauthorized"), {}
+            return self._gateway_response("AUTHORIZER_FAILURE", "Authorizer error", status=500), {}
+        if not _allows(policy, method_arn):
+            return self._gateway_response("ACCESS_DENIED", "User is not authorized to access this resource"), {}
+        return None, {**policy.get("context", {}), "principalId": policy.get("principalId")}
+
+    def _proxy_event(
+        self, request: Request, resource: str, path_parameters: dict[str, str], context: dict[str, Any]
+    ) -> dict[str, Any]:
+        raw = request.get_data()
+        try:
+            body, encoded = raw.decode(), False
+        except UnicodeDecodeError:
+            body, encoded = base64.b64encode(raw).decode(), True
+        return {
+            **self._common_event(request, resource, path_parameters),
+            "requestContext": context,
+            "body": body if raw else None,
+            "isBase64Encoded": encoded,
+        }
+
+    def _to_response(self, result: Any, request_id: str) -> Response:
+        if not isinstance(result, dict) or "statusCode" not in result:
+            return self._gateway_response("DEFAULT_5XX", "Internal server error", status=502)
+        body = result.get("body") or ""
+        payload = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
+        response = Response(payload, status=int(result["statusCode"]))
+        for name, value in (result.get("headers") or {}).items():
+            response.headers[name] = str(value)
+        for name, values in (result.get("multiValueHeaders") or {}).items():
+            response.headers.remove(name)
+            for value in values:
+                response.headers.add(name, str(value))
+        response.headers["x-amzn-RequestId"] = request_id
+        return response
+
+    def _gateway_response(self, kind: str, message: str, status: int | None = None) -> Response:
+        """The template's GatewayResponses entry for `kind`, falling back to DEFAULT_4XX/5XX."""
+        defaults = {"UNAUTHORIZED": 401, "ACCESS_DENIED": 403, "MISSING_AUTHENTICATION_TOKEN": 403}
+        status = status or defaults.get(kind, 500)
+        fallback = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
+        spec = self._responses.get(kind) or self._responses.get(fallback) or {}
+        body = spec.get("ResponseTemplates", {}).get("application/json") or json.dumps({"message": message})
+        body = body.replace("$context.error.messageString", message.replace('"', '\\"'))
+        return Response(body, status=int(spec.get("StatusCode", status)), content_type="application/json")
+
+
+def _allows(policy: Any, method_arn: str) -> bool:
+    if not isinstance(policy, dict):
+        return False
+    allowed = False
+    for statement in policy.get("policyDocument", {}).get("Statement", []):
+        resources = statement.get("Resource", [])
+        resources = [resources] if isinstance(resources, str) else resources
+        if any(fnmatch.fnmatchcase(method_arn, pattern) for pattern in resources):
+            if statement.get("Effect") == "Deny":
+                return False
+            allowed = True
+    return allowed

@@ -1,0 +1,120 @@
+"""Starts and stops the whole local stack in one process."""
+
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+
+import boto3
+from moto.server import ThreadedMotoServer
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from .gateway import LocalApiGateway
+from .lambdas import LocalLambdas
+from .poller import QueuePoller
+from .provision import Stack, provision
+from .seed import seed_demo
+from .template import Template
+
+LOCAL_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    # No X-Ray daemon and no CloudWatch agent locally: keep traces and EMF metrics off.
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+}
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    api_url: str
+    aws_endpoint: str
+    api_key: str
+    org_id: str
+    delivery_queue_url: str
+    dead_letter_queue_url: str
+    messages_table: str
+    accounts_table: str
+
+
+class LocalStack:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        stack_name: str = "sendme-local",
+        api_key: str | None = None,
+        retry_after_seconds: int | None = 2,
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._stack_name = stack_name
+        self._api_key = api_key
+        self._retry_after = retry_after_seconds
+        self._moto = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
+        self._pollers: list[QueuePoller] = []
+        self._server: BaseWSGIServer | None = None
+        self._server_thread: threading.Thread | None = None
+
+    def start(self) -> StackInfo:
+        # Bind the API port before anything else, so a busy port fails fast and clearly.
+        template = Template.load()
+        lambdas = LocalLambdas(template)
+        self._server = make_server(self._host, self._port, LocalApiGateway(template, lambdas.invoke), threaded=True)
+        self._moto.start()
+        moto_host, moto_port = self._moto.get_host_and_port()
+        endpoint = f"http://{moto_host}:{moto_port}"
+        os.environ.update(LOCAL_AWS_ENVIRONMENT, AWS_ENDPOINT_URL=endpoint)
+        stack = provision(template, self._stack_name, boto3.session.Session())
+        os.environ.update(stack.shared_environment())
+        from sendme import wiring  # imported late: it must see the environment set above
+
+        wiring.reset()
+        demo = seed_demo(self._api_key)
+        self._start_pollers(template, stack, lambdas)
+        self._server_thread = threading.Thread(target=self._server.serve_forever, name="api", daemon=True)
+        self._server_thread.start()
+        return StackInfo(
+            api_url=f"http://{self._host}:{self._server.server_port}",
+            aws_endpoint=endpoint,
+            api_key=demo.api_key,
+            org_id=demo.org_id,
+            delivery_queue_url=stack.ref("DeliveryQueue"),
+            dead_letter_queue_url=stack.ref("DeliveryDeadLetterQueue"),
+            messages_table=stack.ref("MessagesTable"),
+            accounts_table=stack.ref("AccountsTable"),
+        )
+
+    def _start_pollers(self, template: Template, stack: Stack, lambdas: LocalLambdas) -> None:
+        sqs = boto3.session.Session().client("sqs")
+        for function, event in template.events("SQS"):
+            queue_logical = event["Queue"]["Fn::GetAtt"][0]
+            poller = QueuePoller(
+                sqs,
+                stack.ref(queue_logical),
+                int(event.get("BatchSize", 10)),
+                partial(lambdas.invoke, function),
+                retry_after_seconds=self._retry_after,
+            )
+            poller.start()
+            self._pollers.append(poller)
+
+    def stop(self) -> None:
+        for poller in self._pollers:
+            poller.stop()
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+        for poller in self._pollers:
+            poller.join(timeout=5)
+        self._moto.stop()
+
+
+def write_state(path: Path, info: StackInfo) -> None:
+    path.write_text(json.dumps(asdict(info), indent=2))

@@ -1,0 +1,25 @@
+"""GET /api/messages (paginated, filtered) and GET /api/messages/{id}, for the caller's org."""
+
+from aws_lambda_powertools.event_handler import Response
+
+from sendme.api import build_resolver, caller, entrypoint, json_response
+from sendme.listing import MessageQuery
+from sendme.models import MessageDetail, MessagePage
+from sendme.wiring import listing_service
+
+app = build_resolver()
+
+
+@app.get("/api/messages")
+def list_messages() -> Response[MessagePage]:
+    # Parsed by hand rather than as Query() arguments: unknown parameters must be ignored.
+    query = MessageQuery.model_validate(app.current_event.query_string_parameters or {})
+    return json_response(listing_service().list_messages(caller(app).org_id, query))
+
+
+@app.get("/api/messages/<message_id>")
+def get_message(message_id: str) -> Response[MessageDetail]:
+    return json_response(listing_service().get_message(caller(app).org_id, message_id))
+
+
+lambda_handler = entrypoint(app)

@@ -1,0 +1,1 @@
+"""SendMe messaging: domain logic, models and AWS adapters shared by every function."""

@@ -1,0 +1,39 @@
+"""Time-ordered identifiers.
+
+Message ids are UUIDv7 (RFC 9562): the first 48 bits are the Unix time in milliseconds, so ids
+sort by creation time as strings. The messages table uses the id as its sort key, which makes
+"newest first" and date ranges key conditions instead of filters.
+"""
+
+import os
+import time
+import uuid
+from datetime import datetime
+
+_TIMESTAMP_MASK = (1 << 48) - 1
+
+
+def new_id(now_ms: int | None = None) -> str:
+    millis = (time.time_ns() // 1_000_000 if now_ms is None else now_ms) & _TIMESTAMP_MASK
+    random_bits = int.from_bytes(os.urandom(10), "big")
+    rand_a = (random_bits >> 62) & 0xFFF
+    rand_b = random_bits & ((1 << 62) - 1)
+    version, variant = 0x7, 0b10
+    value = (millis << 80) | (version << 76) | (rand_a << 64) | (variant << 62) | rand_b
+    return str(uuid.UUID(int=value))
+
+
+def _bound(moment: datetime, fill: str) -> str:
+    millis = int(moment.timestamp() * 1000) & _TIMESTAMP_MASK
+    head = f"{millis:012x}"
+    return f"{head[:8]}-{head[8:]}-{fill * 4}-{fill * 4}-{fill * 12}"
+
+
+def lowest_id_at(moment: datetime) -> str:
+    """The smallest id any message created at `moment` (or later) can have."""
+    return _bound(moment, "0")
+
+
+def highest_id_at(moment: datetime) -> str:
+    """The largest id any message created at `moment` (or earlier) can have."""
+    return _bound(moment, "f")

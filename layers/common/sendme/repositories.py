@@ -1,0 +1,204 @@
+"""DynamoDB access. Each repository takes its boto3 Table so tests can pass a moto one."""
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
+from botocore.exceptions import ClientError
+
+from .clock import now_iso
+from .errors import CreditsInsufficientError, OrganizationNotFoundError
+from .models import Contact, Message, MessageStatus, Organization, StatusEvent
+from .status import sources_of
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+# Filter index partition keys: "<orgId>#<value>", so one Query reads one org's one value.
+INDEXED_ATTRIBUTES: Mapping[str, str] = {
+    "orgStatus": "status",
+    "orgRecipient": "recipientDetails",
+    "orgCampaign": "campaignId",
+    "orgContact": "contactId",
+    "orgType": "messageType",
+    "orgCountry": "countryCode",
+}
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def _to_item(message: Message) -> dict[str, Any]:
+    item = {k: v for k, v in message.model_dump(mode="json", by_alias=True).items() if v is not None}
+    for index_key, attribute in INDEXED_ATTRIBUTES.items():
+        if attribute in item:
+            item[index_key] = f"{message.org_id}#{item[attribute]}"
+    return item
+
+
+class MessageRepository:
+    def __init__(self, table: "Table") -> None:
+        self._table = table
+
+    def add_all(self, messages: Iterable[Message]) -> None:
+        # batch_writer sends 25 items per BatchWriteItem and re-sends UnprocessedItems.
+        with self._table.batch_writer() as batch:
+            for message in messages:
+                batch.put_item(Item=_to_item(message))
+
+    def get(self, org_id: str, message_id: str) -> Message | None:
+        item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")
+        return Message.model_validate(item) if item else None
+
+    def transition(
+        self,
+        org_id: str,
+        message_id: str,
+        target: MessageStatus,
+        *,
+        source: str,
+        detail: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+        only_from: Iterable[MessageStatus] | None = None,
+    ) -> Message | None:
+        """Move a message to `target` if the state machine allows it from its current status.
+
+        Returns the updated message, or None when the message is missing or its status does
+        not allow the move (already done, or another worker got there first).
+        """
+        now = now_iso()
+        allowed = sources_of(target, only_from)
+        event = StatusEvent(status=target, at=now, source=source, detail=detail)
+        values: dict[str, Any] = {
+            ":target": target.value,
+            ":orgStatus": f"{org_id}#{target.value}",
+            ":now": now,
+            ":event": [event.to_wire()],
+            ":empty": [],
+        }
+        assignments = [
+            "#status = :target",
+            "orgStatus = :orgStatus",
+            "updatedAt = :now",
+            "history = list_append(if_not_exists(history, :empty), :event)",
+        ]
+        names = {"#status": "status"}
+        for position, (name, value) in enumerate((fields or {}).items()):
+            names[f"#f{position}"] = name
+            values[f":f{position}"] = value
+            assignments.append(f"#f{position} = :f{position}")
+        condition: ConditionBase = Attr("status").is_in([status.value for status in allowed])
+        try:
+            response = self._table.update_item(
+                Key={"orgId": org_id, "id": message_id},
+                UpdateExpression="SET " + ", ".join(assignments),
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return Message.model_validate(response["Attributes"])
+
+    def newest(self, org_id: str, limit: int, start_after: str | None = None) -> tuple[list[Message], str | None]:
+        """One page of an organisation's messages, newest first, and the id to continue after."""
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key("orgId").eq(org_id),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if start_after:
+            arguments["ExclusiveStartKey"] = {"orgId": org_id, "id": start_after}
+        response = self._table.query(**arguments)
+        last = response.get("LastEvaluatedKey")
+        return [Message.model_validate(item) for item in response["Items"]], (str(last["id"]) if last else None)
+
+    def count(self, org_id: str) -> int:
+        total, arguments = 0, {"KeyConditionExpression": Key("orgId").eq(org_id), "Select": "COUNT"}
+        while True:
+            response = self._table.query(**arguments)  # type: ignore[arg-type]
+            total += response["Count"]
+            if "LastEvaluatedKey" not in response:
+                return total
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _org_key(org_id: str) -> dict[str, str]:
+    return {"pk": f"ORG#{org_id}", "sk": "PROFILE"}
+
+
+def _api_key_key(key_hash: str) -> dict[str, str]:
+    return {"pk": f"KEY#{key_hash}", "sk": "KEY"}
+
+
+class AccountRepository:
+    """Organisations and API keys (and, later, contacts) in the overloaded accounts table."""
+
+    def __init__(self, table: "Table") -> None:
+        self._table = table
+
+    def add_organization(self, organization: Organization) -> None:
+        self._table.put_item(
+            Item={**_org_key(organization.id), **organization.model_dump(mode="json", by_alias=True)},
+            ConditionExpression=Attr("pk").not_exists(),
+        )
+
+    def get_organization(self, org_id: str) -> Organization | None:
+        item = self._table.get_item(Key=_org_key(org_id), ConsistentRead=True).get("Item")
+        return Organization.model_validate(item) if item else None
+
+    def reserve_credits(self, org_id: str, amount: int) -> int:
+        """Take `amount` credits atomically; returns the balance left. Never goes negative."""
+        try:
+            response = self._table.update_item(
+                Key=_org_key(org_id),
+                UpdateExpression="SET credits = credits - :amount",
+                ConditionExpression=Attr("pk").exists() & Attr("credits").gte(amount),
+                ExpressionAttributeValues={":amount": amount},
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as error:
+            if not _is_condition_failure(error):
+                raise
+            if self.get_organization(org_id) is None:
+                raise OrganizationNotFoundError(f"organisation {org_id} does not exist") from error
+            raise CreditsInsufficientError(
+                f"this send costs {amount} credits and the balance does not cover it",
+                details={"required": amount},
+            ) from error
+        return int(str(response["Attributes"]["credits"]))
+
+    def add_credits(self, org_id: str, amount: int) -> int:
+        try:
+            response = self._table.update_item(
+                Key=_org_key(org_id),
+                UpdateExpression="ADD credits :amount",
+                ConditionExpression=Attr("pk").exists(),
+                ExpressionAttributeValues={":amount": amount},
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise OrganizationNotFoundError(f"organisation {org_id} does not exist") from error
+            raise
+        return int(str(response["Attributes"]["credits"]))
+
+    def add_api_key(self, key_hash: str, org_id: str) -> None:
+        self._table.put_item(Item={**_api_key_key(key_hash), "orgId": org_id, "createdAt": now_iso()})
+
+    def org_of_api_key(self, key_hash: str) -> str | None:
+        item = self._table.get_item(Key=_api_key_key(key_hash)).get("Item")
+        if not item or item.get("revokedAt"):
+            return None
+        return str(item["orgId"])
+
+    def add_contact(self, org_id: str, contact: Contact) -> None:
+        """Store a contact and one membership item per tag, so a tag's audience is one Query."""
+        with self._table.batch_writer() as batch:
+            batch.put_item(Item={"pk": f"ORG#{org_id}", "sk": f"CONTACT#{contact.id}", **contact.to_wire()})
+            for tag in contact.tags:
+                batch.put_item(Item={"pk": f"ORG#{org_id}", "sk": f"TAG#{tag}#{contact.id}", "contactId": contact.id})

@@ -1,0 +1,27 @@
+"""Runtime configuration, read from the environment on first use and cached."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    messages_table: str
+    accounts_table: str
+    idempotency_table: str = ""
+    delivery_queue_url: str = ""
+    sender_email: str = "no-reply@example.com"
+    ses_configuration_set: str = ""
+    terms_version: str = "2024-01"
+    sms_credits_per_segment: int = Field(default=1, ge=0)
+    email_credits_per_message: int = Field(default=1, ge=0)
+    # How long a worker owns a message it claimed before the sweeper may settle it.
+    delivery_lease_seconds: int = Field(default=120, ge=1)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()  # fields come from the environment

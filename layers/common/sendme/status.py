@@ -1,0 +1,36 @@
+"""The message status state machine: which status may follow which.
+
+A transition is only ever written with a condition that the current status is one of the
+allowed sources, so a late or duplicate event can never move a message backwards.
+"""
+
+from collections.abc import Iterable
+
+from .models import MessageStatus as S
+
+TRANSITIONS: dict[S, frozenset[S]] = {
+    S.SCHEDULED: frozenset({S.QUEUED, S.CANCELED}),
+    S.QUEUED: frozenset({S.SENDING, S.CANCELED, S.FAILED}),
+    # SENDING -> QUEUED hands a message back to the queue after a transient provider error.
+    S.SENDING: frozenset({S.SENT, S.FAILED, S.QUEUED}),
+    S.SENT: frozenset({S.DELIVERED, S.UNDELIVERED, S.FAILED, S.READ, S.RECEIVED}),
+    S.DELIVERED: frozenset({S.READ, S.RECEIVED}),
+    S.RECEIVED: frozenset({S.READ}),
+    S.UNDELIVERED: frozenset(),
+    S.FAILED: frozenset(),
+    S.READ: frozenset(),
+    S.CANCELED: frozenset(),
+}
+
+# Statuses a message may rest in for good: the provider has taken it or it will never be sent.
+SETTLED: frozenset[S] = frozenset({S.SENT, S.DELIVERED, S.UNDELIVERED, S.FAILED, S.READ, S.RECEIVED, S.CANCELED})
+
+
+def can_transition(current: S, target: S) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def sources_of(target: S, among: Iterable[S] | None = None) -> frozenset[S]:
+    """Every status from which `target` may be reached (optionally limited to `among`)."""
+    candidates = TRANSITIONS if among is None else among
+    return frozenset(status for status in candidates if target in TRANSITIONS[status])

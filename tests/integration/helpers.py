@@ -1,0 +1,47 @@
+"""Assertions on moto's state: what was stored, queued and sent."""
+
+from typing import Any
+
+import boto3
+from moto.sns.models import sns_backends
+
+from devstack.provision import ACCOUNT_ID as DEFAULT_ACCOUNT_ID
+from devstack.provision import Stack
+
+SPEC_SMS_BODY = {
+    "message": "Hello, this is a test message from SendMe",
+    "contacts": ["3001234567", "3009876543"],
+    "type": "SMS",
+    "country": "CO",
+}
+
+
+def sms_sent() -> dict[str, tuple[str, str]]:
+    """Every SMS moto's SNS published: provider message id -> (phone number, text)."""
+    return dict(sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages)
+
+
+def stored_messages(stack: Stack) -> list[dict[str, Any]]:
+    table = boto3.resource("dynamodb").Table(stack.ref("MessagesTable"))
+    items: list[dict[str, Any]] = table.scan()["Items"]
+    return items
+
+
+def queued(stack: Stack, queue: str = "DeliveryQueue") -> int:
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=stack.ref(queue),
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
+def credits_of(org_id: str) -> int:
+    from sendme.wiring import account_service
+
+    organization = account_service()._accounts.get_organization(org_id)
+    assert organization is not None
+    return organization.credits
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"api-key": key, "Content-Type": "application/json"}

@@ -1,0 +1,44 @@
+"""The template's resources, as built from its own properties, have what the code relies on."""
+
+import boto3
+
+from devstack.provision import Stack
+
+
+def test_template_queue_dead_letters_after_five_receives(stack: Stack):
+    attributes = boto3.client("sqs").get_queue_attributes(QueueUrl=stack.ref("DeliveryQueue"), AttributeNames=["All"])[
+        "Attributes"
+    ]
+    assert '"maxReceiveCount": 5' in attributes["RedrivePolicy"]
+    assert stack.ref("DeliveryDeadLetterQueue").rsplit("/", 1)[-1] in attributes["RedrivePolicy"]
+
+
+def test_template_visibility_timeout_is_at_least_six_worker_timeouts(stack: Stack):
+    worker_timeout = stack.template.function_timeout("DeliveryWorkerFunction")
+    visibility = stack.template.of_type("AWS::SQS::Queue")["DeliveryQueue"]["VisibilityTimeout"]
+    assert visibility >= 6 * worker_timeout
+
+
+def test_template_messages_table_has_an_index_per_list_filter(stack: Stack):
+    table = boto3.client("dynamodb").describe_table(TableName=stack.ref("MessagesTable"))["Table"]
+    indexes = {index["IndexName"] for index in table["GlobalSecondaryIndexes"]}
+    assert {"byStatus", "byRecipient", "byCampaign", "byContact", "byType", "byCountry"} <= indexes
+    assert table["KeySchema"] == [
+        {"AttributeName": "orgId", "KeyType": "HASH"},
+        {"AttributeName": "id", "KeyType": "RANGE"},
+    ]
+
+
+def test_template_every_api_route_is_authorized(stack: Stack):
+    auth = stack.template.api()["Auth"]
+    assert auth["DefaultAuthorizer"] == "ApiKeyAuthorizer"
+    routes = {(route.method, route.path) for route in stack.template.routes()}
+    assert routes == {
+        ("GET", "/api/messages"),
+        ("GET", "/api/messages/{id}"),
+        *{
+            ("POST", f"/api/messages/{channel}/{audience}")
+            for channel in ("sms", "email")
+            for audience in ("contacts", "all", "tags")
+        },
+    }

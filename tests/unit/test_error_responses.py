@@ -1,0 +1,76 @@
+import json
+
+import pytest
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+from sendme.api import ERROR_RESPONSES, build_resolver
+from sendme.errors import RequestInvalidError, SendMeError
+
+
+def resolve(app: APIGatewayRestResolver) -> dict:
+    return app.resolve(_event("/boom"), None)  # type: ignore[arg-type]  # no context needed
+
+
+def _event(path: str) -> dict:
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": "GET",
+        "headers": {},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "requestContext": {"requestId": "r1", "stage": "dev"},
+        "body": None,
+    }
+
+
+@pytest.mark.parametrize(("error_class", "expected"), list(ERROR_RESPONSES.items()))
+def test_every_domain_error_maps_to_its_status_and_a_json_body(error_class, expected):
+    app = build_resolver()
+
+    @app.get("/boom")
+    def boom() -> dict:
+        raise error_class("what went wrong")
+
+    response = resolve(app)
+    body = json.loads(response["body"])
+    assert response["statusCode"] == expected[0]
+    assert (body["error"], body["message"]) == (expected[1], "what went wrong")
+
+
+def test_unexpected_error_is_a_generic_500_that_leaks_nothing():
+    app = build_resolver()
+
+    @app.get("/boom")
+    def boom() -> dict:
+        raise RuntimeError("secret table name arn:aws:dynamodb:...")
+
+    response = resolve(app)
+    assert response["statusCode"] == 500
+    assert "secret" not in response["body"]
+
+
+def test_request_invalid_names_the_field():
+    app = build_resolver()
+
+    @app.get("/boom")
+    def boom() -> dict:
+        raise RequestInvalidError("bad", field="contacts")
+
+    assert json.loads(resolve(app)["body"])["field"] == "contacts"
+
+
+def test_error_table_covers_every_domain_error():
+    def subclasses(cls: type) -> set[type]:
+        found: set[type] = {cls}
+        child: type
+        for child in type.__subclasses__(cls):
+            found |= subclasses(child)
+        return found
+
+    from sendme.delivery import DeliveryDeferredError
+    from sendme.errors import ProviderError
+
+    # Errors the worker raises never reach HTTP; every other one must have a status.
+    internal = {SendMeError, ProviderError, DeliveryDeferredError}
+    assert subclasses(SendMeError) - internal <= set(ERROR_RESPONSES)

@@ -1,0 +1,50 @@
+from collections.abc import Collection
+from typing import Any
+
+from sendme.models import DeliveryTask
+from sendme.queues import DeliveryQueue
+
+
+class FlakySqs:
+    """Fails the given entry ids once (transient unless marked as sender faults)."""
+
+    def __init__(self, fail_once: Collection[str] = (), sender_faults: Collection[str] = ()) -> None:
+        self.calls: list[list[str]] = []
+        self._fail_once = set(fail_once)
+        self._sender_faults = sender_faults
+
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:
+        ids = [entry["Id"] for entry in Entries]
+        self.calls.append(ids)
+        failed = []
+        for entry_id in ids:
+            if entry_id in self._sender_faults:
+                failed.append({"Id": entry_id, "SenderFault": True, "Code": "InvalidMessageContents"})
+            elif entry_id in self._fail_once:
+                self._fail_once.discard(entry_id)
+                failed.append({"Id": entry_id, "SenderFault": False, "Code": "InternalError"})
+        return {"Successful": [], "Failed": failed}
+
+
+def tasks(count: int) -> list[DeliveryTask]:
+    return [DeliveryTask(org_id="org", message_id=f"m{i}") for i in range(count)]
+
+
+def test_enqueue_sends_ten_per_call():
+    sqs = FlakySqs()
+    assert DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(25)) == []  # type: ignore[arg-type]
+    assert [len(call) for call in sqs.calls] == [10, 10, 5]
+
+
+def test_enqueue_retries_only_the_failed_entries():
+    sqs = FlakySqs(fail_once={"3", "7"})
+    refused = DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(10))  # type: ignore[arg-type]
+    assert refused == []
+    assert sqs.calls == [[str(i) for i in range(10)], ["3", "7"]]
+
+
+def test_enqueue_returns_what_sqs_keeps_refusing():
+    sqs = FlakySqs(sender_faults={"1"})
+    refused = DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(3))  # type: ignore[arg-type]
+    assert [task.message_id for task in refused] == ["m1"]
+    assert len(sqs.calls) == 1  # a sender fault is not retried
