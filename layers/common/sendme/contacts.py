@@ -8,12 +8,12 @@ from .errors import RequestInvalidError
 from .ids import new_id
 from .models import Contact, ContactStatus
 from .phones import normalize_phone
-from .repositories import AccountRepository
+from .repositories import ContactRepository
 
 
 class ContactService:
-    def __init__(self, accounts: AccountRepository) -> None:
-        self._accounts = accounts
+    def __init__(self, contacts: ContactRepository) -> None:
+        self._contacts = contacts
 
     def add(
         self,
@@ -42,5 +42,5 @@ class ContactService:
             status=status,
             created_at=now_iso(),
         )
-        self._accounts.add_contact(org_id, contact)
+        self._contacts.add(org_id, contact)
         return contact

@@ -1,6 +1,6 @@
 """DynamoDB access. Each repository takes its boto3 Table so tests can pass a moto one."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
@@ -196,9 +196,83 @@ class AccountRepository:
             return None
         return str(item["orgId"])
 
-    def add_contact(self, org_id: str, contact: Contact) -> None:
-        """Store a contact and one membership item per tag, so a tag's audience is one Query."""
+
+class ContactRepository:
+    """Contacts in the accounts table: one item per contact, one membership item per tag.
+
+    Layout (pk = "ORG#<orgId>"): sk "CONTACT#<contactId>" holds the contact; sk
+    "TAG#<tag>#<contactId>" marks membership, so a tag's audience is one Query, never a Scan.
+    """
+
+    def __init__(self, table: "Table") -> None:
+        self._table = table
+
+    def add(self, org_id: str, contact: Contact) -> None:
         with self._table.batch_writer() as batch:
             batch.put_item(Item={"pk": f"ORG#{org_id}", "sk": f"CONTACT#{contact.id}", **contact.to_wire()})
             for tag in contact.tags:
                 batch.put_item(Item={"pk": f"ORG#{org_id}", "sk": f"TAG#{tag}#{contact.id}", "contactId": contact.id})
+
+    def _query(self, org_id: str, prefix: str) -> Iterator[dict[str, Any]]:
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(f"ORG#{org_id}") & Key("sk").begins_with(prefix)
+        }
+        while True:
+            response = self._table.query(**arguments)
+            yield from response["Items"]
+            if "LastEvaluatedKey" not in response:
+                return
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def all(self, org_id: str) -> Iterator[Contact]:
+        """Every contact of the organisation, page by page."""
+        for item in self._query(org_id, "CONTACT#"):
+            yield Contact.model_validate(item)
+
+    def ids_with_tag(self, org_id: str, tag: str) -> Iterator[str]:
+        for item in self._query(org_id, f"TAG#{tag}#"):
+            yield str(item["contactId"])
+
+    def get_many(self, org_id: str, contact_ids: Iterable[str]) -> list[Contact]:
+        """The contacts with these ids (missing ones are left out), 100 per BatchGetItem."""
+        ids = list(dict.fromkeys(contact_ids))
+        found: list[Contact] = []
+        for start in range(0, len(ids), 100):
+            keys = [{"pk": f"ORG#{org_id}", "sk": f"CONTACT#{contact_id}"} for contact_id in ids[start : start + 100]]
+            request: dict[str, Any] = {self._table.name: {"Keys": keys}}
+            while request:
+                response = self._table.meta.client.batch_get_item(RequestItems=request)
+                found.extend(Contact.model_validate(item) for item in response["Responses"].get(self._table.name, []))
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+
+class SuppressionList:
+    """Email addresses an organisation must not send to again (hard bounces, complaints).
+
+    Layout in the accounts table: pk "ORG#<orgId>", sk "SUPPRESSED#<address>".
+    """
+
+    def __init__(self, table: "Table") -> None:
+        self._table = table
+
+    def add(self, org_id: str, address: str, reason: str) -> None:
+        self._table.put_item(
+            Item={"pk": f"ORG#{org_id}", "sk": f"SUPPRESSED#{address}", "reason": reason, "at": now_iso()}
+        )
+
+    def suppressed(self, org_id: str, addresses: Iterable[str]) -> set[str]:
+        """Which of `addresses` are suppressed for the organisation."""
+        wanted = list(dict.fromkeys(addresses))
+        hits: set[str] = set()
+        for start in range(0, len(wanted), 100):
+            keys = [{"pk": f"ORG#{org_id}", "sk": f"SUPPRESSED#{address}"} for address in wanted[start : start + 100]]
+            request: dict[str, Any] = {self._table.name: {"Keys": keys, "ProjectionExpression": "sk"}}
+            while request:
+                response = self._table.meta.client.batch_get_item(RequestItems=request)
+                hits.update(
+                    str(item["sk"]).removeprefix("SUPPRESSED#")
+                    for item in response["Responses"].get(self._table.name, [])
+                )
+                request = response.get("UnprocessedKeys") or {}
+        return hits

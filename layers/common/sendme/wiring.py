@@ -9,7 +9,7 @@ from .delivery import DeliveryService
 from .listing import ListingService
 from .providers import EmailProvider, SmsProvider
 from .queues import DeliveryQueue
-from .repositories import AccountRepository, MessageRepository
+from .repositories import AccountRepository, ContactRepository, MessageRepository, SuppressionList
 from .sending import SendingService
 from .settings import get_settings
 
@@ -22,6 +22,14 @@ def _accounts() -> AccountRepository:
     return AccountRepository(aws.dynamodb().Table(get_settings().accounts_table))
 
 
+def _contacts() -> ContactRepository:
+    return ContactRepository(aws.dynamodb().Table(get_settings().accounts_table))
+
+
+def _suppressions() -> SuppressionList:
+    return SuppressionList(aws.dynamodb().Table(get_settings().accounts_table))
+
+
 @lru_cache(maxsize=1)
 def account_service() -> AccountService:
     return AccountService(_accounts(), get_settings().terms_version)
@@ -29,7 +37,7 @@ def account_service() -> AccountService:
 
 @lru_cache(maxsize=1)
 def contact_service() -> ContactService:
-    return ContactService(_accounts())
+    return ContactService(_contacts())
 
 
 @lru_cache(maxsize=1)
