@@ -12,6 +12,11 @@ from .stack import LocalStack, StackInfo, write_state
 
 
 def _banner(info: StackInfo) -> str:
+    if not info.api_url:
+        return (
+            f"SendMe local backend ready (no API front): AWS (moto) endpoint {info.aws_endpoint}, "
+            f"demo API key {info.api_key}"
+        )
     curl = (
         f"curl -s -X POST {info.api_url}/api/messages/sms/contacts \\\n"
         f"  -H 'Content-Type: application/json' -H 'api-key: {info.api_key}' \\\n"
@@ -47,11 +52,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--retry-after", type=int, default=2, help="seconds before a failed delivery is offered again (SQS: 180)"
     )
+    parser.add_argument(
+        "--no-api",
+        action="store_true",
+        help="moto, the demo organisation and the worker only (for sam local start-api)",
+    )
     args = parser.parse_args(argv)
     # One line per moto call drowns the handlers' own logs.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    stack = LocalStack(host=args.host, port=args.port, api_key=args.api_key, retry_after_seconds=args.retry_after)
+    stack = LocalStack(
+        host=args.host,
+        port=args.port,
+        api_key=args.api_key,
+        retry_after_seconds=args.retry_after,
+        serve_api=not args.no_api,
+    )
     try:
         info = stack.start()
     except OSError as error:

@@ -41,6 +41,7 @@ class Stack:
         for function in self.template.of_type("AWS::Serverless::Function"):
             merged.update(self.environment(function))
         merged.pop("POWERTOOLS_SERVICE_NAME", None)
+        merged.pop("AWS_ENDPOINT_URL", None)  # in-process handlers use the stack's own endpoint
         return merged
 
     def ref(self, logical: str) -> str:

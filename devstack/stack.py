@@ -40,6 +40,8 @@ class StackInfo:
     dead_letter_queue_url: str
     messages_table: str
     accounts_table: str
+    # What every function's environment resolves to here: `sam local --env-vars` takes it.
+    function_environment: dict[str, str]
 
 
 class LocalStack:
@@ -51,12 +53,15 @@ class LocalStack:
         stack_name: str = "sendme-local",
         api_key: str | None = None,
         retry_after_seconds: int | None = 2,
+        serve_api: bool = True,
     ) -> None:
         self._host = host
         self._port = port
         self._stack_name = stack_name
         self._api_key = api_key
         self._retry_after = retry_after_seconds
+        # Without the API front the stack is the backend of `sam local start-api` (make sam-local).
+        self._serve_api = serve_api
         self._moto = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
         self._pollers: list[QueuePoller] = []
         self._server: BaseWSGIServer | None = None
@@ -66,7 +71,8 @@ class LocalStack:
         # Bind the API port before anything else, so a busy port fails fast and clearly.
         template = Template.load()
         lambdas = LocalLambdas(template)
-        self._server = make_server(self._host, self._port, LocalApiGateway(template, lambdas.invoke), threaded=True)
+        if self._serve_api:
+            self._server = make_server(self._host, self._port, LocalApiGateway(template, lambdas.invoke), threaded=True)
         self._moto.start()
         moto_host, moto_port = self._moto.get_host_and_port()
         endpoint = f"http://{moto_host}:{moto_port}"
@@ -78,10 +84,11 @@ class LocalStack:
         wiring.reset()
         demo = seed_demo(self._api_key)
         self._start_pollers(template, stack, lambdas)
-        self._server_thread = threading.Thread(target=self._server.serve_forever, name="api", daemon=True)
-        self._server_thread.start()
+        if self._server:
+            self._server_thread = threading.Thread(target=self._server.serve_forever, name="api", daemon=True)
+            self._server_thread.start()
         return StackInfo(
-            api_url=f"http://{self._host}:{self._server.server_port}",
+            api_url=f"http://{self._host}:{self._server.server_port}" if self._server else "",
             aws_endpoint=endpoint,
             api_key=demo.api_key,
             org_id=demo.org_id,
@@ -89,6 +96,7 @@ class LocalStack:
             dead_letter_queue_url=stack.ref("DeliveryDeadLetterQueue"),
             messages_table=stack.ref("MessagesTable"),
             accounts_table=stack.ref("AccountsTable"),
+            function_environment=stack.shared_environment(),
         )
 
     def _start_pollers(self, template: Template, stack: Stack, lambdas: LocalLambdas) -> None:

@@ -1,59 +1,37 @@
-"""Real HTTP against the local stack (`python -m devstack`), started once for the session."""
+"""Real HTTP against the stack E2E_TARGET names (see targets.py), started once for the session."""
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from .targets import Stack, devstack, sam_local_stack, target
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "devstack_only(reason): needs what only the local stack does; skipped on E2E_TARGET=sam-local"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _only_where_it_applies(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("devstack_only")
+    if marker and target() == "sam-local":
+        pytest.skip(f"not on sam local: {marker.args[0]}")
 
 
 @pytest.fixture(scope="session")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    state = tmp_path_factory.mktemp("stack") / "state.json"
-    log = (tmp_path_factory.getbasetemp() / "devstack.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "devstack",
-            "--port",
-            str(free_port()),
-            "--state-file",
-            str(state),
-            "--retry-after",
-            "1",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "LOCAL_API_KEY": ""},
-    )
-    deadline = time.monotonic() + 60
-    while not state.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the local stack did not start; see {log.name}")
-        time.sleep(0.1)
-    yield json.loads(state.read_text())
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=20) == 0, "the local stack did not stop cleanly on Ctrl-C"
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp(target())
+    if target() == "sam-local":
+        with sam_local_stack(workdir) as stack:
+            yield stack
+    else:
+        with devstack(workdir, "--port", "0") as stack:
+            yield stack
 
 
 class Api:

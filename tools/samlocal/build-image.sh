@@ -4,6 +4,7 @@
 #
 #   tools/samlocal/build-image.sh          # idempotent; prints the image name last
 #   SAMLOCAL_FORCE=1 tools/samlocal/build-image.sh   # rebuild even if up to date
+#   tools/samlocal/build-image.sh --runtime # only make sure docker runs (install, start dockerd)
 #
 # Steps: (a) apt-get install docker.io/debootstrap if missing, (b) start dockerd
 # if `docker info` fails, (c) build the image from a cached debootstrap rootfs +
@@ -59,7 +60,8 @@ ensure_dockerd() {
     if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid 2>/dev/null)" 2>/dev/null; then
         as_root rm -f /var/run/docker.pid
     fi
-    as_root setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+    # fd 3 is the caller's stdout: a dockerd holding it open would keep `$(build-image.sh)` waiting.
+    as_root setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null 3>&- &
     local pid=$! i
     for i in $(seq 1 60); do
         if docker info >/dev/null 2>&1; then
@@ -327,6 +329,7 @@ print("python", __import__("sys").version.split()[0], "boto3", boto3.__version__
 main() {
     ensure_packages
     ensure_dockerd
+    if [ "${1:-}" = --runtime ]; then return 0; fi
 
     local py_prefix py_version hash current
     py_prefix="$(find_python_prefix)"

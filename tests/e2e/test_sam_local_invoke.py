@@ -1,0 +1,63 @@
+"""`sam local invoke -e tests/events/...`: the functions API Gateway does not front, in their containers."""
+
+import json
+
+import boto3
+import pytest
+
+from sendme.clock import now_iso
+from sendme.ids import new_id
+from sendme.models import Channel, Message, MessageStatus, MessageType
+from sendme.repositories import MessageRepository
+from tests.conftest import load_event
+
+from .targets import Stack, target
+
+pytestmark = pytest.mark.skipif(target() != "sam-local", reason="runs with E2E_TARGET=sam-local (make sam-local)")
+
+
+def invoke(stack: Stack, function: str, event: dict) -> dict:
+    result: dict = stack["sam"].invoke(function, event, stack["workdir"])
+    return result
+
+
+def messages(stack: Stack) -> MessageRepository:
+    dynamodb = boto3.resource("dynamodb", endpoint_url=stack["aws_endpoint"])
+    return MessageRepository(dynamodb.Table(stack["messages_table"]))
+
+
+def stored_but_not_enqueued_sms(stack: Stack) -> Message:
+    """A QUEUED message with no queue message, so the stack's own worker never sees it."""
+    now = now_iso()
+    message = Message(
+        org_id=stack["org_id"],
+        id=new_id(),
+        channel=Channel.SMS,
+        message_type=MessageType.SMS,
+        content="Hello from sam local invoke",
+        recipient_details="+573001234567",
+        provider="SNS",
+        queue_id="sms-sam-local",
+        created_at=now,
+        updated_at=now,
+    )
+    messages(stack).add_all([message])
+    return message
+
+
+def test_sam_local_invoke_delivery_worker_sends_and_reports_partial_failures(local_stack: Stack):
+    # Given the SQS event file as a batch of two: a stored QUEUED SMS and a malformed record
+    # (one invoke for both: each `sam local invoke` rebuilds the layer's image, ~20 s here)
+    message = stored_but_not_enqueued_sms(local_stack)
+    event = load_event("sqs_delivery.json")
+    good, bad = event["Records"][0], {**event["Records"][0], "messageId": "malformed-record", "body": "not json"}
+    good["body"] = json.dumps({"orgId": message.org_id, "messageId": message.id})
+    event["Records"] = [good, bad]
+    # When the worker runs on it in its Lambda container
+    result = invoke(local_stack, "DeliveryWorkerFunction", event)
+    # Then only the malformed record goes back to the queue, and the message went out through SNS
+    assert result == {"batchItemFailures": [{"itemIdentifier": "malformed-record"}]}
+    delivered = messages(local_stack).get(message.org_id, message.id)
+    assert delivered is not None
+    assert delivered.status == MessageStatus.SENT
+    assert delivered.provider_message_id
