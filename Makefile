@@ -14,12 +14,13 @@ SAM_ENV := PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REG
 PYTEST := $(PY) -m pytest
 ENV ?= default
 
-.PHONY: help run test lint format typecheck validate build unit integration e2e sam-local bench deploy clean check-python
+.PHONY: help run test lint format typecheck validate build unit integration e2e sam-local openapi openapi-check bench deploy clean check-python
 
 help:
 	@echo "make run    start the whole stack locally (API on http://127.0.0.1:$${PORT:-3000})"
 	@echo "make test   lint, typecheck, sam validate --lint, sam build, unit, integration and e2e tests, sam-local"
 	@echo "make sam-local  the e2e tests against sam local start-api (needs Docker; installs/starts it if it can)"
+	@echo "make openapi  regenerate openapi.json from the code (Swagger UI: /api/docs on make run)"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make deploy ENV=prod  sam build + sam deploy --config-env ENV"
 
@@ -39,7 +40,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt | check-python
 run: $(VENV)/.installed
 	$(PY) -m devstack
 
-test: lint typecheck validate build unit integration e2e sam-local
+test: lint typecheck openapi-check validate build unit integration e2e sam-local
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
@@ -72,6 +73,12 @@ e2e: $(VENV)/.installed
 # The same e2e suite, each function in a Lambda container (tools/samlocal/e2e.sh says how).
 sam-local: build $(VENV)/.installed
 	tools/samlocal/e2e.sh
+
+openapi: $(VENV)/.installed
+	$(PY) -m devstack.openapi
+
+openapi-check: $(VENV)/.installed
+	$(PY) -m devstack.openapi --check
 
 bench: $(VENV)/.installed
 	for script in bench/*.py; do $(PY) "$$script" || exit 1; done

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from .openapi import docs
 from .template import Template
 
 ACCOUNT_ID = "123456789012"
@@ -48,7 +49,7 @@ class LocalApiGateway:
             [Rule(_rule_path(r.path), methods=[r.method], endpoint=(r.function, r.path)) for r in template.routes()],
             strict_slashes=False,
         )
-        self.extra_routes: dict[str, Callable[[Request], Response]] = {}
+        self.extra_routes: dict[str, Callable[[Request], Response]] = {"/api/docs": docs}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         return self.handle(Request(environ))(environ, start_response)
