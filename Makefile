@@ -14,7 +14,7 @@ SAM_ENV := PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REG
 PYTEST := $(PY) -m pytest
 ENV ?= default
 
-.PHONY: help run test lint format typecheck validate build unit integration e2e sam-local openapi openapi-check bench deploy clean check-python
+.PHONY: help run test lint format typecheck validate build unit integration e2e sam-local openapi openapi-check actionlint bench deploy clean check-python
 
 help:
 	@echo "make run    start the whole stack locally (API on http://127.0.0.1:$${PORT:-3000})"
@@ -40,11 +40,15 @@ $(SAM_VENV)/.installed: requirements-sam.txt | check-python
 run: $(VENV)/.installed
 	$(PY) -m devstack
 
-test: lint typecheck openapi-check validate build unit integration e2e sam-local
+test: lint actionlint typecheck openapi-check validate build unit integration e2e sam-local
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# The GitHub Actions workflows: syntax, expressions, permissions and the inputs of known actions.
+actionlint: $(VENV)/.installed
+	$(VENV)/bin/actionlint -color=false .github/workflows/*.yml
 
 format: $(VENV)/.installed
 	$(PY) -m ruff check --fix .

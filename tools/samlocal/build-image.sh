@@ -39,7 +39,9 @@ as_root() { "${SUDO[@]}" "$@"; }
 ensure_packages() {
     local missing=()
     command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-    command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+    if [ "${1:-}" != --runtime ]; then
+        command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+    fi
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]} (apt-get)"
         as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -327,7 +329,7 @@ print("python", __import__("sys").version.split()[0], "boto3", boto3.__version__
 }
 
 main() {
-    ensure_packages
+    ensure_packages "$@"
     ensure_dockerd
     if [ "${1:-}" = --runtime ]; then return 0; fi
 
