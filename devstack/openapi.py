@@ -59,8 +59,10 @@ def _describe_errors(document: dict[str, Any]) -> None:
                 responses["400"] = _error("Invalid parameters: `field` names the first one")
             responses["401"] = _error("Invalid or missing API key")
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    for unused in ("HTTPValidationError", "ValidationError"):
-        schemas.pop(unused, None)
+    operations = json.dumps(document["paths"])
+    for validation_body in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        if f'"#/components/schemas/{validation_body}"' not in operations:
+            schemas.pop(validation_body, None)
     schemas[ERROR_SCHEMA] = ErrorResponse.model_json_schema()
 
 
