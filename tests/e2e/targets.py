@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,11 @@ class SamLocal:
 
 
 def _warm_up(api_url: str, api_key: str) -> None:
-    """One request per function until none answers 5xx, so that no test meets a cold start."""
+    """One request per function until it answers, so that no test meets a cold start.
+
+    SAM answers 502 when the function (or the authorizer) timed out or crashed starting; any
+    other status, an error of the function's own included, means the container is warm.
+    """
     first_route = {route.function: route for route in reversed(Template.load(BUILT_TEMPLATE).routes())}
 
     def warm(route: Any) -> None:
@@ -140,8 +145,8 @@ def _warm_up(api_url: str, api_key: str) -> None:
         deadline = time.monotonic() + WARM_UP_SECONDS
         while True:
             try:
-                status = requests.request(route.method, url, headers={"api-key": api_key}, json={}, timeout=60)
-                if status.status_code < 500:
+                response = requests.request(route.method, url, headers={"api-key": api_key}, json={}, timeout=60)
+                if response.status_code != HTTPStatus.BAD_GATEWAY:
                     return
             except requests.ConnectionError:
                 pass

@@ -11,8 +11,11 @@ OFFICIAL_IMAGE="public.ecr.aws/lambda/python:3.13"
 HERE=tools/samlocal
 
 skip() {
+    if [ "${SAM_LOCAL_REQUIRED:-0}" = 1 ]; then
+        echo "!!!!!!!! SAM LOCAL TIER CANNOT RUN and SAM_LOCAL_REQUIRED=1: $1 !!!!!!!!" >&2
+        exit 1
+    fi
     echo "!!!!!!!! SAM LOCAL TIER SKIPPED: $1 (SAM_LOCAL_REQUIRED=1 makes this fail) !!!!!!!!" >&2
-    [ "${SAM_LOCAL_REQUIRED:-0}" = 1 ] && exit 1
     exit 0
 }
 
