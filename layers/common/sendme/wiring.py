@@ -6,12 +6,15 @@ from . import aws
 from .accounts import AccountService
 from .contacts import ContactService
 from .delivery import DeliveryService
+from .leases import LeaseIndex
 from .listing import ListingService
 from .providers import EmailProvider, SmsProvider
 from .queues import DeliveryQueue
 from .repositories import AccountRepository, ContactRepository, MessageRepository, SuppressionList
 from .sending import SendingService
 from .settings import get_settings
+from .settlement import Settlement
+from .sweeper import Sweeper
 
 
 def _messages() -> MessageRepository:
@@ -51,10 +54,21 @@ def delivery_service() -> DeliveryService:
     settings = get_settings()
     return DeliveryService(
         _messages(),
-        _accounts(),
+        _settlement(),
         SmsProvider(aws.sns()),
         EmailProvider(aws.sesv2(), settings.sender_email, settings.ses_configuration_set),
+        lease_seconds=settings.delivery_lease_seconds,
+        requeue_seconds=settings.delivery_requeue_seconds,
     )
+
+
+def _settlement() -> Settlement:
+    return Settlement(_messages(), _accounts())
+
+
+@lru_cache(maxsize=1)
+def sweeper() -> Sweeper:
+    return Sweeper(LeaseIndex(aws.dynamodb().Table(get_settings().messages_table)), _settlement())
 
 
 @lru_cache(maxsize=1)
@@ -66,5 +80,5 @@ def reset() -> None:
     """Forget settings, clients and services, for tests that change the environment."""
     get_settings.cache_clear()
     aws.reset_clients()
-    for factory in (account_service, contact_service, sending_service, delivery_service, listing_service):
+    for factory in (account_service, contact_service, sending_service, delivery_service, listing_service, sweeper):
         factory.cache_clear()
