@@ -8,12 +8,12 @@ import pytest
 from devstack.provision import Stack
 from sendme import sweeper as sweeper_module
 from sendme import wiring
-from sendme.leases import ExpiredLease, LeaseIndex
-from sendme.sweeper import Sweeper
 from sendme.clock import to_iso, utc_now
 from sendme.errors import ProviderError
+from sendme.leases import ExpiredLease, LeaseIndex
 from sendme.providers import SmsProvider
 from sendme.repositories import MessageRepository
+from sendme.sweeper import Sweeper
 from sendme.wiring import sweeper
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, sms_sent, stored_messages
