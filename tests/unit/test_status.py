@@ -45,7 +45,8 @@ def test_status_final_statuses_have_no_way_out(final: S):
 
 def test_status_machine_has_no_cycle_but_the_hand_back_to_the_queue():
     # Given the table without SENDING -> QUEUED (a worker's hand-back, never a receipt)
-    edges = {status: set(targets) - ({S.QUEUED} if status is S.SENDING else set()) for status, targets in TRANSITIONS.items()}
+    edges = {status: set(targets) for status, targets in TRANSITIONS.items()}
+    edges[S.SENDING].discard(S.QUEUED)
 
     def reachable(start: S) -> set[S]:
         seen, frontier = set(), [start]
