@@ -49,7 +49,8 @@ def test_status_machine_has_no_cycle_but_the_hand_back_to_the_queue():
     edges[S.SENDING].discard(S.QUEUED)
 
     def reachable(start: S) -> set[S]:
-        seen, frontier = set(), [start]
+        seen: set[S] = set()
+        frontier = [start]
         while frontier:
             for target in edges[frontier.pop()] - seen:
                 seen.add(target)
