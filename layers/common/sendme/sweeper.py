@@ -19,13 +19,13 @@ moved on (sent, or claimed again under a new lease) in the meantime is left alon
 from dataclasses import dataclass
 
 from .clock import now_iso
+from .dead_letters import RETRIES_EXHAUSTED
 from .leases import LEASE_UNTIL, LeaseIndex
 from .models import MessageStatus
 from .settlement import Settlement
 
 SOURCE = "sweeper"
 OUTCOME_UNKNOWN = "DELIVERY_OUTCOME_UNKNOWN"
-RETRIES_EXHAUSTED = "DELIVERY_RETRIES_EXHAUSTED"
 
 _SETTLEMENTS = {
     MessageStatus.SENDING: (OUTCOME_UNKNOWN, "The delivery attempt stopped before its outcome was recorded"),

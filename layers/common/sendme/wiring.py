@@ -5,6 +5,7 @@ from functools import lru_cache
 from . import aws
 from .accounts import AccountService
 from .contacts import ContactService
+from .dead_letters import DeadLetterService
 from .delivery import DeliveryService
 from .leases import LeaseIndex
 from .listing import ListingService
@@ -67,6 +68,11 @@ def _settlement() -> Settlement:
 
 
 @lru_cache(maxsize=1)
+def dead_letter_service() -> DeadLetterService:
+    return DeadLetterService(_settlement())
+
+
+@lru_cache(maxsize=1)
 def sweeper() -> Sweeper:
     return Sweeper(LeaseIndex(aws.dynamodb().Table(get_settings().messages_table)), _settlement())
 
@@ -80,5 +86,7 @@ def reset() -> None:
     """Forget settings, clients and services, for tests that change the environment."""
     get_settings.cache_clear()
     aws.reset_clients()
-    for factory in (account_service, contact_service, sending_service, delivery_service, listing_service, sweeper):
+    for factory in (account_service, contact_service, sending_service, delivery_service, listing_service):
         factory.cache_clear()
+    for delivery_factory in (sweeper, dead_letter_service):
+        delivery_factory.cache_clear()
