@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from .receipts import add_arguments, options_from
 from .stack import LocalStack, StackInfo, write_state
 
 
@@ -47,11 +48,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--retry-after", type=int, default=2, help="seconds before a failed delivery is offered again (SQS: 180)"
     )
+    add_arguments(parser)
     args = parser.parse_args(argv)
     # One line per moto call drowns the handlers' own logs.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    stack = LocalStack(host=args.host, port=args.port, api_key=args.api_key, retry_after_seconds=args.retry_after)
+    stack = LocalStack(
+        host=args.host,
+        port=args.port,
+        api_key=args.api_key,
+        retry_after_seconds=args.retry_after,
+        receipts=options_from(args),
+    )
     try:
         info = stack.start()
     except OSError as error:

@@ -15,6 +15,7 @@ from .gateway import LocalApiGateway
 from .lambdas import LocalLambdas
 from .poller import QueuePoller
 from .provision import Stack, provision
+from .receipts import ReceiptOptions, ReceiptSimulator
 from .seed import seed_demo
 from .template import Template
 
@@ -51,6 +52,7 @@ class LocalStack:
         stack_name: str = "sendme-local",
         api_key: str | None = None,
         retry_after_seconds: int | None = 2,
+        receipts: ReceiptOptions | None = None,
     ) -> None:
         self._host = host
         self._port = port
@@ -61,6 +63,8 @@ class LocalStack:
         self._pollers: list[QueuePoller] = []
         self._server: BaseWSGIServer | None = None
         self._server_thread: threading.Thread | None = None
+        self._receipts = receipts or ReceiptOptions()
+        self._simulator: ReceiptSimulator | None = None
 
     def start(self) -> StackInfo:
         # Bind the API port before anything else, so a busy port fails fast and clearly.
@@ -78,6 +82,8 @@ class LocalStack:
         wiring.reset()
         demo = seed_demo(self._api_key)
         self._start_pollers(template, stack, lambdas)
+        self._simulator = ReceiptSimulator(lambdas.invoke, self._receipts)
+        self._simulator.start()
         self._server_thread = threading.Thread(target=self._server.serve_forever, name="api", daemon=True)
         self._server_thread.start()
         return StackInfo(
@@ -108,6 +114,8 @@ class LocalStack:
     def stop(self) -> None:
         for poller in self._pollers:
             poller.stop()
+        if self._simulator:
+            self._simulator.stop()
         if self._server:
             self._server.shutdown()
             self._server.server_close()

@@ -9,8 +9,10 @@ from .dead_letters import DeadLetterService
 from .delivery import DeliveryService
 from .leases import LeaseIndex
 from .listing import ListingService
+from .provider_ids import ProviderMessageIndex
 from .providers import EmailProvider, SmsProvider
 from .queues import DeliveryQueue
+from .receipts import ReceiptService
 from .repositories import AccountRepository, ContactRepository, MessageRepository, SuppressionList
 from .sending import SendingService
 from .settings import get_settings
@@ -73,6 +75,12 @@ def dead_letter_service() -> DeadLetterService:
 
 
 @lru_cache(maxsize=1)
+def receipt_service() -> ReceiptService:
+    table = aws.dynamodb().Table(get_settings().messages_table)
+    return ReceiptService(_messages(), _settlement(), _suppressions(), ProviderMessageIndex(table))
+
+
+@lru_cache(maxsize=1)
 def sweeper() -> Sweeper:
     return Sweeper(LeaseIndex(aws.dynamodb().Table(get_settings().messages_table)), _settlement())
 
@@ -88,5 +96,5 @@ def reset() -> None:
     aws.reset_clients()
     for factory in (account_service, contact_service, sending_service, delivery_service, listing_service):
         factory.cache_clear()
-    for delivery_factory in (sweeper, dead_letter_service):
+    for delivery_factory in (sweeper, dead_letter_service, receipt_service):
         delivery_factory.cache_clear()
