@@ -30,7 +30,7 @@ def _banner(info: StackInfo) -> str:
             "Send an SMS:",
             curl,
             "",
-            "Then list messages (QUEUED -> SENT within a second or two):",
+            "Then list messages (QUEUED -> SENT -> DELIVERED within a second or two; --receipts off stops at SENT):",
             f"curl -s {info.api_url}/api/messages -H 'api-key: {info.api_key}'",
             "",
             "Ctrl-C stops everything.",
