@@ -43,7 +43,7 @@ def inject_throttling(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
     if faults.random() >= FAULT_RATE:
         return None
     error = {"Error": {"Code": "Throttling", "Message": "Rate exceeded"}, "ResponseMetadata": {"HTTPStatusCode": 400}}
-    return AWSResponse("https://sns.us-east-1.amazonaws.com/", 400, {}, None), error
+    return AWSResponse("https://sns.us-east-1.amazonaws.com/", 400, HTTPHeaders(), None), error
 
 
 def bare_provider_calls(count: int) -> float:
@@ -75,9 +75,9 @@ def main() -> int:
             contacts = [f"300{n:07d}" for n in range(start, min(start + PER_REQUEST, MESSAGES))]
             body = {"message": "Hello from the bench", "contacts": contacts, "country": "CO"}
             response = api.post("/api/messages/sms/contacts", json=body, headers={"api-key": demo.api_key})
-            ids.extend(message["id"] for message in response.json["messages"])
+            ids.extend(message["id"] for message in (response.json or {})["messages"])
 
-        aws.sns().meta.events.register("before-call.sns.Publish", inject_throttling)
+        aws.sns().meta.events.register("before-call.sns.Publish", inject_throttling)  # type: ignore[arg-type]
 
         def deliver_twice(event: dict[str, Any]) -> Any:
             # SQS is at-least-once: every batch reaches the worker twice.
