@@ -22,7 +22,10 @@ SMS = Message(
 )
 
 
-@pytest.mark.parametrize(("code", "retryable"), [("Throttling", True), ("InternalError", True), ("InvalidParameter", False)])
+SNS_ANSWERS = [("Throttling", True), ("InternalError", True), ("InvalidParameter", False)]
+
+
+@pytest.mark.parametrize(("code", "retryable"), SNS_ANSWERS)
 def test_provider_sns_error_says_whether_a_retry_can_help(code: str, retryable: bool):
     # Given SNS answering Publish with an error
     client = boto3.client("sns", region_name="us-east-1")
