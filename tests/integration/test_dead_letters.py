@@ -2,9 +2,6 @@
 
 import json
 
-import boto3
-
-from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
 from sendme.errors import ProviderError
 from sendme.providers import SmsProvider
@@ -17,21 +14,8 @@ def always_throttled(self, message, sender_id=None):
     raise ProviderError("Rate exceeded", code="Throttling", retryable=True)
 
 
-def drain_dead_letters(stack: Stack, lambdas: LocalLambdas) -> None:
-    from devstack.poller import QueuePoller
-
-    poller = QueuePoller(
-        boto3.client("sqs"),
-        stack.ref("DeliveryDeadLetterQueue"),
-        10,
-        lambda event: lambdas.invoke("DeadLetterFunction", event),
-    )
-    while poller.poll_once():
-        pass
-
-
 def test_dead_letters_a_message_throttled_on_every_attempt_ends_failed_and_refunded(
-    api, demo, stack: Stack, drain, lambdas, monkeypatch
+    api, demo, stack: Stack, drain, drain_dead_letters, monkeypatch
 ):
     # Given a provider that throttles every attempt until SQS moves the messages to the DLQ
     monkeypatch.setattr(SmsProvider, "send", always_throttled)
@@ -39,7 +23,7 @@ def test_dead_letters_a_message_throttled_on_every_attempt_ends_failed_and_refun
     drain()
     assert queued(stack, "DeliveryDeadLetterQueue") == 2
     # When the dead-letter handler drains its queue
-    drain_dead_letters(stack, lambdas)
+    drain_dead_letters()
     # Then each message is FAILED with the reason, refunded, and nothing was sent
     items = stored_messages(stack)
     assert {(i["status"], i["errorCode"]) for i in items} == {("FAILED", "DELIVERY_RETRIES_EXHAUSTED")}
