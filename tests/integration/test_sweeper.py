@@ -15,6 +15,7 @@ from sendme.providers import SmsProvider
 from sendme.repositories import MessageRepository
 from sendme.sweeper import Sweeper
 from sendme.wiring import sweeper
+from tests.conftest import load_event
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, sms_sent, stored_messages
 
@@ -117,3 +118,14 @@ def test_sweeper_leaves_a_message_that_moved_on_since_its_lease_was_read(api, de
     # Then nothing is settled: the lease it saw is no longer the message's lease
     assert (len(read), result.settled) == (2, 0)
     assert {item["status"] for item in stored_messages(stack)} == {"SENDING"}
+
+
+def test_sweeper_scheduled_event_runs_a_sweep(lambdas, api, demo, stack: Stack, drain, monkeypatch):
+    # Given a crashed send whose lease has expired
+    with monkeypatch.context() as crashing:
+        crash_after_provider_accepts(crashing)
+        api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+        drain()
+    sweep_an_hour_later(monkeypatch)
+    # When EventBridge's schedule invokes the sweeper, Then it reports what it settled
+    assert lambdas.invoke("SweeperFunction", load_event("sweeper_schedule.json")) == {"settled": 2, "skipped": 0}
