@@ -84,7 +84,7 @@ class DeliveryService:
         metrics.add_metric(name="MessagesSent", unit="Count", value=1)
         logger.info("message sent", extra={"message_id": claimed.id, "to": mask_recipient(claimed.recipient_details)})
         if sent is None:
-            # A receipt got there first (SES events carry our id): the message is already further on.
+            # A receipt got there first (SES events carry our id and the send time): nothing to add.
             logger.info("receipt recorded before SENT", extra={"message_id": claimed.id})
         return MessageStatus.SENT
 

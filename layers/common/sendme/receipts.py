@@ -46,6 +46,8 @@ class Receipt:
     error_code: str | None = None
     error_message: str | None = None
     suppress: tuple[str, ...] = ()
+    # When the provider took the message: lets a receipt that overtook the worker record it.
+    sent_at: str | None = None
 
 
 class SesRecipient(CamelModel):
@@ -64,6 +66,7 @@ class SesComplaint(CamelModel):
 
 class SesMail(CamelModel):
     message_id: str
+    timestamp: str | None = None
     tags: dict[str, list[str]] = Field(default_factory=dict)
 
 
@@ -101,6 +104,7 @@ def ses_receipt(event: SesEvent) -> Receipt | None:
         "provider_message_id": event.mail.message_id,
         "org_id": event.tag("orgId"),
         "message_id": event.tag("messageId"),
+        "sent_at": event.mail.timestamp,
     }
     if event.event_type == "Delivery":
         return Receipt(MessageStatus.DELIVERED, **common)
@@ -189,6 +193,8 @@ class ReceiptService:
             failed = self._settlement.fail(org_id, message_id, code=code, reason=reason, source=receipt.source)
             return failed is not None
         fields = {"providerMessageId": receipt.provider_message_id}
+        if receipt.sent_at:
+            fields["sentAt"] = receipt.sent_at
         if receipt.error_code:
             fields |= {"errorCode": receipt.error_code, "errorMessage": receipt.error_message or receipt.detail}
         moved = self._messages.transition(
