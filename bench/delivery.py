@@ -82,13 +82,20 @@ def main() -> int:
             ids.extend(message["id"] for message in (response.json or {})["messages"])
 
         aws.sns().meta.events.register("before-call.sns.Publish", inject_throttling)  # type: ignore[arg-type]
+        calls: Counter[str] = Counter()
+
+        def count(event_name: str, **_: Any) -> None:
+            calls[event_name.split(".")[1]] += 1
+
+        sqs = boto3.client("sqs")
+        for client in (aws.dynamodb().meta.client, aws.sns(), aws.sqs(), sqs):
+            client.meta.events.register("before-call", count)
 
         def deliver_twice(event: dict[str, Any]) -> Any:
             # SQS is at-least-once: every batch reaches the worker twice.
             lambdas.invoke("DeliveryWorkerFunction", event)
             return lambdas.invoke("DeliveryWorkerFunction", event)
 
-        sqs = boto3.client("sqs")
         worker = QueuePoller(sqs, stack.ref("DeliveryQueue"), 10, deliver_twice, retry_after_seconds=0)
         dead_letters = QueuePoller(
             sqs, stack.ref("DeliveryDeadLetterQueue"), 10, lambda e: lambdas.invoke("DeadLetterFunction", e)
@@ -122,6 +129,8 @@ def main() -> int:
     print(f"  drain time          : {drain:.1f} s")
     print(f"  bare provider calls : {bare:.1f} s  ({MESSAGES} SNS Publish, same moto, same run)")
     print(f"  drain / bare        : {drain / bare:.2f}x   (target <= 2x)")
+    per_message = ", ".join(f"{service} {n / MESSAGES:.2f}" for service, n in sorted(calls.items()))
+    print(f"  AWS calls / message : {per_message}  (draining and dead-lettering; bare: sns 1.00)")
     return 0 if lost == 0 and sent_twice == 0 else 1
 
 
