@@ -1,12 +1,35 @@
 """The status state machine: receipts in any order converge, nothing ever moves backwards."""
 
+import itertools
 from functools import reduce
-from itertools import permutations
 
 import pytest
 
 from sendme.models import MessageStatus as S
-from sendme.status import TRANSITIONS, can_transition
+from sendme.status import SETTLED, TRANSITIONS, can_transition, sources_of
+
+
+@pytest.mark.parametrize(
+    ("current", "late"),
+    [(S.DELIVERED, S.SENT), (S.DELIVERED, S.SENDING), (S.SENT, S.QUEUED), (S.READ, S.DELIVERED), (S.FAILED, S.SENT)],
+)
+def test_status_never_moves_backwards(current, late):
+    assert not can_transition(current, late)
+
+
+def test_status_happy_path_is_allowed():
+    path = [S.QUEUED, S.SENDING, S.SENT, S.DELIVERED, S.READ]
+    assert all(can_transition(a, b) for a, b in itertools.pairwise(path))
+
+
+def test_status_claim_is_only_from_queued():
+    assert sources_of(S.SENDING) == {S.QUEUED}
+
+
+def test_status_every_unsettled_status_can_reach_a_settled_one():
+    for status in set(TRANSITIONS) - SETTLED:
+        assert TRANSITIONS[status] & (SETTLED | {S.QUEUED, S.SENDING}), status
+
 
 # What the worker and the provider report for one message, for each way a delivery can end.
 OUTCOMES = {
@@ -28,14 +51,9 @@ def test_status_receipts_in_any_order_converge_to_the_same_status(events: list[S
     # Given the events of one delivery, from a message the worker has claimed
     in_order = reduce(apply, events, S.SENDING)
     # When they arrive in every possible order
-    finals = {reduce(apply, order, S.SENDING) for order in permutations(events)}
+    finals = {reduce(apply, order, S.SENDING) for order in itertools.permutations(events)}
     # Then every order ends where the in-order sequence ends
     assert finals == {in_order}
-
-
-@pytest.mark.parametrize("later", [S.SENT, S.SENDING, S.QUEUED])
-def test_status_delivered_never_returns_to_an_earlier_status(later: S):
-    assert not can_transition(S.DELIVERED, later)
 
 
 @pytest.mark.parametrize("final", [S.FAILED, S.UNDELIVERED, S.READ, S.CANCELED])
