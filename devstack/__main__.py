@@ -8,6 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
+from .receipts import add_arguments, options_from
 from .stack import LocalStack, StackInfo, write_state
 
 
@@ -34,7 +35,7 @@ def _banner(info: StackInfo) -> str:
             "Send an SMS:",
             curl,
             "",
-            "Then list messages (QUEUED -> SENT within a second or two):",
+            "Then list messages (QUEUED -> SENT -> DELIVERED within a second or two; --receipts off stops at SENT):",
             f"curl -s {info.api_url}/api/messages -H 'api-key: {info.api_key}'",
             "",
             "Ctrl-C stops everything.",
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="moto, the demo organisation and the worker only (for sam local start-api)",
     )
+    add_arguments(parser)
     args = parser.parse_args(argv)
     # One line per moto call drowns the handlers' own logs.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -67,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         api_key=args.api_key,
         retry_after_seconds=args.retry_after,
         serve_api=not args.no_api,
+        receipts=options_from(args),
     )
     try:
         info = stack.start()

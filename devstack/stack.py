@@ -15,6 +15,7 @@ from .gateway import LocalApiGateway
 from .lambdas import LocalLambdas
 from .poller import QueuePoller
 from .provision import Stack, provision
+from .receipts import ReceiptOptions, ReceiptSimulator
 from .seed import seed_demo
 from .template import Template
 
@@ -54,6 +55,7 @@ class LocalStack:
         api_key: str | None = None,
         retry_after_seconds: int | None = 2,
         serve_api: bool = True,
+        receipts: ReceiptOptions | None = None,
     ) -> None:
         self._host = host
         self._port = port
@@ -66,6 +68,8 @@ class LocalStack:
         self._pollers: list[QueuePoller] = []
         self._server: BaseWSGIServer | None = None
         self._server_thread: threading.Thread | None = None
+        self._receipts = receipts or ReceiptOptions()
+        self._simulator: ReceiptSimulator | None = None
 
     def start(self) -> StackInfo:
         # Bind the API port before anything else, so a busy port fails fast and clearly.
@@ -84,6 +88,8 @@ class LocalStack:
         wiring.reset()
         demo = seed_demo(self._api_key)
         self._start_pollers(template, stack, lambdas)
+        self._simulator = ReceiptSimulator(lambdas.invoke, self._receipts)
+        self._simulator.start()
         if self._server:
             self._server_thread = threading.Thread(target=self._server.serve_forever, name="api", daemon=True)
             self._server_thread.start()
@@ -116,6 +122,8 @@ class LocalStack:
     def stop(self) -> None:
         for poller in self._pollers:
             poller.stop()
+        if self._simulator:
+            self._simulator.stop()
         if self._server:
             self._server.shutdown()
             self._server.server_close()

@@ -4,18 +4,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import Json
 
-from sendme.models import DeliveryTask
+from sendme.delivery import DeliveryRecord
 from sendme.observability import logger, metrics, tracer
 from sendme.wiring import delivery_service
-
-
-class DeliveryRecord(SqsRecordModel):
-    body: Json[DeliveryTask]  # the parsed task, not the raw string
-
 
 # A batch whose every record failed is still a partial response, not an invocation error: the
 # same records go back to the queue either way, and the function's error metric stays for bugs.

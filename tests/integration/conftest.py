@@ -44,16 +44,14 @@ def demo(stack: Stack) -> Any:
     return seed_demo(credits=100)
 
 
-@pytest.fixture
-def drain(stack: Stack, lambdas: LocalLambdas) -> Any:
-    """Run the delivery worker over everything on the queue, as the event source mapping would."""
+def _drainer(stack: Stack, lambdas: LocalLambdas, queue: str, function: str) -> Any:
     import boto3
 
     poller = QueuePoller(
         boto3.client("sqs"),
-        stack.ref("DeliveryQueue"),
+        stack.ref(queue),
         10,
-        lambda event: lambdas.invoke("DeliveryWorkerFunction", event),
+        lambda event: lambdas.invoke(function, event),
         retry_after_seconds=0,
     )
 
@@ -67,3 +65,15 @@ def drain(stack: Stack, lambdas: LocalLambdas) -> Any:
         return handled
 
     return run
+
+
+@pytest.fixture
+def drain(stack: Stack, lambdas: LocalLambdas) -> Any:
+    """Run the delivery worker over everything on the queue, as the event source mapping would."""
+    return _drainer(stack, lambdas, "DeliveryQueue", "DeliveryWorkerFunction")
+
+
+@pytest.fixture
+def drain_dead_letters(stack: Stack, lambdas: LocalLambdas) -> Any:
+    """Run the dead-letter handler over everything on the dead-letter queue."""
+    return _drainer(stack, lambdas, "DeliveryDeadLetterQueue", "DeadLetterFunction")

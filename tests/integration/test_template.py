@@ -42,3 +42,25 @@ def test_template_every_api_route_is_authorized(stack: Stack):
             for audience in ("contacts", "all", "tags")
         },
     }
+
+
+def test_template_delivery_lease_outlasts_the_worker(stack: Stack):
+    # A live worker must never lose its claim to the sweeper: Lambda kills it before the lease ends.
+    from sendme.settings import get_settings
+
+    assert get_settings().delivery_lease_seconds > stack.template.function_timeout("DeliveryWorkerFunction")
+
+
+def test_template_receipts_function_hears_every_provider_receipt(stack: Stack):
+    # The configuration set publishes to the topic the receipts function subscribes to...
+    resources = stack.template.resources
+    destination = resources["EmailEventDestination"]["Properties"]
+    events = {name: e["Properties"] for name, e in resources["ReceiptsFunction"]["Properties"]["Events"].items()}
+    assert destination["ConfigurationSetName"] == {"Ref": "EmailConfigurationSet"}
+    assert destination["EventDestination"]["SnsDestination"]["TopicARN"] == events["EmailEvents"]["Topic"]
+    assert {"delivery", "bounce", "complaint", "open", "reject", "renderingFailure"} <= set(
+        destination["EventDestination"]["MatchingEventTypes"]
+    )
+    # ...and both of SNS's SMS delivery status log groups feed it
+    subscribed = {e["LogGroupName"]["Ref"] for e in events.values() if "LogGroupName" in e}
+    assert subscribed == {"SmsDeliveryLogGroup", "SmsFailureLogGroup"}

@@ -70,7 +70,8 @@ def test_error_table_covers_every_domain_error():
 
     from sendme.delivery import DeliveryDeferredError
     from sendme.errors import ProviderError
+    from sendme.receipts import ReceiptUnmatchedError
 
-    # Errors the worker raises never reach HTTP; every other one must have a status.
-    internal = {SendMeError, ProviderError, DeliveryDeferredError}
+    # Errors the worker and the receipts function raise never reach HTTP; every other one must have a status.
+    internal = {SendMeError, ProviderError, DeliveryDeferredError, ReceiptUnmatchedError}
     assert subclasses(SendMeError) - internal <= set(ERROR_RESPONSES)

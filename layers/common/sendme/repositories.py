@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from .clock import now_iso
 from .errors import CreditsInsufficientError, OrganizationNotFoundError
+from .leases import LEASE_ATTRIBUTES
 from .models import Contact, Message, MessageStatus, Organization, StatusEvent
 from .status import sources_of
 
@@ -61,8 +62,13 @@ class MessageRepository:
         detail: str | None = None,
         fields: Mapping[str, Any] | None = None,
         only_from: Iterable[MessageStatus] | None = None,
+        expect: Mapping[str, Any] | None = None,
     ) -> Message | None:
-        """Move a message to `target` if the state machine allows it from its current status.
+        """Move a message to `target` if the state machine allows it from its current status
+        (and, with `expect`, only if those attributes still hold those values).
+
+        A lease (see sendme.leases) lives only as long as the status it was taken with: every
+        transition drops it unless `fields` sets a new one.
 
         Returns the updated message, or None when the message is missing or its status does
         not allow the move (already done, or another worker got there first).
@@ -89,10 +95,13 @@ class MessageRepository:
             values[f":f{position}"] = value
             assignments.append(f"#f{position} = :f{position}")
         condition: ConditionBase = Attr("status").is_in([status.value for status in allowed])
+        for name, value in (expect or {}).items():
+            condition &= Attr(name).eq(value)
+        dropped = [name for name in LEASE_ATTRIBUTES if name not in (fields or {})]
         try:
             response = self._table.update_item(
                 Key={"orgId": org_id, "id": message_id},
-                UpdateExpression="SET " + ", ".join(assignments),
+                UpdateExpression="SET " + ", ".join(assignments) + (" REMOVE " + ", ".join(dropped) if dropped else ""),
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,

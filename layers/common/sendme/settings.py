@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     email_credits_per_message: int = Field(default=1, ge=0)
     # How long a worker owns a message it claimed before the sweeper may settle it.
     delivery_lease_seconds: int = Field(default=120, ge=1)
+    # How long a message handed back to the queue may wait for SQS to offer it again (SQS: at
+    # most 5 receives x 180 s visibility) before the sweeper gives up on it.
+    delivery_requeue_seconds: int = Field(default=1800, ge=1)
 
 
 @lru_cache(maxsize=1)

@@ -1,19 +1,27 @@
 """The message status state machine: which status may follow which.
 
 A transition is only ever written with a condition that the current status is one of the
-allowed sources, so a late or duplicate event can never move a message backwards.
+allowed sources, so a late, duplicate or out-of-order event can never move a message
+backwards: the table below is a precedence order (QUEUED < SENDING < SENT < DELIVERED/UNDELIVERED
+< READ, with FAILED and CANCELED final), and every receipt only ever moves a message forwards.
+Applying any set of receipts in any order therefore ends in the same status as applying them
+in the order they happened.
 """
 
 from collections.abc import Iterable
 
 from .models import MessageStatus as S
 
+# What a provider receipt may report once the provider has taken a message.
+_RECEIPTED = frozenset({S.DELIVERED, S.UNDELIVERED, S.READ, S.FAILED})
+
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.SCHEDULED: frozenset({S.QUEUED, S.CANCELED}),
     S.QUEUED: frozenset({S.SENDING, S.CANCELED, S.FAILED}),
     # SENDING -> QUEUED hands a message back to the queue after a transient provider error.
-    S.SENDING: frozenset({S.SENT, S.FAILED, S.QUEUED}),
-    S.SENT: frozenset({S.DELIVERED, S.UNDELIVERED, S.FAILED, S.READ, S.RECEIVED}),
+    # A receipt may overtake the worker's own SENT write (SES events carry our message id).
+    S.SENDING: frozenset({S.SENT, S.QUEUED}) | _RECEIPTED,
+    S.SENT: _RECEIPTED | {S.RECEIVED},
     S.DELIVERED: frozenset({S.READ, S.RECEIVED}),
     S.RECEIVED: frozenset({S.READ}),
     S.UNDELIVERED: frozenset(),

@@ -5,13 +5,19 @@ from functools import lru_cache
 from . import aws
 from .accounts import AccountService
 from .contacts import ContactService
+from .dead_letters import DeadLetterService
 from .delivery import DeliveryService
+from .leases import LeaseIndex
 from .listing import ListingService
+from .provider_ids import ProviderMessageIndex
 from .providers import EmailProvider, SmsProvider
 from .queues import DeliveryQueue
+from .receipts import ReceiptService
 from .repositories import AccountRepository, ContactRepository, MessageRepository, SuppressionList
 from .sending import SendingService
 from .settings import get_settings
+from .settlement import Settlement
+from .sweeper import Sweeper
 
 
 def _messages() -> MessageRepository:
@@ -51,10 +57,32 @@ def delivery_service() -> DeliveryService:
     settings = get_settings()
     return DeliveryService(
         _messages(),
-        _accounts(),
+        _settlement(),
         SmsProvider(aws.sns()),
         EmailProvider(aws.sesv2(), settings.sender_email, settings.ses_configuration_set),
+        lease_seconds=settings.delivery_lease_seconds,
+        requeue_seconds=settings.delivery_requeue_seconds,
     )
+
+
+def _settlement() -> Settlement:
+    return Settlement(_messages(), _accounts())
+
+
+@lru_cache(maxsize=1)
+def dead_letter_service() -> DeadLetterService:
+    return DeadLetterService(_settlement())
+
+
+@lru_cache(maxsize=1)
+def receipt_service() -> ReceiptService:
+    table = aws.dynamodb().Table(get_settings().messages_table)
+    return ReceiptService(_messages(), _settlement(), _suppressions(), ProviderMessageIndex(table))
+
+
+@lru_cache(maxsize=1)
+def sweeper() -> Sweeper:
+    return Sweeper(LeaseIndex(aws.dynamodb().Table(get_settings().messages_table)), _settlement())
 
 
 @lru_cache(maxsize=1)
@@ -68,3 +96,5 @@ def reset() -> None:
     aws.reset_clients()
     for factory in (account_service, contact_service, sending_service, delivery_service, listing_service):
         factory.cache_clear()
+    for delivery_factory in (sweeper, dead_letter_service, receipt_service):
+        delivery_factory.cache_clear()

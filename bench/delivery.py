@@ -1,0 +1,138 @@
+"""bench/delivery: SMS through the real send and worker path on moto, every queue message
+delivered twice and 10% of provider calls failing transiently (SNS Throttling).
+
+The issue asks for 10,000 messages (`BENCH_MESSAGES=10000`); on moto each AWS call costs
+10-20 ms here, so that run takes over half an hour. The default, 1,000, finishes in a few
+minutes with the same fault rate and duplication.
+
+Prints: lost (neither final nor in the dead-letter queue), sent twice, the time to drain the
+queue, and, measured in the same run, the time of the same number of bare provider calls.
+Targets: 0 lost, 0 sent twice, drain <= 2x the bare calls.
+"""
+
+import os
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Set before the handlers' Logger exists: one INFO line per duplicate claim would drown the figures.
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+import boto3
+from botocore.awsrequest import AWSResponse, HTTPHeaders
+from moto import mock_aws
+from moto.sns.models import sns_backends
+from werkzeug.test import Client
+
+from devstack.gateway import LocalApiGateway
+from devstack.lambdas import LocalLambdas
+from devstack.poller import QueuePoller
+from devstack.provision import ACCOUNT_ID, provision
+from devstack.seed import seed_demo
+from devstack.stack import LOCAL_AWS_ENVIRONMENT
+from devstack.template import Template
+
+MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
+FAULT_RATE = 0.10
+PER_REQUEST = 1000  # the contract's cap on recipients per request
+faults = random.Random(7)
+
+
+def inject_throttling(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+    """A botocore before-call hook: 10% of SNS Publish calls answer 400 Throttling, as SNS does."""
+    if faults.random() >= FAULT_RATE:
+        return None
+    error = {"Error": {"Code": "Throttling", "Message": "Rate exceeded"}, "ResponseMetadata": {"HTTPStatusCode": 400}}
+    return AWSResponse("https://sns.us-east-1.amazonaws.com/", 400, HTTPHeaders(), None), error
+
+
+def bare_provider_calls(count: int) -> float:
+    """The baseline: the same number of SNS Publish calls, nothing else."""
+    sns = boto3.client("sns")
+    started = time.perf_counter()
+    for n in range(count):
+        sns.publish(PhoneNumber=f"+57310{n:07d}", Message="Hello from the bench")
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    os.environ.update(LOCAL_AWS_ENVIRONMENT)
+    with mock_aws():
+        template = Template.load()
+        stack = provision(template, "bench")
+        os.environ.update(stack.shared_environment())
+        from sendme import aws, wiring
+
+        wiring.reset()
+        demo = seed_demo(credits=MESSAGES)
+        lambdas = LocalLambdas(template)
+        api = Client(LocalApiGateway(template, lambdas.invoke))
+
+        bare = bare_provider_calls(MESSAGES)
+
+        ids: list[str] = []
+        for start in range(0, MESSAGES, PER_REQUEST):
+            contacts = [f"300{n:07d}" for n in range(start, min(start + PER_REQUEST, MESSAGES))]
+            body = {"message": "Hello from the bench", "contacts": contacts, "country": "CO"}
+            response = api.post("/api/messages/sms/contacts", json=body, headers={"api-key": demo.api_key})
+            ids.extend(message["id"] for message in (response.json or {})["messages"])
+
+        aws.sns().meta.events.register("before-call.sns.Publish", inject_throttling)  # type: ignore[arg-type]
+        calls: Counter[str] = Counter()
+
+        def count(event_name: str, **_: Any) -> None:
+            calls[event_name.split(".")[1]] += 1
+
+        sqs = boto3.client("sqs")
+        for client in (aws.dynamodb().meta.client, aws.sns(), aws.sqs(), sqs):
+            client.meta.events.register("before-call", count)
+
+        def deliver_twice(event: dict[str, Any]) -> Any:
+            # SQS is at-least-once: every batch reaches the worker twice.
+            lambdas.invoke("DeliveryWorkerFunction", event)
+            return lambdas.invoke("DeliveryWorkerFunction", event)
+
+        worker = QueuePoller(sqs, stack.ref("DeliveryQueue"), 10, deliver_twice, retry_after_seconds=0)
+        dead_letters = QueuePoller(
+            sqs, stack.ref("DeliveryDeadLetterQueue"), 10, lambda e: lambdas.invoke("DeadLetterFunction", e)
+        )
+        started = time.perf_counter()
+        while worker.poll_once():
+            pass
+        drain = time.perf_counter() - started
+        dead_lettered = 0
+        while handled := dead_letters.poll_once():
+            dead_lettered += handled
+
+        table = boto3.resource("dynamodb").Table(stack.ref("MessagesTable"))
+        statuses: Counter[str] = Counter()
+        scan: dict[str, Any] = {"ProjectionExpression": "id, #s", "ExpressionAttributeNames": {"#s": "status"}}
+        while True:
+            page = table.scan(**scan)
+            statuses.update(str(item["status"]) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                break
+            scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        lost = MESSAGES - statuses["SENT"] - statuses["FAILED"]
+        published = Counter(phone for phone, _ in sns_backends[ACCOUNT_ID]["us-east-1"].sms_messages.values())
+        sent_twice = sum(1 for phone, times in published.items() if phone.startswith("+57300") and times > 1)
+
+    print(f"bench/delivery: {MESSAGES} SMS, {FAULT_RATE:.0%} transient provider faults, every batch delivered twice")
+    print(f"  accepted by the API : {len(ids)}")
+    print(f"  final statuses      : {dict(statuses)}  (dead-lettered then failed: {dead_lettered})")
+    print(f"  lost                : {lost}   (target 0)")
+    print(f"  sent twice          : {sent_twice}   (target 0)")
+    print(f"  drain time          : {drain:.1f} s")
+    print(f"  bare provider calls : {bare:.1f} s  ({MESSAGES} SNS Publish, same moto, same run)")
+    print(f"  drain / bare        : {drain / bare:.2f}x   (target <= 2x)")
+    per_message = ", ".join(f"{service} {n / MESSAGES:.2f}" for service, n in sorted(calls.items()))
+    print(f"  AWS calls / message : {per_message}  (draining and dead-lettering; bare: sns 1.00)")
+    return 0 if lost == 0 and sent_twice == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

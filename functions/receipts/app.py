@@ -1,0 +1,24 @@
+"""Provider receipts -> status transitions: SES events (via SNS) and SNS SMS delivery status logs."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser import parse
+from aws_lambda_powertools.utilities.parser.models import CloudWatchLogsModel, SnsModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sendme.observability import logger, metrics, tracer
+from sendme.wiring import receipt_service
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    # Two event sources: a CloudWatch Logs subscription (SMS) and the SES events topic (email).
+    if "awslogs" in event:
+        logs = parse(event=event, model=CloudWatchLogsModel).awslogs.decoded_data
+        moved = receipt_service().apply_sms_logs(logs.logEvents)
+    else:
+        records = parse(event=event, model=SnsModel).Records
+        moved = receipt_service().apply_ses_events(str(record.Sns.Message) for record in records)
+    return {"moved": moved}

@@ -1,0 +1,131 @@
+"""The sweeper against moto: messages whose lease expired are settled, never sent twice."""
+
+from datetime import timedelta
+
+import boto3
+import pytest
+
+from devstack.provision import Stack
+from sendme import sweeper as sweeper_module
+from sendme import wiring
+from sendme.clock import to_iso, utc_now
+from sendme.errors import ProviderError
+from sendme.leases import ExpiredLease, LeaseIndex
+from sendme.providers import SmsProvider
+from sendme.repositories import MessageRepository
+from sendme.sweeper import Sweeper
+from sendme.wiring import sweeper
+from tests.conftest import load_event
+
+from .helpers import SPEC_SMS_BODY, auth, credits_of, sms_sent, stored_messages
+
+
+class WorkerDied(Exception):
+    """Stands for the Lambda being killed: not a ProviderError, nothing recorded."""
+
+
+def sweep_an_hour_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sweeper runs an hour from now: every lease taken in the test has expired."""
+    monkeypatch.setattr(sweeper_module, "now_iso", lambda: to_iso(utc_now() + timedelta(hours=1)))
+
+
+def crash_after_provider_accepts(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_transition = MessageRepository.transition
+
+    def transition(self, org_id, message_id, target, **kwargs):
+        if target == "SENT":
+            raise WorkerDied("killed between the provider call and the status write")
+        return real_transition(self, org_id, message_id, target, **kwargs)
+
+    monkeypatch.setattr(MessageRepository, "transition", transition)
+
+
+def test_sweeper_settles_a_crashed_send_as_failed_unknown_without_sending_again(
+    api, demo, stack: Stack, drain, monkeypatch
+):
+    # Given a worker that died after SNS accepted both messages, and the queue retried them
+    with monkeypatch.context() as crashing:
+        crash_after_provider_accepts(crashing)
+        api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+        drain()
+    sweep_an_hour_later(monkeypatch)
+    assert {item["status"] for item in stored_messages(stack)} == {"SENDING"}
+    # When the sweeper runs after the leases expired
+    result = sweeper().sweep()
+    # Then both are FAILED as "outcome unknown", refunded, and were published once each
+    assert result.settled == 2
+    assert {(i["status"], i["errorCode"]) for i in stored_messages(stack)} == {("FAILED", "DELIVERY_OUTCOME_UNKNOWN")}
+    assert credits_of(demo.org_id) == 100
+    assert len(sms_sent()) == 2
+    assert all("leaseUntil" not in item for item in stored_messages(stack))
+
+
+def test_sweeper_leaves_a_message_whose_lease_is_still_running(api, demo, stack: Stack, drain, monkeypatch):
+    # Given a worker that died a moment ago
+    crash_after_provider_accepts(monkeypatch)
+    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+    drain()
+    # When the sweeper runs now
+    result = sweeper().sweep()
+    # Then nothing is settled yet: the worker might still be running
+    assert result.settled == 0
+    assert {item["status"] for item in stored_messages(stack)} == {"SENDING"}
+
+
+def test_sweeper_fails_a_handed_back_message_the_queue_lost(api, demo, stack: Stack, drain, monkeypatch):
+    # Given a throttled message handed back to the queue, whose queue message then vanished
+    def throttled(self, message, sender_id=None):
+        raise ProviderError("Rate exceeded", code="Throttling", retryable=True)
+
+    monkeypatch.setattr(SmsProvider, "send", throttled)
+    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+    drain(max_batches=1)
+    boto3.client("sqs").purge_queue(QueueUrl=stack.ref("DeliveryQueue"))
+    assert {item["status"] for item in stored_messages(stack)} == {"QUEUED"}
+    # When the sweeper runs after the requeue window
+    sweep_an_hour_later(monkeypatch)
+    sweeper().sweep()
+    # Then it is FAILED with a reason and refunded, not QUEUED forever
+    assert {(i["status"], i["errorCode"]) for i in stored_messages(stack)} == {("FAILED", "DELIVERY_RETRIES_EXHAUSTED")}
+    assert credits_of(demo.org_id) == 100
+
+
+class StaleLeaseIndex:
+    """What the sweeper read from the (eventually consistent) index a moment ago."""
+
+    def __init__(self, leases: list[ExpiredLease]) -> None:
+        self._leases = leases
+
+    def expired(self, before: str) -> list[ExpiredLease]:
+        return self._leases
+
+
+def test_sweeper_leaves_a_message_that_moved_on_since_its_lease_was_read(api, demo, stack: Stack, drain, monkeypatch):
+    # Given expired leases the sweeper read, after which each message was put under a new lease
+    crash_after_provider_accepts(monkeypatch)
+    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+    drain()
+    table = boto3.resource("dynamodb").Table(stack.ref("MessagesTable"))
+    read = list(LeaseIndex(table).expired(before=to_iso(utc_now() + timedelta(hours=1))))
+    for lease in read:
+        table.update_item(
+            Key={"orgId": lease.org_id, "id": lease.message_id},
+            UpdateExpression="SET leaseUntil = :later",
+            ExpressionAttributeValues={":later": to_iso(utc_now() + timedelta(minutes=30))},
+        )
+    # When the sweeper acts on what it read
+    result = Sweeper(StaleLeaseIndex(read), wiring._settlement()).sweep()  # type: ignore[arg-type]
+    # Then nothing is settled: the lease it saw is no longer the message's lease
+    assert (len(read), result.settled) == (2, 0)
+    assert {item["status"] for item in stored_messages(stack)} == {"SENDING"}
+
+
+def test_sweeper_scheduled_event_runs_a_sweep(lambdas, api, demo, stack: Stack, drain, monkeypatch):
+    # Given a crashed send whose lease has expired
+    with monkeypatch.context() as crashing:
+        crash_after_provider_accepts(crashing)
+        api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+        drain()
+    sweep_an_hour_later(monkeypatch)
+    # When EventBridge's schedule invokes the sweeper, Then it reports what it settled
+    assert lambdas.invoke("SweeperFunction", load_event("sweeper_schedule.json")) == {"settled": 2, "skipped": 0}
