@@ -81,6 +81,7 @@ class SendJobRepository:
     def reserve(self, job: SendJob, cost: int, recipient_count: int) -> None:
         """Take the job's credits and mark it RESERVED in one transaction, so a retried run
         never charges twice. Raises CreditsInsufficientError when the balance is short."""
+        # The resource's client: it serialises plain Python values, as the Table does.
         client, now = self._table.meta.client, now_iso()
         try:
             client.transact_write_items(
@@ -88,26 +89,26 @@ class SendJobRepository:
                     {
                         "Update": {
                             "TableName": self._table.name,
-                            "Key": {"pk": {"S": f"ORG#{job.org_id}"}, "sk": {"S": "PROFILE"}},
+                            "Key": {"pk": f"ORG#{job.org_id}", "sk": "PROFILE"},
                             "UpdateExpression": "SET credits = credits - :cost",
                             "ConditionExpression": "credits >= :cost",
-                            "ExpressionAttributeValues": {":cost": {"N": str(cost)}},
+                            "ExpressionAttributeValues": {":cost": cost},
                         }
                     },
                     {
                         "Update": {
                             "TableName": self._table.name,
-                            "Key": {k: {"S": v} for k, v in _key(job.org_id, job.id).items()},
+                            "Key": _key(job.org_id, job.id),
                             "UpdateExpression": "SET #status = :reserved, reservedCost = :cost, "
                             "recipientCount = :count, updatedAt = :now",
                             "ConditionExpression": "#status = :pending",
                             "ExpressionAttributeNames": {"#status": "status"},
                             "ExpressionAttributeValues": {
-                                ":reserved": {"S": SendJobStatus.RESERVED.value},
-                                ":pending": {"S": SendJobStatus.PENDING.value},
-                                ":cost": {"N": str(cost)},
-                                ":count": {"N": str(recipient_count)},
-                                ":now": {"S": now},
+                                ":reserved": SendJobStatus.RESERVED.value,
+                                ":pending": SendJobStatus.PENDING.value,
+                                ":cost": cost,
+                                ":count": recipient_count,
+                                ":now": now,
                             },
                         }
                     },

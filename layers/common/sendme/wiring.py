@@ -57,9 +57,7 @@ def _send_jobs() -> SendJobRepository:
 @lru_cache(maxsize=1)
 def sending_service() -> SendingService:
     settings = get_settings()
-    idempotency = DynamoDBPersistenceLayer(
-        table_name=settings.idempotency_table, boto3_client=aws.dynamodb().meta.client
-    )
+    idempotency = DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=aws.dynamodb_client())
     return SendingService(
         _messages(),
         _accounts(),
