@@ -23,7 +23,8 @@ class SendControls:
 def send_controls(app: APIGatewayRestResolver) -> SendControls:
     """The dryRun query parameter and Idempotency-Key header of the current request, checked."""
     event = app.current_event
-    raw_dry_run = (event.get_query_string_value("dryRun") or "false").lower()
+    given = event.get_query_string_value("dryRun")
+    raw_dry_run = "false" if given is None else given.lower()
     if raw_dry_run not in _BOOLEANS:
         raise RequestInvalidError("The parameter 'dryRun' must be true or false", field="dryRun")
     key = event.headers.get(IDEMPOTENCY_HEADER)  # Powertools looks headers up case-insensitively
