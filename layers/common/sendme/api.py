@@ -116,7 +116,7 @@ def caller(app: APIGatewayRestResolver) -> Principal:
     return Principal(org_id=context["orgId"], terms_accepted=str(context.get("termsAccepted")).lower() == "true")
 
 
-def enqueue_response(result: EnqueueResult | DryRunResult) -> Response[EnqueueResult | DryRunResult]:
+def enqueue_response(result: EnqueueResult | DryRunResult) -> Response[SendJobAccepted | EnqueueResult | DryRunResult]:
     """201 when something was enqueued, 200 when nothing valid remained (the contract's rule);
     202 when a send job will enqueue; 200 for a dry run."""
     if isinstance(result, DryRunResult):

@@ -5,10 +5,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from .api import caller, enqueue_response
 from .audiences import Selection
 from .controls import send_controls
-from .models import DryRunResult, EmailRequest, EnqueueResult, SmsRequest
+from .models import DryRunResult, EmailRequest, EnqueueResult, SendJobAccepted, SmsRequest
 from .wiring import sending_service
 
-SendResponse = Response[EnqueueResult | DryRunResult]
+SendResponse = Response[SendJobAccepted | EnqueueResult | DryRunResult]
 
 
 def send_and_respond(
