@@ -7,6 +7,7 @@ back as UnprocessedItems, exactly as DynamoDB does under load.
 
 import math
 from collections import Counter
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from werkzeug.test import Client
 from devstack.provision import Stack
 from sendme import aws
 
-from .helpers import auth, queued, stored_messages
+from .helpers import auth, credits_of, queued, stored_messages
 
 NUMBERS = [f"+57300{i:07d}" for i in range(250)]
 
@@ -98,3 +99,37 @@ def test_send_resends_the_items_dynamodb_left_unprocessed(api: Client, demo, sta
     assert throttled_writes == [25, 7, 5]
     assert len(stored_messages(stack)) == 30
     assert queued(stack) == 30
+
+
+def refuse_after_first_write() -> None:
+    """Write the first BatchWriteItem; answer every later one with all its items unprocessed."""
+    sent: list[Any] = []
+    events = aws.dynamodb().meta.client.meta.events
+
+    def remember(params: dict[str, Any], **_: Any) -> None:
+        sent.append(next(iter(params["RequestItems"].values())))
+
+    def refuse(**_: Any) -> tuple[Any, dict[str, Any]] | None:
+        if len(sent) == 1:
+            return None  # the real call
+        wire = [{"PutRequest": {"Item": to_wire(r["PutRequest"]["Item"])}} for r in sent[-1]]
+        return SimpleNamespace(status_code=200, headers={}), {"UnprocessedItems": {stored_table_name(): wire}}
+
+    events.register("provide-client-params.dynamodb.BatchWriteItem", remember)
+    events.register("before-call.dynamodb.BatchWriteItem", refuse)
+
+
+def test_send_dynamodb_keeps_throttling_is_503_with_every_stored_message_failed_and_refunded(
+    api: Client, demo, stack: Stack
+):
+    # Given DynamoDB writes the first 25 items, then leaves every further item unprocessed
+    refuse_after_first_write()
+    body = {"message": "Hi", "contacts": NUMBERS[:30]}
+    # When 30 recipients are sent to
+    response = api.post("/api/messages/sms/contacts", json=body, headers=auth(demo.api_key))
+    # Then the caller is told to retry, nothing waits forever as QUEUED, nothing is queued or charged
+    assert response.status_code == 503
+    stored = stored_messages(stack)
+    assert len(stored) == 25
+    assert {(item["status"], item["errorCode"]) for item in stored} == {("FAILED", "STORE_FAILED")}
+    assert (queued(stack), credits_of(demo.org_id)) == (0, 100)

@@ -173,7 +173,7 @@ class SendingService:
         try:
             self._messages.add_all(messages)
         except Exception:
-            self._accounts.add_credits(org_id, total_cost)
+            self._abandon(org_id, messages, total_cost)
             raise
         self.enqueue(org_id, messages)
         metrics.add_metric(name="RecipientsSkipped", unit="Count", value=len(audience.skipped))
@@ -193,6 +193,19 @@ class SendingService:
             if message.id in refused_ids:
                 self._fail_unqueued(org_id, message)
         metrics.add_metric(name="MessagesAccepted", unit="Count", value=len(messages) - len(refused_ids))
+
+    def _abandon(self, org_id: str, messages: Sequence[Message], total_cost: int) -> None:
+        """A write that failed part-way: fail what was stored (nothing may wait forever) and
+        refund the whole reservation. Messages never written fail their condition harmlessly."""
+        self._accounts.add_credits(org_id, total_cost)
+        for message in messages:
+            self._messages.transition(
+                org_id,
+                message.id,
+                MessageStatus.FAILED,
+                source=SOURCE,
+                fields={"errorCode": "STORE_FAILED", "errorMessage": "the messages table refused part of the send"},
+            )
 
     def _fail_unqueued(self, org_id: str, message: Message) -> None:
         failed = self._messages.transition(
