@@ -9,7 +9,7 @@ from sendme.models import ContactStatus
 from sendme.repositories import SuppressionList
 from sendme.wiring import contact_service
 
-from .helpers import auth, credits_of, queued, stored_messages
+from .helpers import auth, credits_of, organization, queued, stored_messages
 
 # The demo organisation (devstack/seed.py): Juan (customers, vip), María (customers),
 # Carlos (staff), all ACTIVE, and Ana (customers) BLOCKED.
@@ -123,22 +123,16 @@ def test_send_email_contacts_all_suppressed_is_200_and_charges_nothing(api: Clie
 
 
 def test_send_sms_all_short_of_credits_is_402_and_changes_nothing(api: Client, stack: Stack):
-    from sendme.wiring import account_service
-
-    organization = account_service().create_organization("Poor", credits=1, accept_terms=True)
-    key = account_service().issue_api_key(organization.id)
+    org_id, key = organization(credits=1)
     for phone in ("3001234567", "3009876543"):
-        contact_service().add(organization.id, phone, phone=phone, country="CO")
+        contact_service().add(org_id, phone, phone=phone, country="CO")
     response = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(key))
     assert response.status_code == 402
-    assert (stored_messages(stack), queued(stack), credits_of(organization.id)) == ([], 0, 1)
+    assert (stored_messages(stack), queued(stack), credits_of(org_id)) == ([], 0, 1)
 
 
 def test_send_email_tags_without_accepted_terms_is_403(api: Client, stack: Stack):
-    from sendme.wiring import account_service
-
-    organization = account_service().create_organization("New", credits=100, accept_terms=False)
-    key = account_service().issue_api_key(organization.id)
+    _, key = organization(credits=100, accept_terms=False)
     body = {"subject": "s", "message": "m", "tags": ["vip"]}
     response = api.post("/api/messages/email/tags", json=body, headers=auth(key))
     assert response.status_code == 403

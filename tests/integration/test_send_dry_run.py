@@ -5,7 +5,7 @@ from werkzeug.test import Client
 
 from devstack.provision import Stack
 
-from .helpers import SPEC_SMS_BODY, auth, credits_of, queued, stored_messages
+from .helpers import SPEC_SMS_BODY, auth, credits_of, organization, queued, stored_messages
 
 
 def test_send_sms_dry_run_reports_recipients_cost_and_balance_and_changes_nothing(api: Client, demo, stack: Stack):
@@ -46,10 +46,7 @@ def test_send_email_all_dry_run_shows_who_would_be_skipped(api: Client, demo, st
 
 
 def test_send_dry_run_beyond_the_balance_says_so_instead_of_402(api: Client, stack: Stack):
-    from sendme.wiring import account_service
-
-    organization = account_service().create_organization("Poor", credits=1, accept_terms=True)
-    key = account_service().issue_api_key(organization.id)
+    _, key = organization(credits=1)
     response = api.post("/api/messages/sms/contacts?dryRun=true", json=SPEC_SMS_BODY, headers=auth(key))
     assert response.status_code == 200
     assert (response.json["sufficientCredits"], response.json["balanceAfter"]) == (False, -1)

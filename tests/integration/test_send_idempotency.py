@@ -6,7 +6,7 @@ from werkzeug.test import Client
 from devstack.provision import Stack
 from sendme.wiring import account_service
 
-from .helpers import SPEC_SMS_BODY, auth, credits_of, queued, stored_messages
+from .helpers import SPEC_SMS_BODY, auth, credits_of, organization, queued, stored_messages
 
 ENDPOINTS = [
     pytest.param("/api/messages/sms/contacts", SPEC_SMS_BODY, id="sms-contacts"),
@@ -63,15 +63,14 @@ def test_send_same_key_on_another_endpoint_is_422(api: Client, demo):
 
 def test_send_same_key_in_two_organisations_are_two_sends(api: Client, demo, stack: Stack):
     # Given another organisation that happens to pick the same key
-    other = account_service().create_organization("Other", credits=100, accept_terms=True)
-    other_key = account_service().issue_api_key(other.id)
+    other_id, other_key = organization(credits=100)
     # When both send with it
     mine = api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=keyed(demo.api_key, "order-42"))
     theirs = api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=keyed(other_key, "order-42"))
     # Then each gets its own send and is charged for it
     assert mine.json["queueId"] != theirs.json["queueId"]
     assert len(stored_messages(stack)) == 4
-    assert (credits_of(demo.org_id), credits_of(other.id)) == (98, 98)
+    assert (credits_of(demo.org_id), credits_of(other_id)) == (98, 98)
 
 
 def test_send_without_a_key_sends_again_on_every_request(api: Client, demo, stack: Stack):
@@ -83,15 +82,14 @@ def test_send_without_a_key_sends_again_on_every_request(api: Client, demo, stac
 
 def test_send_refused_for_credits_can_be_retried_with_the_same_key_once_topped_up(api: Client, stack: Stack):
     # Given a send refused with 402 under a key
-    organization = account_service().create_organization("Poor", credits=1, accept_terms=True)
-    key = account_service().issue_api_key(organization.id)
+    org_id, key = organization(credits=1)
     refused = api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=keyed(key, "topup"))
     # When the organisation buys credits and retries with the same key
-    account_service()._accounts.add_credits(organization.id, 10)
+    account_service()._accounts.add_credits(org_id, 10)
     retried = api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=keyed(key, "topup"))
     # Then the failure was not remembered: the retry sends
     assert (refused.status_code, retried.status_code) == (402, 201)
-    assert credits_of(organization.id) == 11 - 2
+    assert credits_of(org_id) == 11 - 2
 
 
 @pytest.mark.parametrize("bad_key", ["x" * 256, "tab\there"])

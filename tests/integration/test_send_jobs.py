@@ -12,7 +12,7 @@ from devstack.provision import Stack
 from sendme import fanout, wiring
 from sendme.send_jobs import SendJob, SendJobTask
 
-from .helpers import auth, credits_of, queued, stored_messages
+from .helpers import auth, credits_of, organization, queued, stored_messages
 
 ACTIVE_PHONES = {"+573001234567", "+573009876543", "+573015550101"}
 
@@ -88,17 +88,16 @@ def test_fanout_worker_applies_the_email_suppression_list(api: Client, demo, sta
 
 def test_fanout_worker_short_of_credits_fails_the_job_and_changes_nothing(api: Client, stack, run_jobs):
     # Given an organisation with three contacts and one credit
-    organization = wiring.account_service().create_organization("Poor", credits=1, accept_terms=True)
-    key = wiring.account_service().issue_api_key(organization.id)
+    org_id, key = organization(credits=1)
     for phone in ("3001234567", "3009876543", "3015550101"):
-        wiring.contact_service().add(organization.id, phone, phone=phone, country="CO")
+        wiring.contact_service().add(org_id, phone, phone=phone, country="CO")
     body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(key)).json
     # When its job runs
     run_jobs()
     # Then the job failed for credits and nothing was stored, enqueued or charged
-    job = job_of(organization.id, body["job"]["id"])
+    job = job_of(org_id, body["job"]["id"])
     assert (job.status, job.error_code) == ("FAILED", "INSUFFICIENT_CREDITS")
-    assert (stored_messages(stack), queued(stack), credits_of(organization.id)) == ([], 0, 1)
+    assert (stored_messages(stack), queued(stack), credits_of(org_id)) == ([], 0, 1)
 
 
 def test_fanout_worker_resumed_after_a_crash_sends_each_message_once(api: Client, demo, stack, monkeypatch):
