@@ -52,7 +52,7 @@ def numbers(count: int) -> list[str]:
 
 def main(sizes: tuple[int, ...] = (1_000, 10_000), fanout_max: int = 1_000) -> None:
     # A small sync limit so the /all send below becomes a job the fan-out worker runs.
-    os.environ.update(LOCAL_AWS_ENVIRONMENT, AUDIENCE_SYNC_LIMIT="100")
+    os.environ.update(LOCAL_AWS_ENVIRONMENT, AUDIENCE_SYNC_LIMIT="10")
     with mock_aws():
         stack = provision(Template.load(), "bench")
         os.environ.update(stack.shared_environment())
