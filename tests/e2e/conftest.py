@@ -43,8 +43,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        # A sync limit of 3 makes the demo organisation's /all sends (4 contacts) send jobs.
-        env={**os.environ, "LOCAL_API_KEY": "", "AUDIENCE_SYNC_LIMIT": "3"},
+        env={**os.environ, "LOCAL_API_KEY": ""},
     )
     deadline = time.monotonic() + 60
     while not state.exists():
