@@ -2,33 +2,29 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sendme.api import build_resolver, caller, enqueue_response, entrypoint
-from sendme.errors import FeatureNotAvailableError
-from sendme.models import EnqueueResult, SmsContactsRequest, SmsRequest, SmsTagsRequest
-from sendme.sending import phone_audience
-from sendme.wiring import sending_service
+from sendme.api import build_resolver, entrypoint
+from sendme.audiences import phone_audience
+from sendme.models import AudienceSelector, SmsContactsRequest, SmsRequest, SmsTagsRequest
+from sendme.send_api import SendResponse, send_and_respond
 
 app = build_resolver()
 
 
 @app.post("/api/messages/sms/contacts")
-def to_numbers(request: Annotated[SmsContactsRequest, Body()]) -> Response[EnqueueResult]:
-    return enqueue_response(
-        sending_service().send_sms(caller(app), request, phone_audience(request.contacts, request.country))
-    )
+def to_numbers(request: Annotated[SmsContactsRequest, Body()]) -> SendResponse:
+    return send_and_respond(app, request, phone_audience(request.contacts, request.country))
 
 
 @app.post("/api/messages/sms/all")
-def to_all(request: Annotated[SmsRequest, Body()]) -> Response[EnqueueResult]:
-    raise FeatureNotAvailableError("sending to an audience (all contacts or tags) is not available yet")
+def to_all(request: Annotated[SmsRequest, Body()]) -> SendResponse:
+    return send_and_respond(app, request, AudienceSelector())
 
 
 @app.post("/api/messages/sms/tags")
-def to_tags(request: Annotated[SmsTagsRequest, Body()]) -> Response[EnqueueResult]:
-    raise FeatureNotAvailableError("sending to an audience (all contacts or tags) is not available yet")
+def to_tags(request: Annotated[SmsTagsRequest, Body()]) -> SendResponse:
+    return send_and_respond(app, request, AudienceSelector(tags=request.tags))
 
 
 lambda_handler = entrypoint(app)

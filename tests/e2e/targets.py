@@ -57,7 +57,8 @@ def devstack(workdir: Path, *arguments: str) -> Iterator[Stack]:
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "LOCAL_API_KEY": ""},
+            # A small sync limit so the /all and /tags e2e tests also take the send-job path.
+            env={**os.environ, "LOCAL_API_KEY": "", "AUDIENCE_SYNC_LIMIT": "3"},
         )
         deadline = time.monotonic() + 60
         while not state.exists():

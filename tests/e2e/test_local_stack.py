@@ -77,12 +77,6 @@ def test_e2e_email_is_sent_through_ses(api: Api):
     assert api.wait_for(message["id"], {"SENT", "DELIVERED"})["status"] in {"SENT", "DELIVERED"}
 
 
-def test_e2e_endpoints_not_yet_served_answer_501_json(api: Api):
-    response = api.post("/api/messages/sms/tags", {"message": "hi", "tags": ["vip"]})
-    assert response.status_code == 501
-    assert response.json()["error"] == "Not implemented"
-
-
 @pytest.mark.devstack_only(SAM_GATEWAY_RESPONSES)
 def test_e2e_unknown_route_is_json_not_a_stack_trace(api: Api):
     response = api.get("/api/unknown")

@@ -45,3 +45,11 @@ def credits_of(org_id: str) -> int:
 
 def auth(key: str) -> dict[str, str]:
     return {"api-key": key, "Content-Type": "application/json"}
+
+
+def organization(credits: int, *, accept_terms: bool = True) -> tuple[str, str]:
+    """A new organisation with `credits`: its id and an API key."""
+    from sendme.wiring import account_service
+
+    created = account_service().create_organization("Test", credits=credits, accept_terms=accept_terms)
+    return created.id, account_service().issue_api_key(created.id)

@@ -112,12 +112,3 @@ def test_send_email_html_normalises_addresses_and_enqueues(api: Client, demo, st
     assert [s["reason"] for s in response.json["skipped"]] == ["invalid"]
     assert {item["contentType"] for item in stored_messages(stack)} == {"HTML"}
     assert queued(stack) == 2
-
-
-@pytest.mark.parametrize("path", ["/api/messages/sms/all", "/api/messages/email/all"])
-def test_send_to_audience_is_a_clear_501_until_it_lands(api: Client, demo, stack, path):
-    body = {"message": "hi", "subject": "s"}
-    response = api.post(path, json=body, headers=auth(demo.api_key))
-    assert response.status_code == 501
-    assert response.json["error"] == "Not implemented"
-    assert stored_messages(stack) == []

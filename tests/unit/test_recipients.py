@@ -1,7 +1,7 @@
+from sendme.audiences import email_audience, phone_audience
 from sendme.emails import html_to_text, normalize_email
 from sendme.models import SkipReason
 from sendme.phones import normalize_phone
-from sendme.sending import email_audience, phone_audience
 
 
 def test_normalize_phone_reads_national_numbers_in_the_given_country():

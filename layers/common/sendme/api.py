@@ -14,14 +14,16 @@ from .errors import (
     CredentialsInvalidError,
     CreditsInsufficientError,
     FeatureNotAvailableError,
+    IdempotencyKeyInProgressError,
     IdempotencyKeyReusedError,
     MessageNotFoundError,
+    MessagesNotStoredError,
     OrganizationNotFoundError,
     RequestInvalidError,
     SendMeError,
     TermsNotAcceptedError,
 )
-from .models import CamelModel, EnqueueResult, Principal
+from .models import CamelModel, DryRunResult, EnqueueResult, Principal, SendJobAccepted
 from .observability import logger, metrics, tracer
 
 # The one table from domain error to HTTP status and the "error" title of the JSON body.
@@ -33,7 +35,10 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     OrganizationNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     MessageNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     IdempotencyKeyReusedError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused"),
+    IdempotencyKeyInProgressError: (HTTPStatus.CONFLICT, "Idempotency key in progress"),
     FeatureNotAvailableError: (HTTPStatus.NOT_IMPLEMENTED, "Not implemented"),
+    # DynamoDB throttled the write even after retries: nothing was charged, retrying is safe.
+    MessagesNotStoredError: (HTTPStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
 }
 
 
@@ -111,8 +116,13 @@ def caller(app: APIGatewayRestResolver) -> Principal:
     return Principal(org_id=context["orgId"], terms_accepted=str(context.get("termsAccepted")).lower() == "true")
 
 
-def enqueue_response(result: EnqueueResult) -> Response[EnqueueResult]:
-    """201 when something was enqueued, 200 when nothing valid remained (the contract's rule)."""
+def enqueue_response(result: EnqueueResult | DryRunResult) -> Response[SendJobAccepted | EnqueueResult | DryRunResult]:
+    """201 when something was enqueued, 200 when nothing valid remained (the contract's rule);
+    202 when a send job will enqueue; 200 for a dry run."""
+    if isinstance(result, DryRunResult):
+        return json_response(result)
+    if isinstance(result, SendJobAccepted):
+        return json_response(result, HTTPStatus.ACCEPTED)
     return json_response(result, HTTPStatus.CREATED if result.messages else HTTPStatus.OK)
 
 

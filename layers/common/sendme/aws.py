@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import boto3
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBServiceResource
+    from mypy_boto3_dynamodb import DynamoDBClient, DynamoDBServiceResource
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
@@ -19,6 +19,12 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=1)
 def dynamodb() -> "DynamoDBServiceResource":
     return boto3.session.Session().resource("dynamodb")
+
+
+@lru_cache(maxsize=1)
+def dynamodb_client() -> "DynamoDBClient":
+    # A plain client: the resource's own client re-serialises already typed attribute values.
+    return boto3.session.Session().client("dynamodb")
 
 
 @lru_cache(maxsize=1)
@@ -38,5 +44,5 @@ def sesv2() -> "SESV2Client":
 
 def reset_clients() -> None:
     """Forget cached clients, for tests that point boto3 at a new endpoint."""
-    for factory in (dynamodb, sqs, sns, sesv2):
+    for factory in (dynamodb, dynamodb_client, sqs, sns, sesv2):
         factory.cache_clear()

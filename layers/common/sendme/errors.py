@@ -45,8 +45,16 @@ class IdempotencyKeyReusedError(SendMeError):
     """The Idempotency-Key was already used with a different request body."""
 
 
+class IdempotencyKeyInProgressError(SendMeError):
+    """A request with the same Idempotency-Key is still being processed."""
+
+
 class FeatureNotAvailableError(SendMeError):
     """The endpoint or option exists in the contract but is not served yet."""
+
+
+class MessagesNotStoredError(SendMeError):
+    """DynamoDB kept refusing part of a batch write, even after retries."""
 
 
 class ProviderError(SendMeError):

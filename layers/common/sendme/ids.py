@@ -5,6 +5,7 @@ sort by creation time as strings. The messages table uses the id as its sort key
 "newest first" and date ranges key conditions instead of filters.
 """
 
+import hashlib
 import os
 import time
 import uuid
@@ -14,8 +15,24 @@ _TIMESTAMP_MASK = (1 << 48) - 1
 
 
 def new_id(now_ms: int | None = None) -> str:
-    millis = (time.time_ns() // 1_000_000 if now_ms is None else now_ms) & _TIMESTAMP_MASK
-    random_bits = int.from_bytes(os.urandom(10), "big")
+    millis = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    return _uuid7(millis, int.from_bytes(os.urandom(10), "big"))
+
+
+def derived_id(now_ms: int, *parts: str) -> str:
+    """A UUIDv7 whose random bits hash `parts`: the same parts always give the same id, so a
+    retried fan-out rebuilds the ids it wrote before instead of writing new ones."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
+    return _uuid7(now_ms, int.from_bytes(digest[:10], "big"))
+
+
+def millis_of(identifier: str) -> int:
+    """The creation time (Unix milliseconds) a UUIDv7 carries in its first 48 bits."""
+    return uuid.UUID(identifier).int >> 80
+
+
+def _uuid7(millis: int, random_bits: int) -> str:
+    millis &= _TIMESTAMP_MASK
     rand_a = (random_bits >> 62) & 0xFFF
     rand_b = random_bits & ((1 << 62) - 1)
     version, variant = 0x7, 0b10

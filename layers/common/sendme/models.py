@@ -275,3 +275,47 @@ class Contact(CamelModel):
     tags: list[str] = Field(default_factory=list)
     status: ContactStatus = ContactStatus.ACTIVE
     created_at: str
+
+
+class DryRunResult(CamelModel):
+    """What a send would do (`?dryRun=true`): nothing is persisted, reserved or enqueued."""
+
+    dry_run: bool = True
+    channel: Channel
+    recipient_count: int
+    recipients: list[str]
+    skipped: list[SkippedRecipient]
+    segments: int
+    encoding: str | None
+    ucs2_characters: list[str]
+    cost_per_message: int
+    total_cost: int
+    balance: int
+    balance_after: int
+    sufficient_credits: bool
+    # True when the audience is large enough that the real send would run as a send job.
+    as_job: bool = False
+
+
+class SendJobStatus(StrEnum):
+    PENDING = "PENDING"
+    RESERVED = "RESERVED"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+
+class AudienceSelector(CamelModel):
+    """Who an audience send goes to: every contact, or those with any of `tags`."""
+
+    tags: list[str] = Field(default_factory=list)
+
+
+class SendJobView(CamelModel):
+    id: str
+    status: SendJobStatus
+
+
+class SendJobAccepted(EnqueueResult):
+    """202: the audience is too large to enqueue within the request; a send job will."""
+
+    job: SendJobView

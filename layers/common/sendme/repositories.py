@@ -1,5 +1,6 @@
 """DynamoDB access. Each repository takes its boto3 Table so tests can pass a moto one."""
 
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -7,13 +8,15 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from .clock import now_iso
-from .errors import CreditsInsufficientError, OrganizationNotFoundError
+from .errors import CreditsInsufficientError, MessagesNotStoredError, OrganizationNotFoundError
 from .leases import LEASE_ATTRIBUTES
 from .models import Contact, Message, MessageStatus, Organization, StatusEvent
 from .status import sources_of
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
+
+BATCH_WRITE_LIMIT = 25
 
 # Filter index partition keys: "<orgId>#<value>", so one Query reads one org's one value.
 INDEXED_ATTRIBUTES: Mapping[str, str] = {
@@ -42,11 +45,24 @@ class MessageRepository:
     def __init__(self, table: "Table") -> None:
         self._table = table
 
-    def add_all(self, messages: Iterable[Message]) -> None:
-        # batch_writer sends 25 items per BatchWriteItem and re-sends UnprocessedItems.
-        with self._table.batch_writer() as batch:
-            for message in messages:
-                batch.put_item(Item=_to_item(message))
+    def add_all(self, messages: Iterable[Message], *, attempts: int = 6, backoff_seconds: float = 0.05) -> None:
+        """Write messages 25 per BatchWriteItem, re-sending UnprocessedItems with backoff.
+
+        Raises MessagesNotStoredError if DynamoDB still leaves some unprocessed after
+        `attempts` calls for one chunk, so the caller never takes a partial write for success.
+        """
+        items = [{"PutRequest": {"Item": _to_item(message)}} for message in messages]
+        client = self._table.meta.client
+        for start in range(0, len(items), BATCH_WRITE_LIMIT):
+            pending: list[Any] = items[start : start + BATCH_WRITE_LIMIT]
+            for attempt in range(attempts):
+                response = client.batch_write_item(RequestItems={self._table.name: pending})
+                pending = list((response.get("UnprocessedItems") or {}).get(self._table.name, []))
+                if not pending:
+                    break
+                time.sleep(backoff_seconds * 2**attempt)
+            if pending:
+                raise MessagesNotStoredError(f"DynamoDB left {len(pending)} messages unprocessed")
 
     def get(self, org_id: str, message_id: str) -> Message | None:
         item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")

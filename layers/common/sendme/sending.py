@@ -3,82 +3,59 @@
 Credits are reserved with one conditional update before anything is written, so a send the
 balance cannot cover changes nothing. Every persisted message is either on the delivery queue
 or, if SQS refused it, already FAILED with its credits refunded: none is left waiting forever.
+An /all or /tags audience larger than `audience_sync_limit` is handed to a send job
+(sendme.send_jobs) that the fan-out worker runs with the same rules.
 """
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from .audiences import Audience, ContactAudiences, Recipient, Selection
 from .clock import now_iso
-from .emails import normalize_email
+from .controls import SendControls
 from .errors import RequestInvalidError, TermsNotAcceptedError
+from .idempotency import IdempotentCalls
 from .ids import new_id
 from .models import (
+    AudienceSelector,
     Channel,
     DeliveryTask,
+    DryRunResult,
     EmailRequest,
     EnqueuedMessage,
     EnqueueResult,
     Message,
     MessageStatus,
     MessageType,
-    Principal,
-    SkippedRecipient,
-    SkipReason,
+    SendJobAccepted,
     SmsRequest,
     SmsType,
     StatusEvent,
 )
 from .observability import logger, metrics
-from .phones import normalize_phone
 from .queues import DeliveryQueue
 from .repositories import AccountRepository, MessageRepository
-from .segments import count_segments
+from .segments import SegmentInfo, count_segments
+from .send_jobs import SendJobs
 from .settings import Settings
 
 SOURCE = "api"
+# How many recipients a dry run lists; the counts and the cost always cover all of them.
+DRY_RUN_LISTED = 1000
+
+SendRequest = SmsRequest | EmailRequest
 
 
 @dataclass(frozen=True)
-class Recipient:
-    address: str
-    country_code: str | None = None
-    contact_id: str | None = None
+class Draft:
+    """How each message of one send is built, and what each costs."""
 
-
-@dataclass
-class Audience:
-    recipients: list[Recipient] = field(default_factory=list)
-    skipped: list[SkippedRecipient] = field(default_factory=list)
-
-
-def _resolve(raw_recipients: Iterable[str], normalize: Callable[[str], Recipient | None]) -> Audience:
-    audience, seen = Audience(), set()
-    for raw in raw_recipients:
-        recipient = normalize(raw)
-        if recipient is None:
-            audience.skipped.append(SkippedRecipient(recipient=raw, reason=SkipReason.INVALID))
-        elif recipient.address in seen:
-            audience.skipped.append(SkippedRecipient(recipient=recipient.address, reason=SkipReason.DUPLICATE))
-        else:
-            seen.add(recipient.address)
-            audience.recipients.append(recipient)
-    return audience
-
-
-def phone_audience(numbers: Iterable[str], country: str | None) -> Audience:
-    def normalize(raw: str) -> Recipient | None:
-        phone = normalize_phone(raw, country)
-        return Recipient(address=phone.e164, country_code=phone.calling_code) if phone else None
-
-    return _resolve(numbers, normalize)
-
-
-def email_audience(addresses: Iterable[str]) -> Audience:
-    def normalize(raw: str) -> Recipient | None:
-        address = normalize_email(raw)
-        return Recipient(address=address) if address else None
-
-    return _resolve(addresses, normalize)
+    channel: Channel
+    cost: int
+    segments: SegmentInfo | None
+    # (recipient, message id, queue id, now) -> the message to persist
+    build: Callable[[Recipient, str, str, str], Message]
 
 
 class SendingService:
@@ -88,119 +65,194 @@ class SendingService:
         accounts: AccountRepository,
         queue: DeliveryQueue,
         settings: Settings,
+        audiences: ContactAudiences,
+        jobs: SendJobs,
+        idempotency: IdempotentCalls | None = None,
     ) -> None:
         self._messages = messages
         self._accounts = accounts
         self._queue = queue
         self._settings = settings
+        self._audiences = audiences
+        self._jobs = jobs
+        self._idempotency = idempotency
 
-    def send_sms(self, principal: Principal, request: SmsRequest, audience: Audience) -> EnqueueResult:
+    def send(
+        self,
+        org_id: str,
+        terms_accepted: bool,
+        request: SendRequest,
+        selection: Selection,
+        controls: SendControls | None = None,
+    ) -> EnqueueResult | DryRunResult:
+        """Send `request` to `selection` (named recipients, or an /all or /tags selector)."""
+        controls = controls or SendControls()
+        if not terms_accepted:
+            raise TermsNotAcceptedError("accept the current terms of service before sending messages")
+        draft = self.draft(org_id, request)
+        if controls.dry_run:
+            return self._dry_run(org_id, draft, selection)
+        if controls.idempotency_key is None or self._idempotency is None:
+            return self._send(org_id, request, draft, selection)
+        fingerprint = {"kind": type(request).__name__, "body": request.to_wire()}
+        wire = self._idempotency.run(
+            org_id,
+            controls.idempotency_key,
+            fingerprint,
+            lambda: self._send(org_id, request, draft, selection).to_wire(),
+            controls.lambda_context,
+        )
+        return SendJobAccepted.model_validate(wire) if "job" in wire else EnqueueResult.model_validate(wire)
+
+    def draft(self, org_id: str, request: SendRequest) -> Draft:
+        return (
+            self._sms_draft(org_id, request) if isinstance(request, SmsRequest) else self._email_draft(org_id, request)
+        )
+
+    def _sms_draft(self, org_id: str, request: SmsRequest) -> Draft:
         if request.type is SmsType.FLASH:
             # Amazon SNS cannot set the class-0 (flash) flag; sending a normal SMS instead would
             # pretend to honour the type.
             raise RequestInvalidError(
                 "type FLASH (class-0 SMS) is not supported by the SMS provider, Amazon SNS", field="type"
             )
-        organization_sender = self._sender_id(principal)
+        organization = self._accounts.get_organization(org_id)
+        sender_id = organization.sender_id if organization else None
         info = count_segments(request.message)
         cost = info.segments * self._settings.sms_credits_per_segment
-        return self._dispatch(
-            principal,
+        return Draft(
             Channel.SMS,
-            audience,
-            lambda recipient, queue_id, now: Message(
-                **self._common(principal, request, recipient, queue_id, now),
+            cost,
+            info,
+            lambda recipient, message_id, queue_id, now: Message(
+                **_common(org_id, request, recipient, message_id, queue_id, now),
                 channel=Channel.SMS,
                 message_type=MessageType(request.type.value),
                 content=request.message,
                 provider="SNS",
-                sender_id=organization_sender,
+                sender_id=sender_id,
                 segments=info.segments,
                 encoding=info.encoding.value,
                 cost=cost,
             ),
         )
 
-    def send_email(self, principal: Principal, request: EmailRequest, audience: Audience) -> EnqueueResult:
-        return self._dispatch(
-            principal,
+    def _email_draft(self, org_id: str, request: EmailRequest) -> Draft:
+        cost = self._settings.email_credits_per_message
+        return Draft(
             Channel.EMAIL,
-            audience,
-            lambda recipient, queue_id, now: Message(
-                **self._common(principal, request, recipient, queue_id, now),
+            cost,
+            None,
+            lambda recipient, message_id, queue_id, now: Message(
+                **_common(org_id, request, recipient, message_id, queue_id, now),
                 channel=Channel.EMAIL,
                 message_type=MessageType.EMAIL,
                 content=request.message,
                 subject=request.subject,
                 content_type=request.content_type,
                 provider="SES",
-                cost=self._settings.email_credits_per_message,
+                cost=cost,
             ),
         )
 
-    def _sender_id(self, principal: Principal) -> str | None:
-        organization = self._accounts.get_organization(principal.org_id)
-        return organization.sender_id if organization else None
+    def _resolve(self, org_id: str, channel: Channel, selection: Selection, limit: int | None) -> Audience:
+        if isinstance(selection, Audience):
+            return self._audiences.screen(org_id, channel, selection)
+        return self._audiences.resolve(org_id, channel, selection, limit)
 
-    @staticmethod
-    def _common(
-        principal: Principal, request: SmsRequest | EmailRequest, recipient: Recipient, queue_id: str, now: str
-    ) -> dict[str, object]:
-        return {
-            "org_id": principal.org_id,
-            "id": new_id(),
-            "recipient_details": recipient.address,
-            "country_code": recipient.country_code,
-            "contact_id": recipient.contact_id,
-            "campaign_id": request.campaign_id,
-            "queue_id": queue_id,
-            "created_at": now,
-            "updated_at": now,
-            "history": [StatusEvent(status=MessageStatus.QUEUED, at=now, source=SOURCE)],
-        }
-
-    def _dispatch(
-        self,
-        principal: Principal,
-        channel: Channel,
-        audience: Audience,
-        draft: Callable[[Recipient, str, str], Message],
-    ) -> EnqueueResult:
-        if not principal.terms_accepted:
-            raise TermsNotAcceptedError("accept the current terms of service before sending messages")
+    def _send(self, org_id: str, request: SendRequest, draft: Draft, selection: Selection) -> EnqueueResult:
+        audience = self._resolve(org_id, draft.channel, selection, self._settings.audience_sync_limit)
+        if audience.truncated and isinstance(selection, AudienceSelector):
+            return self._jobs.create(org_id, draft.channel, request, selection)
         if not audience.recipients:
-            return EnqueueResult(queue_id="", channel=channel, messages=[], skipped=audience.skipped)
-        queue_id, now = f"{channel.value}-{new_id()}", now_iso()
-        messages = [draft(recipient, queue_id, now) for recipient in audience.recipients]
+            return EnqueueResult(queue_id="", channel=draft.channel, messages=[], skipped=audience.skipped)
+        queue_id, now = f"{draft.channel.value}-{new_id()}", now_iso()
+        messages = [draft.build(recipient, new_id(), queue_id, now) for recipient in audience.recipients]
         total_cost = sum(message.cost for message in messages)
-        self._accounts.reserve_credits(principal.org_id, total_cost)
+        self._accounts.reserve_credits(org_id, total_cost)
         try:
             self._messages.add_all(messages)
         except Exception:
-            self._accounts.add_credits(principal.org_id, total_cost)
+            self._abandon(org_id, messages, total_cost)
             raise
-        refused = self._queue.enqueue([DeliveryTask(org_id=m.org_id, message_id=m.id) for m in messages])
-        self._fail_unqueued(principal.org_id, messages, {task.message_id for task in refused})
-        metrics.add_metric(name="MessagesAccepted", unit="Count", value=len(messages))
+        self.enqueue(org_id, messages)
         metrics.add_metric(name="RecipientsSkipped", unit="Count", value=len(audience.skipped))
-        logger.info("send enqueued", extra={"queue_id": queue_id, "accepted": len(messages), "channel": channel})
+        logger.info("send enqueued", extra={"queue_id": queue_id, "accepted": len(messages), "channel": draft.channel})
         return EnqueueResult(
             queue_id=queue_id,
-            channel=channel,
+            channel=draft.channel,
             messages=[EnqueuedMessage(id=m.id, recipient=m.recipient_details) for m in messages],
             skipped=audience.skipped,
         )
 
-    def _fail_unqueued(self, org_id: str, messages: Sequence[Message], refused_ids: set[str]) -> None:
+    def enqueue(self, org_id: str, messages: Sequence[Message]) -> None:
+        """Put persisted messages on the delivery queue; any SQS refuses is failed and refunded."""
+        refused = self._queue.enqueue([DeliveryTask(org_id=m.org_id, message_id=m.id) for m in messages])
+        refused_ids = {task.message_id for task in refused}
         for message in messages:
-            if message.id not in refused_ids:
-                continue
-            failed = self._messages.transition(
+            if message.id in refused_ids:
+                self._fail_unqueued(org_id, message)
+        metrics.add_metric(name="MessagesAccepted", unit="Count", value=len(messages) - len(refused_ids))
+
+    def _abandon(self, org_id: str, messages: Sequence[Message], total_cost: int) -> None:
+        """A write that failed part-way: fail what was stored (nothing may wait forever) and
+        refund the whole reservation. Messages never written fail their condition harmlessly."""
+        self._accounts.add_credits(org_id, total_cost)
+        for message in messages:
+            self._messages.transition(
                 org_id,
                 message.id,
                 MessageStatus.FAILED,
                 source=SOURCE,
-                fields={"errorCode": "ENQUEUE_FAILED", "errorMessage": "the delivery queue refused the message"},
+                fields={"errorCode": "STORE_FAILED", "errorMessage": "the messages table refused part of the send"},
             )
-            if failed:
-                self._accounts.add_credits(org_id, message.cost)
+
+    def _fail_unqueued(self, org_id: str, message: Message) -> None:
+        failed = self._messages.transition(
+            org_id,
+            message.id,
+            MessageStatus.FAILED,
+            source=SOURCE,
+            fields={"errorCode": "ENQUEUE_FAILED", "errorMessage": "the delivery queue refused the message"},
+        )
+        if failed:
+            self._accounts.add_credits(org_id, message.cost)
+
+    def _dry_run(self, org_id: str, draft: Draft, selection: Selection) -> DryRunResult:
+        audience = self._resolve(org_id, draft.channel, selection, None)
+        organization = self._accounts.get_organization(org_id)
+        balance = organization.credits if organization else 0
+        total = draft.cost * len(audience.recipients)
+        return DryRunResult(
+            channel=draft.channel,
+            recipient_count=len(audience.recipients),
+            recipients=[recipient.address for recipient in audience.recipients[:DRY_RUN_LISTED]],
+            skipped=audience.skipped[:DRY_RUN_LISTED],
+            segments=draft.segments.segments if draft.segments else 1,
+            encoding=draft.segments.encoding.value if draft.segments else None,
+            ucs2_characters=list(draft.segments.ucs2_characters) if draft.segments else [],
+            cost_per_message=draft.cost,
+            total_cost=total,
+            balance=balance,
+            balance_after=balance - total,
+            sufficient_credits=balance >= total,
+            as_job=isinstance(selection, AudienceSelector)
+            and len(audience.recipients) + len(audience.skipped) > self._settings.audience_sync_limit,
+        )
+
+
+def _common(
+    org_id: str, request: SendRequest, recipient: Recipient, message_id: str, queue_id: str, now: str
+) -> dict[str, Any]:
+    return {
+        "org_id": org_id,
+        "id": message_id,
+        "recipient_details": recipient.address,
+        "country_code": recipient.country_code,
+        "contact_id": recipient.contact_id,
+        "campaign_id": request.campaign_id,
+        "queue_id": queue_id,
+        "created_at": now,
+        "updated_at": now,
+        "history": [StatusEvent(status=MessageStatus.QUEUED, at=now, source=SOURCE)],
+    }

@@ -13,11 +13,15 @@ class Settings(BaseSettings):
     accounts_table: str
     idempotency_table: str = ""
     delivery_queue_url: str = ""
+    send_job_queue_url: str = ""
     sender_email: str = "no-reply@example.com"
     ses_configuration_set: str = ""
     terms_version: str = "2024-01"
     sms_credits_per_segment: int = Field(default=1, ge=0)
     email_credits_per_message: int = Field(default=1, ge=0)
+    # An /all or /tags audience larger than this becomes a send job run by the fan-out worker,
+    # so the request answers well within API Gateway's 29 s.
+    audience_sync_limit: int = Field(default=1000, ge=1)
     # How long a worker owns a message it claimed before the sweeper may settle it.
     delivery_lease_seconds: int = Field(default=120, ge=1)
     # How long a message handed back to the queue may wait for SQS to offer it again (SQS: at

@@ -2,11 +2,16 @@
 
 from functools import lru_cache
 
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
 from . import aws
 from .accounts import AccountService
+from .audiences import ContactAudiences
 from .contacts import ContactService
 from .dead_letters import DeadLetterService
 from .delivery import DeliveryService
+from .fanout import FanOutService, StoredStatuses
+from .idempotency import IdempotentCalls
 from .leases import LeaseIndex
 from .listing import ListingService
 from .provider_ids import ProviderMessageIndex
@@ -14,6 +19,7 @@ from .providers import EmailProvider, SmsProvider
 from .queues import DeliveryQueue
 from .receipts import ReceiptService
 from .repositories import AccountRepository, ContactRepository, MessageRepository, SuppressionList
+from .send_jobs import SendJobQueue, SendJobRepository, SendJobs
 from .sending import SendingService
 from .settings import get_settings
 from .settlement import Settlement
@@ -46,10 +52,40 @@ def contact_service() -> ContactService:
     return ContactService(_contacts())
 
 
+def _audiences() -> ContactAudiences:
+    return ContactAudiences(_contacts(), _suppressions())
+
+
+def _send_jobs() -> SendJobRepository:
+    return SendJobRepository(aws.dynamodb().Table(get_settings().accounts_table))
+
+
 @lru_cache(maxsize=1)
 def sending_service() -> SendingService:
     settings = get_settings()
-    return SendingService(_messages(), _accounts(), DeliveryQueue(aws.sqs(), settings.delivery_queue_url), settings)
+    idempotency = DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=aws.dynamodb_client())
+    return SendingService(
+        _messages(),
+        _accounts(),
+        DeliveryQueue(aws.sqs(), settings.delivery_queue_url),
+        settings,
+        _audiences(),
+        SendJobs(_send_jobs(), SendJobQueue(aws.sqs(), settings.send_job_queue_url)),
+        IdempotentCalls(idempotency) if settings.idempotency_table else None,
+    )
+
+
+@lru_cache(maxsize=1)
+def fanout_service() -> FanOutService:
+    settings = get_settings()
+    return FanOutService(
+        _send_jobs(),
+        sending_service(),
+        _audiences(),
+        _messages(),
+        _accounts(),
+        StoredStatuses(aws.dynamodb().Table(settings.messages_table)),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +130,14 @@ def reset() -> None:
     """Forget settings, clients and services, for tests that change the environment."""
     get_settings.cache_clear()
     aws.reset_clients()
-    for factory in (account_service, contact_service, sending_service, delivery_service, listing_service):
+    for factory in (
+        account_service,
+        contact_service,
+        sending_service,
+        fanout_service,
+        delivery_service,
+        listing_service,
+    ):
         factory.cache_clear()
     for delivery_factory in (sweeper, dead_letter_service, receipt_service):
         delivery_factory.cache_clear()

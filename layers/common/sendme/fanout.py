@@ -1,0 +1,109 @@
+"""The fan-out worker's logic: run one send job over its whole audience.
+
+Order: read the audience (the same dedupe, skip and suppression rules as a direct send) ->
+reserve its whole cost with the job's PENDING -> RESERVED transition (one transaction, so a
+retried run never charges twice) -> persist and enqueue chunk by chunk, recording each chunk
+done. Message ids derive from the job and the recipient, so a run retried after a crash
+rebuilds the same ids: it skips the chunks recorded as done and, in the one it was inside,
+writes only the messages missing and re-enqueues those still QUEUED (the delivery worker's
+QUEUED -> SENDING claim makes a second queue entry harmless).
+"""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from .audiences import ContactAudiences
+from .errors import CreditsInsufficientError
+from .ids import derived_id, millis_of
+from .models import Message, MessageStatus, SendJobStatus
+from .observability import logger
+from .repositories import AccountRepository, MessageRepository
+from .send_jobs import SendJob, SendJobRepository, SendJobTask
+from .sending import SendingService
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+CHUNK_SIZE = 500
+
+
+class StoredStatuses:
+    """Which of a job's messages are already stored, and in which status (100 per BatchGetItem)."""
+
+    def __init__(self, table: "Table") -> None:
+        self._table = table
+
+    def of(self, org_id: str, message_ids: Iterable[str]) -> dict[str, str]:
+        ids, found = list(message_ids), {}
+        for start in range(0, len(ids), 100):
+            request: dict[str, Any] = {
+                self._table.name: {
+                    "Keys": [{"orgId": org_id, "id": message_id} for message_id in ids[start : start + 100]],
+                    "ProjectionExpression": "id, #status",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ConsistentRead": True,
+                }
+            }
+            while request:
+                response = self._table.meta.client.batch_get_item(RequestItems=request)
+                found.update({str(i["id"]): str(i["status"]) for i in response["Responses"].get(self._table.name, [])})
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+
+class FanOutService:
+    def __init__(
+        self,
+        jobs: SendJobRepository,
+        sending: SendingService,
+        audiences: ContactAudiences,
+        messages: MessageRepository,
+        accounts: AccountRepository,
+        stored: StoredStatuses,
+    ) -> None:
+        self._jobs = jobs
+        self._sending = sending
+        self._audiences = audiences
+        self._messages = messages
+        self._accounts = accounts
+        self._stored = stored
+
+    def run(self, task: SendJobTask) -> None:
+        job = self._jobs.get(task.org_id, task.job_id)
+        if job is None or job.status in (SendJobStatus.DONE, SendJobStatus.FAILED):
+            return  # a redelivered task for a finished job
+        draft = self._sending.draft(job.org_id, job.send_request())
+        audience = self._audiences.resolve(job.org_id, job.channel, job.selector)
+        resuming = job.status is SendJobStatus.RESERVED
+        if not resuming:
+            try:
+                self._jobs.reserve(job, draft.cost * len(audience.recipients), len(audience.recipients))
+            except CreditsInsufficientError:
+                logger.info("send job short of credits", extra={"job_id": job.id})
+                self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode="INSUFFICIENT_CREDITS")
+                return
+            job.recipient_count, job.reserved_cost = len(audience.recipients), draft.cost * len(audience.recipients)
+        # Never send to more than was paid for, should contacts have been added since.
+        recipients = audience.recipients[: job.recipient_count]
+        created_ms, now = millis_of(job.id), job.created_at
+        for number, start in enumerate(range(0, len(recipients), CHUNK_SIZE)):
+            if number < job.chunks_done:
+                continue
+            messages = [
+                draft.build(recipient, derived_id(created_ms, job.id, recipient.address), job.queue_id, now)
+                for recipient in recipients[start : start + CHUNK_SIZE]
+            ]
+            self._persist_and_enqueue(job, messages, redo=resuming and number == job.chunks_done)
+            self._jobs.update(job, chunksDone=number + 1)
+        unused = job.reserved_cost - draft.cost * len(recipients)
+        if unused > 0:
+            self._accounts.add_credits(job.org_id, unused)
+        self._jobs.update(job, status=SendJobStatus.DONE.value, accepted=len(recipients), skipped=len(audience.skipped))
+        logger.info("send job done", extra={"job_id": job.id, "accepted": len(recipients)})
+
+    def _persist_and_enqueue(self, job: SendJob, messages: list[Message], *, redo: bool) -> None:
+        stored = self._stored.of(job.org_id, (m.id for m in messages)) if redo else {}
+        self._messages.add_all(m for m in messages if m.id not in stored)
+        self._sending.enqueue(
+            job.org_id, [m for m in messages if stored.get(m.id, MessageStatus.QUEUED.value) == MessageStatus.QUEUED]
+        )

@@ -1,0 +1,155 @@
+"""Large /all and /tags sends: a send job answered at once, then run by the fan-out worker."""
+
+from typing import Any
+
+import boto3
+import pytest
+from werkzeug.test import Client
+
+from devstack.lambdas import LocalLambdas
+from devstack.poller import QueuePoller
+from devstack.provision import Stack
+from sendme import fanout, wiring
+from sendme.send_jobs import SendJob, SendJobTask
+
+from .helpers import auth, credits_of, organization, queued, stored_messages
+
+ACTIVE_PHONES = {"+573001234567", "+573009876543", "+573015550101"}
+
+
+@pytest.fixture(autouse=True)
+def small_sync_limit(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any audience above two contacts becomes a send job (the demo organisation has four)."""
+    monkeypatch.setenv("AUDIENCE_SYNC_LIMIT", "2")
+    wiring.reset()
+
+
+@pytest.fixture
+def run_jobs(stack: Stack, lambdas: LocalLambdas) -> Any:
+    """Run the fan-out worker over the send-job queue, as its event source mapping would."""
+    poller = QueuePoller(
+        boto3.client("sqs"),
+        stack.ref("SendJobQueue"),
+        1,
+        lambda event: lambdas.invoke("FanOutWorkerFunction", event),
+        retry_after_seconds=0,
+    )
+
+    def run() -> int:
+        handled = 0
+        while received := poller.poll_once():
+            handled += received
+        return handled
+
+    return run
+
+
+def job_of(org_id: str, job_id: str) -> SendJob:
+    job = wiring._send_jobs().get(org_id, job_id)
+    assert job is not None
+    return job
+
+
+def test_send_sms_all_above_the_limit_answers_202_with_a_job_and_enqueues_nothing_yet(api: Client, demo, stack):
+    # Given an audience larger than the limit / When sending to all
+    response = api.post("/api/messages/sms/all", json={"message": "Hi all"}, headers=auth(demo.api_key))
+    # Then the answer is immediate: a job, no messages yet, nothing charged or enqueued for delivery
+    assert response.status_code == 202
+    body = response.json
+    assert body["queueId"] == f"sms-{body['job']['id']}"
+    assert (body["messages"], body["job"]["status"]) == ([], "PENDING")
+    assert (stored_messages(stack), queued(stack), credits_of(demo.org_id)) == ([], 0, 100)
+    assert queued(stack, "SendJobQueue") == 1
+
+
+def test_fanout_worker_runs_the_job_with_the_send_rules(api: Client, demo, stack, run_jobs):
+    # Given an accepted send job
+    body = api.post("/api/messages/sms/all", json={"message": "Hi all"}, headers=auth(demo.api_key)).json
+    # When the fan-out worker runs it
+    assert run_jobs() == 1
+    # Then every active contact has one queued message under the job's queueId, the blocked one none
+    stored = stored_messages(stack)
+    assert {item["recipientDetails"] for item in stored} == ACTIVE_PHONES
+    assert {item["queueId"] for item in stored} == {body["queueId"]}
+    assert all(item["contactId"] for item in stored)
+    assert queued(stack) == 3
+    assert credits_of(demo.org_id) == 100 - 3
+    job = job_of(demo.org_id, body["job"]["id"])
+    assert (job.status, job.accepted, job.skipped) == ("DONE", 3, 1)
+
+
+def test_fanout_worker_applies_the_email_suppression_list(api: Client, demo, stack, run_jobs):
+    wiring._suppressions().add(demo.org_id, "juan@example.com", "Complaint")
+    body = {"subject": "s", "message": "m", "tags": ["customers", "staff"]}
+    assert api.post("/api/messages/email/tags", json=body, headers=auth(demo.api_key)).status_code == 202
+    run_jobs()
+    assert {item["recipientDetails"] for item in stored_messages(stack)} == {"maria@example.com", "carlos@example.com"}
+
+
+def test_fanout_worker_short_of_credits_fails_the_job_and_changes_nothing(api: Client, stack, run_jobs):
+    # Given an organisation with three contacts and one credit
+    org_id, key = organization(credits=1)
+    for phone in ("3001234567", "3009876543", "3015550101"):
+        wiring.contact_service().add(org_id, phone, phone=phone, country="CO")
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(key)).json
+    # When its job runs
+    run_jobs()
+    # Then the job failed for credits and nothing was stored, enqueued or charged
+    job = job_of(org_id, body["job"]["id"])
+    assert (job.status, job.error_code) == ("FAILED", "INSUFFICIENT_CREDITS")
+    assert (stored_messages(stack), queued(stack), credits_of(org_id)) == ([], 0, 1)
+
+
+def test_fanout_worker_resumed_after_a_crash_sends_each_message_once(api: Client, demo, stack, monkeypatch):
+    # Given a job run in chunks of one whose second enqueue crashes the worker
+    monkeypatch.setattr(fanout, "CHUNK_SIZE", 1)
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    task = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"])
+    service = wiring.fanout_service()
+    real_enqueue, calls = service._sending.enqueue, []
+
+    def crash_on_second(org_id: str, messages: Any) -> None:
+        calls.append(len(messages))
+        if len(calls) == 2:
+            raise RuntimeError("worker died")
+        real_enqueue(org_id, messages)
+
+    monkeypatch.setattr(service._sending, "enqueue", crash_on_second)
+    with pytest.raises(RuntimeError):
+        service.run(task)
+    # When the queue redelivers the job
+    service.run(task)
+    # Then each recipient has exactly one message and one delivery entry, charged once
+    stored = stored_messages(stack)
+    assert sorted(item["recipientDetails"] for item in stored) == sorted(ACTIVE_PHONES)
+    assert queued(stack) == 3
+    assert credits_of(demo.org_id) == 100 - 3
+    assert job_of(demo.org_id, body["job"]["id"]).status == "DONE"
+
+
+def test_fanout_worker_ignores_a_redelivered_finished_job(api: Client, demo, stack, run_jobs):
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    run_jobs()
+    wiring.fanout_service().run(SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]))
+    assert (len(stored_messages(stack)), queued(stack), credits_of(demo.org_id)) == (3, 3, 97)
+
+
+def test_send_job_retried_with_the_same_idempotency_key_is_one_job(api: Client, demo, stack):
+    headers = {**auth(demo.api_key), "Idempotency-Key": "big-send"}
+    first = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=headers)
+    second = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=headers)
+    assert (first.status_code, second.status_code) == (202, 202)
+    assert second.json == first.json
+    assert queued(stack, "SendJobQueue") == 1
+
+
+def test_send_tags_within_the_limit_is_still_sent_directly(api: Client, demo, stack):
+    response = api.post("/api/messages/sms/tags", json={"message": "Hi", "tags": ["vip"]}, headers=auth(demo.api_key))
+    assert response.status_code == 201
+    assert queued(stack, "SendJobQueue") == 0
+
+
+def test_send_all_dry_run_above_the_limit_says_it_would_run_as_a_job(api: Client, demo, stack):
+    response = api.post("/api/messages/sms/all?dryRun=true", json={"message": "Hi"}, headers=auth(demo.api_key))
+    assert (response.status_code, response.json["asJob"], response.json["recipientCount"]) == (200, True, 3)
+    assert queued(stack, "SendJobQueue") == 0

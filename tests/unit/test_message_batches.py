@@ -1,0 +1,74 @@
+"""MessageRepository.add_all: 25 items per BatchWriteItem, UnprocessedItems re-sent, never dropped."""
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from sendme.errors import MessagesNotStoredError
+from sendme.models import Channel, Message, MessageType
+from sendme.repositories import MessageRepository
+
+
+class ThrottlingDynamoDb:
+    """Leaves the first `unprocessed` items of each of the first `throttled_calls` calls unwritten."""
+
+    def __init__(self, unprocessed: int = 0, throttled_calls: int = 0) -> None:
+        self.calls: list[int] = []
+        self.written: list[str] = []
+        self._unprocessed = unprocessed
+        self._throttled_calls = throttled_calls
+
+    def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        (requests,) = RequestItems.values()
+        self.calls.append(len(requests))
+        refused = requests[: self._unprocessed] if len(self.calls) <= self._throttled_calls else []
+        self.written.extend(r["PutRequest"]["Item"]["id"] for r in requests[len(refused) :])
+        return {"UnprocessedItems": {"Messages": refused} if refused else {}}
+
+
+def repository(dynamodb: ThrottlingDynamoDb) -> MessageRepository:
+    table = SimpleNamespace(name="Messages", meta=SimpleNamespace(client=dynamodb))
+    return MessageRepository(table)  # type: ignore[arg-type]
+
+
+def messages(count: int) -> list[Message]:
+    return [
+        Message(
+            org_id="org",
+            id=f"m{i}",
+            channel=Channel.SMS,
+            message_type=MessageType.SMS,
+            content="hi",
+            recipient_details="+573001234567",
+            provider="SNS",
+            queue_id="q",
+            created_at="t",
+            updated_at="t",
+        )
+        for i in range(count)
+    ]
+
+
+def test_add_all_writes_25_items_per_call():
+    dynamodb = ThrottlingDynamoDb()
+    repository(dynamodb).add_all(messages(60))
+    assert dynamodb.calls == [25, 25, 10]
+    assert sorted(dynamodb.written) == sorted(f"m{i}" for i in range(60))
+
+
+def test_add_all_resends_only_the_unprocessed_items():
+    # Given DynamoDB leaves 5 items of the first call unprocessed
+    dynamodb = ThrottlingDynamoDb(unprocessed=5, throttled_calls=1)
+    # When 30 messages are written
+    repository(dynamodb).add_all(messages(30), backoff_seconds=0)
+    # Then the 5 are sent again on their own, and every message is written exactly once
+    assert dynamodb.calls == [25, 5, 5]
+    assert sorted(dynamodb.written) == sorted(f"m{i}" for i in range(30))
+
+
+def test_add_all_raises_when_dynamodb_keeps_refusing():
+    dynamodb = ThrottlingDynamoDb(unprocessed=3, throttled_calls=100)
+    with pytest.raises(MessagesNotStoredError):
+        repository(dynamodb).add_all(messages(10), attempts=3, backoff_seconds=0)
+    assert dynamodb.calls == [10, 3, 3]
