@@ -34,6 +34,10 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             yield stack
 
 
+# Handed to the provider: SENT, then DELIVERED once the local stack's simulated receipt arrives.
+PROVIDER_ACCEPTED = frozenset({"SENT", "DELIVERED"})
+
+
 class Api:
     def __init__(self, base_url: str, key: str) -> None:
         self.base_url = base_url
