@@ -1,7 +1,7 @@
 """Real HTTP against the stack E2E_TARGET names (see targets.py), started once for the session."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from typing import Any
 
 import pytest
@@ -50,7 +50,7 @@ class Api:
     def post(self, path: str, body: Any, **kwargs: Any) -> requests.Response:
         return self.session.post(self.base_url + path, json=body, timeout=30, **kwargs)
 
-    def wait_for(self, message_id: str, statuses: set[str], seconds: float = 15) -> dict[str, Any]:
+    def wait_for(self, message_id: str, statuses: Set[str], seconds: float = 15) -> dict[str, Any]:
         deadline = time.monotonic() + seconds
         while True:
             message: dict[str, Any] = self.get(f"/api/messages/{message_id}").json()
