@@ -153,3 +153,71 @@ def test_send_all_dry_run_above_the_limit_says_it_would_run_as_a_job(api: Client
     response = api.post("/api/messages/sms/all?dryRun=true", json={"message": "Hi"}, headers=auth(demo.api_key))
     assert (response.status_code, response.json["asJob"], response.json["recipientCount"]) == (200, True, 3)
     assert queued(stack, "SendJobQueue") == 0
+
+
+@pytest.fixture
+def dead_letter_jobs(stack: Stack, lambdas: LocalLambdas) -> Any:
+    """Hand tasks to the send-job dead-letter queue and run its function over them."""
+    sqs = boto3.client("sqs")
+    poller = QueuePoller(
+        sqs,
+        stack.ref("SendJobDeadLetterQueue"),
+        1,
+        lambda event: lambdas.invoke("SendJobDeadLetterFunction", event),
+        retry_after_seconds=0,
+    )
+
+    def abandon(task: SendJobTask) -> None:
+        sqs.send_message(QueueUrl=stack.ref("SendJobDeadLetterQueue"), MessageBody=task.model_dump_json(by_alias=True))
+        while poller.poll_once():
+            pass
+
+    return abandon
+
+
+def test_send_job_dead_letter_fails_what_was_not_handed_to_delivery_and_refunds_it(
+    api: Client, demo, stack, monkeypatch, dead_letter_jobs, drain
+):
+    # Given a job, in chunks of one, whose worker died on every try at its second enqueue
+    monkeypatch.setattr(fanout, "CHUNK_SIZE", 1)
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    task = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"])
+    service = wiring.fanout_service()
+    real_enqueue, calls = service._sending.enqueue, []
+
+    def crash_after_first(org_id: str, messages: Any) -> None:
+        calls.append(len(messages))
+        if len(calls) > 1:
+            raise RuntimeError("worker died")
+        real_enqueue(org_id, messages)
+
+    monkeypatch.setattr(service._sending, "enqueue", crash_after_first)
+    with pytest.raises(RuntimeError):
+        service.run(task)
+    monkeypatch.setattr(service._sending, "enqueue", real_enqueue)
+    # When the send-job queue gives up on it
+    dead_letter_jobs(task)
+    # Then the job is FAILED, the stored message never enqueued is FAILED, the recipient never
+    # stored costs nothing, and only the message handed to delivery is charged and sent
+    job = job_of(demo.org_id, body["job"]["id"])
+    assert (job.status, job.error_code) == ("FAILED", "SEND_JOB_FAILED")
+    statuses = sorted((item["status"], item.get("errorCode")) for item in stored_messages(stack))
+    assert statuses == [("FAILED", "SEND_JOB_FAILED"), ("QUEUED", None)]
+    assert credits_of(demo.org_id) == 100 - 1
+    drain()
+    assert sorted(item["status"] for item in stored_messages(stack)) == ["FAILED", "SENT"]
+
+
+def test_send_job_dead_letter_of_an_unreserved_job_fails_it_and_charges_nothing(api: Client, demo, stack, dead_letter_jobs):
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    dead_letter_jobs(SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]))
+    assert job_of(demo.org_id, body["job"]["id"]).status == "FAILED"
+    assert (stored_messages(stack), credits_of(demo.org_id)) == ([], 100)
+
+
+def test_send_job_dead_letter_leaves_a_finished_job_alone(api: Client, demo, stack, run_jobs, dead_letter_jobs):
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    run_jobs()
+    dead_letter_jobs(SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]))
+    assert job_of(demo.org_id, body["job"]["id"]).status == "DONE"
+    assert ({item["status"] for item in stored_messages(stack)}, credits_of(demo.org_id)) == ({"QUEUED"}, 97)

@@ -8,7 +8,9 @@ Layout in the accounts table: pk "ORG#<orgId>", sk "SENDJOB#<jobId>".
 
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from botocore.exceptions import ClientError
+from pydantic import Json
 
 from .clock import now_iso
 from .errors import CreditsInsufficientError
@@ -60,6 +62,12 @@ class SendJobTask(CamelModel):
 
     org_id: str
     job_id: str
+
+
+class SendJobRecord(SqsRecordModel):
+    """One send-job (or send-job dead-letter) queue record, its body parsed as the task."""
+
+    body: Json[SendJobTask]
 
 
 def _key(org_id: str, job_id: str) -> dict[str, str]:

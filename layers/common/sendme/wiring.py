@@ -85,6 +85,7 @@ def fanout_service() -> FanOutService:
         _messages(),
         _accounts(),
         StoredStatuses(aws.dynamodb().Table(settings.messages_table)),
+        _settlement(),
     )
 
 

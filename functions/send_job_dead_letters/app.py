@@ -1,0 +1,13 @@
+"""Send-job dead-letter queue -> each job the fan-out worker gave up on ends FAILED, its unsent
+messages failed and every unspent credit refunded."""
+
+from sendme.queue_handlers import sqs_batch_handler
+from sendme.send_jobs import SendJobRecord
+from sendme.wiring import fanout_service
+
+
+def abandon(record: SendJobRecord) -> None:
+    fanout_service().abandon(record.body)
+
+
+lambda_handler = sqs_batch_handler(SendJobRecord, abandon)
