@@ -11,10 +11,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from .errors import (
+    ApiKeyNotFoundError,
+    ContactConflictError,
+    ContactNotFoundError,
     CredentialsInvalidError,
     CreditsInsufficientError,
     FeatureNotAvailableError,
     IdempotencyKeyReusedError,
+    ImportFileInvalidError,
     MessageNotFoundError,
     OrganizationNotFoundError,
     RequestInvalidError,
@@ -32,6 +36,10 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     TermsNotAcceptedError: (HTTPStatus.FORBIDDEN, "Terms not accepted"),
     OrganizationNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     MessageNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    ContactNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    ContactConflictError: (HTTPStatus.CONFLICT, "Conflict"),
+    ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     IdempotencyKeyReusedError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused"),
     FeatureNotAvailableError: (HTTPStatus.NOT_IMPLEMENTED, "Not implemented"),
 }

@@ -4,12 +4,14 @@ from functools import lru_cache
 
 from . import aws
 from .accounts import AccountService
+from .contact_store import ContactStore
 from .contacts import ContactService
+from .contacts_import import ContactImporter
 from .delivery import DeliveryService
 from .listing import ListingService
 from .providers import EmailProvider, SmsProvider
 from .queues import DeliveryQueue
-from .repositories import AccountRepository, ContactRepository, MessageRepository, SuppressionList
+from .repositories import AccountRepository, MessageRepository, SuppressionList
 from .sending import SendingService
 from .settings import get_settings
 
@@ -22,8 +24,8 @@ def _accounts() -> AccountRepository:
     return AccountRepository(aws.dynamodb().Table(get_settings().accounts_table))
 
 
-def _contacts() -> ContactRepository:
-    return ContactRepository(aws.dynamodb().Table(get_settings().accounts_table))
+def _contacts() -> ContactStore:
+    return ContactStore(aws.dynamodb().Table(get_settings().accounts_table))
 
 
 def _suppressions() -> SuppressionList:
@@ -38,6 +40,11 @@ def account_service() -> AccountService:
 @lru_cache(maxsize=1)
 def contact_service() -> ContactService:
     return ContactService(_contacts())
+
+
+@lru_cache(maxsize=1)
+def contact_importer() -> ContactImporter:
+    return ContactImporter(_contacts())
 
 
 @lru_cache(maxsize=1)
@@ -66,5 +73,6 @@ def reset() -> None:
     """Forget settings, clients and services, for tests that change the environment."""
     get_settings.cache_clear()
     aws.reset_clients()
-    for factory in (account_service, contact_service, sending_service, delivery_service, listing_service):
+    factories = (account_service, contact_service, contact_importer, sending_service, delivery_service, listing_service)
+    for factory in factories:
         factory.cache_clear()
