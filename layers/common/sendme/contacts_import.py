@@ -183,7 +183,7 @@ class ContactImporter:
         rows: Iterable[Row],
         *,
         country: str | None = None,
-        progress: Callable[[int], None] | None = None,
+        progress: Callable[[int], object] | None = None,
         should_stop: Callable[[], bool] | None = None,
     ) -> ImportReport:
         report, seen = ImportReport(), _Seen()
@@ -205,7 +205,7 @@ class ContactImporter:
         report: ImportReport,
         seen: "_Seen",
         should_stop: Callable[[], bool] | None,
-        progress: Callable[[int], None] | None,
+        progress: Callable[[int], object] | None,
     ) -> bool:
         """Import one chunk; False (and where to resume) when time ran out before it started."""
         if should_stop and should_stop():
