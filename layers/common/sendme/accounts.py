@@ -88,10 +88,11 @@ class AccountService:
     def revoke_api_key(self, org_id: str, key_or_id: str) -> ApiKey:
         """Revoke one of the organisation's keys, named by its id or by the key itself."""
         for key in self.api_keys(org_id):
-            if key_or_id in (key.key_id, key_id_of(key_or_id)):
+            if key.key_id in (key_or_id, key_id_of(key_or_id)):
                 self._accounts.revoke_api_key(key, now_iso())
                 return key.model_copy(update={"revoked_at": key.revoked_at or now_iso()})
-        raise ApiKeyNotFoundError(f"organisation {org_id} has no API key {key_or_id}")
+        # Never echo the argument: it may be a secret key.
+        raise ApiKeyNotFoundError(f"organisation {org_id} has no such API key")
 
     def add_credits(self, org_id: str, amount: int) -> int:
         return self._accounts.add_credits(org_id, amount)
