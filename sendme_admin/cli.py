@@ -148,7 +148,9 @@ def _data_lines(path: Path, *, header: bool) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Create and fund organisations, manage their API keys, load their contacts."
+    )
     parser.add_argument(
         "--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"), help="e.g. the local stack's moto endpoint"
     )
@@ -165,42 +167,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    command = commands.add_parser("create-org", help="create an organisation")
-    command.add_argument("name")
-    command.add_argument("--credits", type=_non_negative, default=0)
-    command.add_argument("--sender-id", default=None)
-    command.add_argument("--accept-terms", action="store_true", help="record the current terms as accepted")
-    command.set_defaults(run=create_org)
+    def command(name: str, run: Callable[[Admin, argparse.Namespace], None], text: str) -> argparse.ArgumentParser:
+        """A subcommand; all but create-org act on one organisation, named first."""
+        sub = commands.add_parser(name, help=text)
+        sub.set_defaults(run=run)
+        if name != "create-org":
+            sub.add_argument("org_id")
+        return sub
 
-    command = commands.add_parser("issue-key", help="issue an API key (printed once)")
-    command.add_argument("org_id")
-    command.set_defaults(run=issue_key)
-
-    command = commands.add_parser("revoke-key", help="revoke an API key, named by its keyId or the key itself")
-    command.add_argument("org_id")
-    command.add_argument("key")
-    command.set_defaults(run=revoke_key)
-
-    command = commands.add_parser("add-credits", help="add credits to an organisation's balance")
-    command.add_argument("org_id")
-    command.add_argument("amount", type=_positive)
-    command.set_defaults(run=add_credits)
-
-    command = commands.add_parser("accept-terms", help="record that the organisation accepted the current terms")
-    command.add_argument("org_id")
-    command.set_defaults(run=accept_terms)
-
-    command = commands.add_parser("import-contacts", help="import contacts from a CSV or JSON lines file")
-    command.add_argument("org_id")
-    command.add_argument("file", type=Path)
-    command.add_argument("--format", choices=["csv", "jsonl"], default=None, help="default: by file extension")
-    command.add_argument("--country", default=None, help="ISO country to read national numbers in, e.g. CO")
-    command.add_argument("--quiet", action="store_true", help="no progress bar")
-    command.set_defaults(run=import_contacts)
-
-    command = commands.add_parser("show-org", help="an organisation, its API keys and its number of contacts")
-    command.add_argument("org_id")
-    command.set_defaults(run=show_org)
+    created = command("create-org", create_org, "create an organisation")
+    created.add_argument("name")
+    created.add_argument("--credits", type=_non_negative, default=0)
+    created.add_argument("--sender-id", default=None)
+    created.add_argument("--accept-terms", action="store_true", help="record the current terms as accepted")
+    command("issue-key", issue_key, "issue an API key (printed once)")
+    command("revoke-key", revoke_key, "revoke an API key, named by its keyId or the key itself").add_argument("key")
+    command("add-credits", add_credits, "add credits to the balance").add_argument("amount", type=_positive)
+    command("accept-terms", accept_terms, "record that the organisation accepted the current terms")
+    imported = command("import-contacts", import_contacts, "import contacts from a CSV or JSON lines file")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--format", choices=["csv", "jsonl"], default=None, help="default: by file extension")
+    imported.add_argument("--country", default=None, help="ISO country to read national numbers in, e.g. CO")
+    imported.add_argument("--quiet", action="store_true", help="no progress bar")
+    command("show-org", show_org, "an organisation, its API keys (ids only) and its number of contacts")
     return parser
 
 
