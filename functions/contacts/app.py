@@ -11,9 +11,6 @@ from sendme.contact_models import ContactInput, ContactPage, ContactPatch, Conta
 from sendme.models import Contact
 from sendme.wiring import contact_importer, contact_service
 
-# Stop taking new chunks of an import this long before the Lambda's own timeout.
-IMPORT_SAFETY_MILLIS = 5_000
-
 app = build_resolver()
 
 
@@ -54,7 +51,7 @@ def import_contacts() -> Response[ImportReport]:
         ImportOptions.model_validate(event.query_string_parameters or {}),
         base64_encoded=bool(event.is_base64_encoded),
         content_type=event.headers.get("content-type"),
-        should_stop=lambda: app.lambda_context.get_remaining_time_in_millis() < IMPORT_SAFETY_MILLIS,
+        remaining_millis=app.lambda_context.get_remaining_time_in_millis,
     )
     return json_response(report)
 
