@@ -77,11 +77,16 @@ def main() -> None:
             }
             command = [sys.executable, "-m", "sendme_admin", "import-contacts", info["org_id"], str(data), "--quiet"]
             started = time.perf_counter()
-            result = subprocess.run(command, env=environment, cwd=ROOT, capture_output=True, text=True, check=True)
+            result = subprocess.run(command, env=environment, cwd=ROOT, capture_output=True, text=True)
             elapsed = time.perf_counter() - started
         finally:
             stack.send_signal(signal.SIGINT)
-            stack.wait(timeout=30)
+            try:
+                stack.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                stack.kill()
+        if result.returncode != 0:
+            sys.exit(f"the import failed: {result.stderr.strip()}")
         report = json.loads(result.stdout)
         read_only = baseline(data)
     print(f"contacts import, {ROWS} rows through sendme-admin into the local stack")
