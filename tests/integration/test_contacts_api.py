@@ -21,7 +21,8 @@ def store(stack: Stack) -> ContactStore:
 def create(api: Client, key: str, body: dict) -> dict:
     response = api.post("/api/contacts", json=body, headers=auth(key))
     assert response.status_code == 201, response.json
-    return response.json
+    body: dict = response.json
+    return body
 
 
 def test_contacts_create_normalises_phone_and_email_as_sends_do(api: Client, demo):
@@ -121,7 +122,8 @@ def test_contacts_update_moves_tag_memberships(api: Client, demo, stack):
 
 def test_contacts_update_only_changes_the_fields_given(api: Client, demo):
     contact = create(api, demo.api_key, ANA)
-    updated = api.patch(f"/api/contacts/{contact['id']}", json={"name": "Ana M."}, headers=auth(demo.api_key)).json
+    response = api.patch(f"/api/contacts/{contact['id']}", json={"name": "Ana M."}, headers=auth(demo.api_key))
+    updated: dict = response.json
     assert {**contact, "name": "Ana M."} == {**updated, "updatedAt": contact["updatedAt"], "version": 1}
 
 
@@ -158,7 +160,9 @@ def test_contacts_change_from_a_stale_read_is_a_conflict(stack: Stack, demo):
     # When the second writes / Then it is refused and the first write stands
     with pytest.raises(ContactConflictError):
         contacts.apply(contacts.change(demo.org_id, current, second))
-    assert contacts.get(demo.org_id, current.id).name == "First"
+    stored = contacts.get(demo.org_id, current.id)
+    assert stored is not None
+    assert stored.name == "First"
 
 
 def test_contacts_delete_removes_the_contact_its_memberships_and_its_claims(api: Client, demo, stack):
