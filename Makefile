@@ -27,9 +27,10 @@ help:
 check-python:
 	@test -n "$(PYTHON313)" || { echo "python3.13 not found: install it (e.g. pyenv install 3.13) or set PYTHON313=/path/to/python3.13" >&2; exit 1; }
 
-$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt | check-python
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt pyproject.toml | check-python
 	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --editable .
 	touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt | check-python

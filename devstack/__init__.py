@@ -8,3 +8,7 @@ from pathlib import Path
 _LAYER = str(Path(__file__).resolve().parent.parent / "layers" / "common")
 if _LAYER not in sys.path:
     sys.path.insert(0, _LAYER)
+
+from .moto_transactions import install as _install_moto_transactions  # noqa: E402
+
+_install_moto_transactions()

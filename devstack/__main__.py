@@ -38,6 +38,10 @@ def _banner(info: StackInfo) -> str:
             "Then list messages (QUEUED -> SENT -> DELIVERED within a second or two; --receipts off stops at SENT):",
             f"curl -s {info.api_url}/api/messages -H 'api-key: {info.api_key}'",
             "",
+            "Administer organisations (create-org, issue-key, import-contacts...) with the admin CLI:",
+            f"AWS_ENDPOINT_URL={info.aws_endpoint} ACCOUNTS_TABLE={info.accounts_table} \\",
+            f"  .venv/bin/sendme-admin show-org {info.org_id}",
+            "",
             "Ctrl-C stops everything.",
             "",
         ]

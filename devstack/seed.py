@@ -1,16 +1,17 @@
-"""The demo organisation of the local stack, created through the same services as any other."""
+"""The demo organisation of the local stack, created through the same services as the admin CLI's
+create-org, issue-key and import-contacts."""
 
 from dataclasses import dataclass
 
-from sendme.models import ContactStatus
-from sendme.wiring import account_service, contact_service
+from sendme.contacts_import import csv_rows
+from sendme.wiring import account_service, contact_importer
 
-DEMO_CONTACTS = [
-    ("Juan Pérez", "3001234567", "juan@example.com", ["customers", "vip"], ContactStatus.ACTIVE),
-    ("María Gómez", "3009876543", "maria@example.com", ["customers"], ContactStatus.ACTIVE),
-    ("Carlos Ruiz", "3015550101", "carlos@example.com", ["staff"], ContactStatus.ACTIVE),
-    ("Ana Torres", "3025550123", "ana@example.com", ["customers"], ContactStatus.BLOCKED),
-]
+DEMO_CONTACTS_CSV = """name,phone,email,tags,status
+Juan Pérez,3001234567,juan@example.com,customers;vip,ACTIVE
+María Gómez,3009876543,maria@example.com,customers,ACTIVE
+Carlos Ruiz,3015550101,carlos@example.com,staff,ACTIVE
+Ana Torres,3025550123,ana@example.com,customers,BLOCKED
+"""
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class DemoOrganization:
 def seed_demo(api_key: str | None = None, credits: int = 10_000) -> DemoOrganization:
     organization = account_service().create_organization("Demo organisation", credits=credits, accept_terms=True)
     key = account_service().issue_api_key(organization.id, key=api_key)
-    for name, phone, email, tags, status in DEMO_CONTACTS:
-        contact_service().add(organization.id, name, phone=phone, email=email, country="CO", tags=tags, status=status)
+    report = contact_importer().run(organization.id, csv_rows(DEMO_CONTACTS_CSV.splitlines()), country="CO")
+    if report.rejected:
+        raise RuntimeError(f"the demo contacts were rejected: {report.rejections}")
     return DemoOrganization(org_id=organization.id, api_key=key)

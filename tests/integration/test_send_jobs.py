@@ -208,7 +208,9 @@ def test_send_job_dead_letter_fails_what_was_not_handed_to_delivery_and_refunds_
     assert sorted(item["status"] for item in stored_messages(stack)) == ["FAILED", "SENT"]
 
 
-def test_send_job_dead_letter_of_an_unreserved_job_fails_it_and_charges_nothing(api: Client, demo, stack, dead_letter_jobs):
+def test_send_job_dead_letter_of_an_unreserved_job_fails_it_and_charges_nothing(
+    api: Client, demo, stack, dead_letter_jobs
+):
     body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
     dead_letter_jobs(SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]))
     assert job_of(demo.org_id, body["job"]["id"]).status == "FAILED"

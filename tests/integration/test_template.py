@@ -41,6 +41,12 @@ def test_template_every_api_route_is_authorized(stack: Stack):
             for channel in ("sms", "email")
             for audience in ("contacts", "all", "tags")
         },
+        ("GET", "/api/contacts"),
+        ("POST", "/api/contacts"),
+        ("POST", "/api/contacts/import"),
+        ("GET", "/api/contacts/{id}"),
+        ("PATCH", "/api/contacts/{id}"),
+        ("DELETE", "/api/contacts/{id}"),
     }
 
 

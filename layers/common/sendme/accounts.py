@@ -1,24 +1,32 @@
 """Organisations and their API keys.
 
 A key is shown once when issued and stored only as its SHA-256 hash. Lookups go by that hash,
-so no comparison of the secret itself ever depends on how many characters match.
+so no comparison of the secret itself ever depends on how many characters match; the stored
+hash is still checked with a constant-time comparison before the key is trusted.
 """
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Mapping
 
 from .clock import now_iso
-from .errors import CredentialsInvalidError, OrganizationNotFoundError
+from .errors import ApiKeyNotFoundError, CredentialsInvalidError, OrganizationNotFoundError, TermsNotAcceptedError
 from .ids import new_id
-from .models import Organization, Principal
+from .models import ApiKey, Organization, Principal
 from .repositories import AccountRepository
 
 API_KEY_PREFIX = "sm_"
+# A key's public name: enough of its hash to tell keys apart, nothing that helps guess the key.
+KEY_ID_LENGTH = 16
 
 
 def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def key_id_of(key: str) -> str:
+    return hash_api_key(key)[:KEY_ID_LENGTH]
 
 
 def presented_api_key(headers: Mapping[str, str] | None) -> str | None:
@@ -30,6 +38,12 @@ def presented_api_key(headers: Mapping[str, str] | None) -> str | None:
     if scheme.lower() != "bearer":
         return None
     return token.strip() or None
+
+
+def require_terms(principal: Principal) -> None:
+    """Messaging actions (and writing recipients' personal data) need the current terms accepted."""
+    if not principal.terms_accepted:
+        raise TermsNotAcceptedError("accept the current terms of service before performing this action")
 
 
 class AccountService:
@@ -51,17 +65,48 @@ class AccountService:
         self._accounts.add_organization(organization)
         return organization
 
+    def organization(self, org_id: str) -> Organization:
+        organization = self._accounts.get_organization(org_id)
+        if organization is None:
+            raise OrganizationNotFoundError(f"organisation {org_id} does not exist")
+        return organization
+
     def issue_api_key(self, org_id: str, key: str | None = None) -> str:
         """Create a key for the organisation and return it: the only time it is ever seen."""
-        if self._accounts.get_organization(org_id) is None:
-            raise OrganizationNotFoundError(f"organisation {org_id} does not exist")
+        self.organization(org_id)
         key = key or API_KEY_PREFIX + secrets.token_urlsafe(32)
-        self._accounts.add_api_key(hash_api_key(key), org_id)
+        key_hash = hash_api_key(key)
+        self._accounts.add_api_key(
+            ApiKey(key_id=key_hash[:KEY_ID_LENGTH], key_hash=key_hash, org_id=org_id, created_at=now_iso())
+        )
         return key
 
+    def api_keys(self, org_id: str) -> list[ApiKey]:
+        self.organization(org_id)
+        return self._accounts.api_keys(org_id)
+
+    def revoke_api_key(self, org_id: str, key_or_id: str) -> ApiKey:
+        """Revoke one of the organisation's keys, named by its id or by the key itself."""
+        for key in self.api_keys(org_id):
+            if key.key_id in (key_or_id, key_id_of(key_or_id)):
+                self._accounts.revoke_api_key(key, now_iso())
+                return key.model_copy(update={"revoked_at": key.revoked_at or now_iso()})
+        # Never echo the argument: it may be a secret key.
+        raise ApiKeyNotFoundError(f"organisation {org_id} has no such API key")
+
+    def add_credits(self, org_id: str, amount: int) -> int:
+        return self._accounts.add_credits(org_id, amount)
+
+    def accept_terms(self, org_id: str) -> str:
+        """Record that the organisation accepted the current terms; returns their version."""
+        self._accounts.accept_terms(org_id, self._terms_version)
+        return self._terms_version
+
     def authenticate(self, key: str | None) -> Principal:
-        org_id = self._accounts.org_of_api_key(hash_api_key(key)) if key else None
-        organization = self._accounts.get_organization(org_id) if org_id else None
+        key_hash = hash_api_key(key) if key else ""
+        stored = self._accounts.api_key(key_hash) if key else None
+        trusted = stored is not None and stored.revoked_at is None and hmac.compare_digest(stored.key_hash, key_hash)
+        organization = self._accounts.get_organization(stored.org_id) if stored and trusted else None
         if organization is None:
             raise CredentialsInvalidError("Invalid or missing API key")
         return Principal(

@@ -11,11 +11,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from .errors import (
+    ApiKeyNotFoundError,
+    ContactConflictError,
+    ContactNotFoundError,
     CredentialsInvalidError,
     CreditsInsufficientError,
     FeatureNotAvailableError,
     IdempotencyKeyInProgressError,
     IdempotencyKeyReusedError,
+    ImportFileInvalidError,
     MessageNotFoundError,
     MessagesNotStoredError,
     OrganizationNotFoundError,
@@ -34,6 +38,10 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     TermsNotAcceptedError: (HTTPStatus.FORBIDDEN, "Terms not accepted"),
     OrganizationNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     MessageNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    ContactNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    ContactConflictError: (HTTPStatus.CONFLICT, "Conflict"),
+    ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     IdempotencyKeyReusedError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused"),
     IdempotencyKeyInProgressError: (HTTPStatus.CONFLICT, "Idempotency key in progress"),
     FeatureNotAvailableError: (HTTPStatus.NOT_IMPLEMENTED, "Not implemented"),

@@ -37,6 +37,26 @@ class OrganizationNotFoundError(SendMeError):
     """No organisation has that id."""
 
 
+class ApiKeyNotFoundError(SendMeError):
+    """The organisation has no API key with that id."""
+
+
+class ContactNotFoundError(SendMeError):
+    """No contact with that id belongs to the caller's organisation."""
+
+
+class ContactConflictError(SendMeError):
+    """Another contact of the organisation already has that phone or email, or the contact changed meanwhile."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, details={"field": field} if field else None)
+        self.field = field
+
+
+class ImportFileInvalidError(RequestInvalidError):
+    """A contacts file cannot be read at all (no header, wrong columns, not UTF-8): a 400."""
+
+
 class MessageNotFoundError(SendMeError):
     """No message with that id belongs to the caller's organisation."""
 

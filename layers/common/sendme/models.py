@@ -244,6 +244,16 @@ class Organization(CamelModel):
     created_at: str
 
 
+class ApiKey(CamelModel):
+    """An API key as stored: never the key itself, only its SHA-256 hash and a short id."""
+
+    key_id: str
+    key_hash: str
+    org_id: str
+    created_at: str
+    revoked_at: str | None = None
+
+
 class Principal(CamelModel):
     """Who is calling: the authorizer resolves the API key to this."""
 
@@ -274,7 +284,11 @@ class Contact(CamelModel):
     country_code: str | None = None
     tags: list[str] = Field(default_factory=list)
     status: ContactStatus = ContactStatus.ACTIVE
+    custom_fields: dict[str, str] = Field(default_factory=dict)
     created_at: str
+    updated_at: str | None = None
+    # Bumped by every write: updates and deletes are conditional on it (optimistic locking).
+    version: int = 1
 
 
 class DryRunResult(CamelModel):

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from .clock import now_iso
 from .errors import CreditsInsufficientError, MessagesNotStoredError, OrganizationNotFoundError
 from .leases import LEASE_ATTRIBUTES
-from .models import Contact, Message, MessageStatus, Organization, StatusEvent
+from .models import ApiKey, Contact, Message, MessageStatus, Organization, StatusEvent
 from .status import sources_of
 
 if TYPE_CHECKING:
@@ -160,8 +160,17 @@ def _api_key_key(key_hash: str) -> dict[str, str]:
     return {"pk": f"KEY#{key_hash}", "sk": "KEY"}
 
 
+def _org_api_key_key(key: ApiKey) -> dict[str, str]:
+    return {"pk": f"ORG#{key.org_id}", "sk": f"APIKEY#{key.key_id}"}
+
+
 class AccountRepository:
-    """Organisations and API keys (and, later, contacts) in the overloaded accounts table."""
+    """Organisations and API keys in the overloaded accounts table.
+
+    Layout: pk "ORG#<orgId>" sk "PROFILE" is the organisation; pk "KEY#<sha256>" sk "KEY" is a
+    key as the authorizer reads it; pk "ORG#<orgId>" sk "APIKEY#<keyId>" is the same key listed
+    under its organisation (show-org, revoke-key). Keys are never stored in clear.
+    """
 
     def __init__(self, table: "Table") -> None:
         self._table = table
@@ -212,14 +221,55 @@ class AccountRepository:
             raise
         return int(str(response["Attributes"]["credits"]))
 
-    def add_api_key(self, key_hash: str, org_id: str) -> None:
-        self._table.put_item(Item={**_api_key_key(key_hash), "orgId": org_id, "createdAt": now_iso()})
+    def accept_terms(self, org_id: str, version: str) -> None:
+        try:
+            self._table.update_item(
+                Key=_org_key(org_id),
+                UpdateExpression="SET acceptedTermsVersion = :version",
+                ConditionExpression=Attr("pk").exists(),
+                ExpressionAttributeValues={":version": version},
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise OrganizationNotFoundError(f"organisation {org_id} does not exist") from error
+            raise
 
-    def org_of_api_key(self, key_hash: str) -> str | None:
-        item = self._table.get_item(Key=_api_key_key(key_hash)).get("Item")
-        if not item or item.get("revokedAt"):
-            return None
-        return str(item["orgId"])
+    def add_api_key(self, key: ApiKey) -> None:
+        """The key under its hash (what the authorizer reads) and under its organisation (to list it)."""
+        item = key.model_dump(mode="json", by_alias=True, exclude_none=True)
+        # The table's client converts Python values to DynamoDB's typed form, as the table does.
+        self._table.meta.client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": self._table.name, "Item": {**_api_key_key(key.key_hash), **item}}},
+                {"Put": {"TableName": self._table.name, "Item": {**_org_api_key_key(key), **item}}},
+            ]
+        )
+
+    def api_key(self, key_hash: str) -> ApiKey | None:
+        item = self._table.get_item(Key=_api_key_key(key_hash), ConsistentRead=True).get("Item")
+        return ApiKey.model_validate(item) if item else None
+
+    def api_keys(self, org_id: str) -> list[ApiKey]:
+        response = self._table.query(
+            KeyConditionExpression=Key("pk").eq(f"ORG#{org_id}") & Key("sk").begins_with("APIKEY#"),
+            ConsistentRead=True,
+        )
+        return [ApiKey.model_validate(item) for item in response["Items"]]
+
+    def revoke_api_key(self, key: ApiKey, at: str) -> None:
+        """Mark both copies of the key revoked, in one transaction."""
+        update = {
+            "TableName": self._table.name,
+            "UpdateExpression": "SET revokedAt = if_not_exists(revokedAt, :at)",
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeValues": {":at": at},
+        }
+        self._table.meta.client.transact_write_items(
+            TransactItems=[
+                {"Update": {**update, "Key": _api_key_key(key.key_hash)}},  # type: ignore[typeddict-item]
+                {"Update": {**update, "Key": _org_api_key_key(key)}},  # type: ignore[typeddict-item]
+            ]
+        )
 
 
 class ContactRepository:
@@ -227,16 +277,11 @@ class ContactRepository:
 
     Layout (pk = "ORG#<orgId>"): sk "CONTACT#<contactId>" holds the contact; sk
     "TAG#<tag>#<contactId>" marks membership, so a tag's audience is one Query, never a Scan.
+    Writes (which keep those items consistent) are in sendme.contact_store.
     """
 
     def __init__(self, table: "Table") -> None:
         self._table = table
-
-    def add(self, org_id: str, contact: Contact) -> None:
-        with self._table.batch_writer() as batch:
-            batch.put_item(Item={"pk": f"ORG#{org_id}", "sk": f"CONTACT#{contact.id}", **contact.to_wire()})
-            for tag in contact.tags:
-                batch.put_item(Item={"pk": f"ORG#{org_id}", "sk": f"TAG#{tag}#{contact.id}", "contactId": contact.id})
 
     def _query(self, org_id: str, prefix: str) -> Iterator[dict[str, Any]]:
         arguments: dict[str, Any] = {

@@ -7,7 +7,9 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from . import aws
 from .accounts import AccountService
 from .audiences import ContactAudiences
+from .contact_store import ContactStore
 from .contacts import ContactService
+from .contacts_import import ContactImporter
 from .dead_letters import DeadLetterService
 from .delivery import DeliveryService
 from .fanout import FanOutService, StoredStatuses
@@ -18,7 +20,7 @@ from .provider_ids import ProviderMessageIndex
 from .providers import EmailProvider, SmsProvider
 from .queues import DeliveryQueue
 from .receipts import ReceiptService
-from .repositories import AccountRepository, ContactRepository, MessageRepository, SuppressionList
+from .repositories import AccountRepository, MessageRepository, SuppressionList
 from .send_jobs import SendJobQueue, SendJobRepository, SendJobs
 from .sending import SendingService
 from .settings import get_settings
@@ -34,8 +36,8 @@ def _accounts() -> AccountRepository:
     return AccountRepository(aws.dynamodb().Table(get_settings().accounts_table))
 
 
-def _contacts() -> ContactRepository:
-    return ContactRepository(aws.dynamodb().Table(get_settings().accounts_table))
+def _contacts() -> ContactStore:
+    return ContactStore(aws.dynamodb().Table(get_settings().accounts_table))
 
 
 def _suppressions() -> SuppressionList:
@@ -58,6 +60,11 @@ def _audiences() -> ContactAudiences:
 
 def _send_jobs() -> SendJobRepository:
     return SendJobRepository(aws.dynamodb().Table(get_settings().accounts_table))
+
+
+@lru_cache(maxsize=1)
+def contact_importer() -> ContactImporter:
+    return ContactImporter(_contacts())
 
 
 @lru_cache(maxsize=1)
@@ -134,6 +141,7 @@ def reset() -> None:
     for factory in (
         account_service,
         contact_service,
+        contact_importer,
         sending_service,
         fanout_service,
         delivery_service,

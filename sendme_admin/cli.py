@@ -1,0 +1,227 @@
+"""The admin command line: argument parsing, AWS connection, one line per error."""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+from tqdm import tqdm
+
+from sendme.accounts import AccountService, key_id_of
+from sendme.contact_store import ContactStore
+from sendme.contacts_import import ContactImporter, Row, csv_rows, jsonl_rows
+from sendme.errors import SendMeError
+from sendme.repositories import AccountRepository
+from sendme.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+PROG = "sendme-admin"
+# moto (the local stack) takes any credentials; a real endpoint never gets these.
+_LOOPBACK_CREDENTIAL = "testing"
+
+
+class AdminError(Exception):
+    """A failure the user can act on: printed as one line, exit status 1."""
+
+
+@dataclass
+class Admin:
+    accounts: AccountService
+    importer: ContactImporter
+    contacts: ContactStore
+
+
+def _session(args: argparse.Namespace) -> boto3.session.Session:
+    loopback = bool(args.endpoint_url) and urlparse(args.endpoint_url).hostname in {"127.0.0.1", "localhost", "::1"}
+    session = boto3.session.Session(profile_name=args.profile, region_name=args.region)
+    if loopback:
+        region = session.region_name or "us-east-1"
+        if session.get_credentials() is None:
+            return boto3.session.Session(
+                aws_access_key_id=_LOOPBACK_CREDENTIAL, aws_secret_access_key=_LOOPBACK_CREDENTIAL, region_name=region
+            )
+        return boto3.session.Session(profile_name=args.profile, region_name=region)
+    return session
+
+
+def _accounts_table_name(session: boto3.session.Session, args: argparse.Namespace) -> str:
+    if args.accounts_table:
+        return str(args.accounts_table)
+    if not args.stack:
+        raise AdminError("name the accounts table: --accounts-table / ACCOUNTS_TABLE, or --stack / SENDME_STACK")
+    cloudformation = session.client("cloudformation", endpoint_url=args.endpoint_url)
+    try:
+        (stack,) = cloudformation.describe_stacks(StackName=args.stack)["Stacks"]
+    except ClientError as error:
+        raise AdminError(f"cannot read stack {args.stack}: {error.response['Error']['Message']}") from error
+    for output in stack.get("Outputs", []):
+        if output.get("OutputKey") == "AccountsTableName":
+            return str(output["OutputValue"])
+    raise AdminError(f"stack {args.stack} has no AccountsTableName output")
+
+
+def connect(args: argparse.Namespace) -> Admin:
+    session = _session(args)
+    name = _accounts_table_name(session, args)
+    table: Table = session.resource("dynamodb", endpoint_url=args.endpoint_url).Table(name)
+    try:
+        table.load()
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ResourceNotFoundException":
+            raise AdminError(f"table {name} does not exist (check --accounts-table, region, endpoint)") from error
+        raise
+    contacts = ContactStore(table)
+    return Admin(AccountService(AccountRepository(table), args.terms_version), ContactImporter(contacts), contacts)
+
+
+def _print(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def create_org(admin: Admin, args: argparse.Namespace) -> None:
+    organization = admin.accounts.create_organization(
+        args.name, credits=args.credits, sender_id=args.sender_id, accept_terms=args.accept_terms
+    )
+    _print(organization.to_wire())
+
+
+def issue_key(admin: Admin, args: argparse.Namespace) -> None:
+    key = admin.accounts.issue_api_key(args.org_id)
+    print("The key is shown only this once: store it now.", file=sys.stderr)
+    _print({"orgId": args.org_id, "keyId": key_id_of(key), "apiKey": key})
+
+
+def revoke_key(admin: Admin, args: argparse.Namespace) -> None:
+    key = admin.accounts.revoke_api_key(args.org_id, args.key)
+    _print({"orgId": key.org_id, "keyId": key.key_id, "revokedAt": key.revoked_at})
+
+
+def add_credits(admin: Admin, args: argparse.Namespace) -> None:
+    _print({"orgId": args.org_id, "credits": admin.accounts.add_credits(args.org_id, args.amount)})
+
+
+def accept_terms(admin: Admin, args: argparse.Namespace) -> None:
+    _print({"orgId": args.org_id, "acceptedTermsVersion": admin.accounts.accept_terms(args.org_id)})
+
+
+def show_org(admin: Admin, args: argparse.Namespace) -> None:
+    organization = admin.accounts.organization(args.org_id)
+    keys = [
+        key.model_dump(mode="json", by_alias=True, exclude={"key_hash"}, exclude_none=True)
+        for key in admin.accounts.api_keys(args.org_id)
+    ]
+    _print({**organization.to_wire(), "apiKeys": keys, "contacts": admin.contacts.count(args.org_id)})
+
+
+def import_contacts(admin: Admin, args: argparse.Namespace) -> None:
+    admin.accounts.organization(args.org_id)  # an unknown organisation fails before any row is read
+    path: Path = args.file
+    kind = args.format or ("jsonl" if path.suffix.lower() in {".jsonl", ".ndjson"} else "csv")
+    parse: Callable[[IO[str]], Iterator[Row]] = jsonl_rows if kind == "jsonl" else csv_rows
+    try:
+        total = _data_lines(path, header=kind == "csv")
+        with (
+            path.open(encoding="utf-8-sig", newline="") as handle,
+            tqdm(total=total, unit=" rows", file=sys.stderr, desc="importing", disable=args.quiet) as bar,
+        ):
+            report = admin.importer.run(args.org_id, parse(handle), country=args.country, progress=bar.update)
+    except OSError as error:
+        raise AdminError(f"cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise AdminError(f"{path} is not UTF-8 text (byte {error.start})") from error
+    _print(report.to_wire())
+
+
+def _data_lines(path: Path, *, header: bool) -> int:
+    with path.open("rb") as handle:
+        lines = sum(1 for line in handle if line.strip())
+    return max(0, lines - 1) if header else lines
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Create and fund organisations, manage their API keys, load their contacts."
+    )
+    parser.add_argument(
+        "--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"), help="e.g. the local stack's moto endpoint"
+    )
+    parser.add_argument("--profile", default=None, help="AWS profile (default: AWS_PROFILE / the default profile)")
+    parser.add_argument("--region", default=None, help="AWS region (default: AWS_REGION / the profile's)")
+    parser.add_argument("--accounts-table", default=os.environ.get("ACCOUNTS_TABLE"), help="the stack's AccountsTable")
+    parser.add_argument(
+        "--stack", default=os.environ.get("SENDME_STACK"), help="read the table name from this stack's outputs"
+    )
+    parser.add_argument(
+        "--terms-version",
+        default=os.environ.get("TERMS_VERSION") or Settings.model_fields["terms_version"].default,
+        help="the terms version the API requires (its TERMS_VERSION)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, run: Callable[[Admin, argparse.Namespace], None], text: str) -> argparse.ArgumentParser:
+        """A subcommand; all but create-org act on one organisation, named first."""
+        sub = commands.add_parser(name, help=text)
+        sub.set_defaults(run=run)
+        if name != "create-org":
+            sub.add_argument("org_id")
+        return sub
+
+    created = command("create-org", create_org, "create an organisation")
+    created.add_argument("name")
+    created.add_argument("--credits", type=_non_negative, default=0)
+    created.add_argument("--sender-id", default=None)
+    created.add_argument("--accept-terms", action="store_true", help="record the current terms as accepted")
+    command("issue-key", issue_key, "issue an API key (printed once)")
+    command("revoke-key", revoke_key, "revoke an API key, named by its keyId or the key itself").add_argument("key")
+    command("add-credits", add_credits, "add credits to the balance").add_argument("amount", type=_positive)
+    command("accept-terms", accept_terms, "record that the organisation accepted the current terms")
+    imported = command("import-contacts", import_contacts, "import contacts from a CSV or JSON lines file")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--format", choices=["csv", "jsonl"], default=None, help="default: by file extension")
+    imported.add_argument("--country", default=None, help="ISO country to read national numbers in, e.g. CO")
+    imported.add_argument("--quiet", action="store_true", help="no progress bar")
+    command("show-org", show_org, "an organisation, its API keys (ids only) and its number of contacts")
+    return parser
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number > 0")
+    return int(value)
+
+
+def _non_negative(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number >= 0")
+    return int(value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        args.run(connect(args), args)
+    except (AdminError, SendMeError) as error:
+        return _fail(str(error))
+    except NoCredentialsError:
+        return _fail("no AWS credentials found (set AWS_PROFILE, or run `aws configure`)")
+    except NoRegionError:
+        return _fail("no AWS region set (use --region or AWS_REGION)")
+    except ClientError as error:
+        return _fail(f"AWS refused the request: {error.response['Error']['Message']}")
+    except BotoCoreError as error:
+        return _fail(str(error))
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 1

@@ -1,0 +1,113 @@
+"""sendme-admin against moto: each command, and one clear line (exit 1) for each failure."""
+
+import json
+from pathlib import Path
+
+import pytest
+from werkzeug.test import Client
+
+from devstack.provision import Stack
+from sendme_admin.cli import main
+
+from .helpers import auth
+
+
+@pytest.fixture
+def admin(stack: Stack, capsys: pytest.CaptureFixture[str]):
+    """Runs the CLI on the stack's accounts table; returns (exit status, stdout JSON or text, stderr)."""
+
+    def run(*arguments: str) -> tuple[int, object, str]:
+        status = main(["--accounts-table", stack.ref("AccountsTable"), *arguments])
+        out, err = capsys.readouterr()
+        try:
+            return status, json.loads(out), err
+        except json.JSONDecodeError:
+            return status, out, err
+
+    return run
+
+
+def test_cli_create_org_and_issue_key_give_a_working_key(admin, api: Client):
+    status, organization, _ = admin("create-org", "Acme", "--credits", "10", "--accept-terms")
+    assert (status, organization["credits"], organization["acceptedTermsVersion"]) == (0, 10, "2024-01")
+    status, issued, err = admin("issue-key", organization["id"])
+    assert status == 0
+    assert "shown only this once" in err
+    assert api.get("/api/contacts", headers=auth(issued["apiKey"])).status_code == 200
+
+
+def test_cli_revoke_key_stops_the_key(admin, api: Client, demo):
+    from sendme.accounts import key_id_of
+
+    status, revoked, _ = admin("revoke-key", demo.org_id, key_id_of(demo.api_key))
+    assert (status, revoked["keyId"]) == (0, key_id_of(demo.api_key))
+    assert api.get("/api/messages", headers=auth(demo.api_key)).status_code == 401
+
+
+def test_cli_add_credits_and_accept_terms_show_in_show_org(admin, demo):
+    _, organization, _ = admin("create-org", "Acme")
+    assert admin("add-credits", organization["id"], "25")[1]["credits"] == 25
+    assert admin("accept-terms", organization["id"])[1]["acceptedTermsVersion"] == "2024-01"
+    status, shown, _ = admin("show-org", organization["id"])
+    assert (status, shown["credits"], shown["acceptedTermsVersion"], shown["contacts"]) == (0, 25, "2024-01", 0)
+
+
+def test_cli_show_org_lists_keys_without_secrets(admin, demo):
+    status, shown, _ = admin("show-org", demo.org_id)
+    assert (status, shown["contacts"], len(shown["apiKeys"])) == (0, 4, 1)
+    assert demo.api_key not in json.dumps(shown)
+    assert "keyHash" not in shown["apiKeys"][0]
+
+
+def test_cli_import_contacts_reports_and_shows_progress(admin, demo, tmp_path: Path, api: Client):
+    file = tmp_path / "contacts.csv"
+    file.write_text("name,phone,email\nNew,3001110000,new@example.com\nBad,1,\n")
+    status, report, err = admin("import-contacts", demo.org_id, str(file), "--country", "CO")
+    assert (status, report["created"], report["rejected"]) == (0, 1, 1)
+    assert "importing" in err
+    names = {c["name"] for c in api.get("/api/contacts?limit=100", headers=auth(demo.api_key)).json["data"]}
+    assert "New" in names
+
+
+def test_cli_import_contacts_reads_json_lines_by_extension(admin, demo, tmp_path: Path):
+    file = tmp_path / "contacts.jsonl"
+    file.write_text('{"name": "J", "email": "j@example.com"}\n')
+    assert admin("import-contacts", demo.org_id, str(file), "--quiet")[1]["created"] == 1
+
+
+def one_line_error(status: int, err: str) -> str:
+    assert status == 1
+    assert "Traceback" not in err
+    (line,) = err.strip().splitlines()
+    return line
+
+
+def test_cli_unknown_org_is_one_clear_line(admin, tmp_path: Path):
+    file = tmp_path / "c.csv"
+    file.write_text("name,email\nA,a@example.com\n")
+    for command in (["show-org", "nope"], ["add-credits", "nope", "5"], ["import-contacts", "nope", str(file)]):
+        status, _, err = admin(*command)
+        assert one_line_error(status, err) == "sendme-admin: error: organisation nope does not exist"
+
+
+def test_cli_bad_csv_is_one_clear_line(admin, demo, tmp_path: Path):
+    file = tmp_path / "c.csv"
+    file.write_text("city\nBogota\n")
+    status, _, err = admin("import-contacts", demo.org_id, str(file), "--quiet")
+    assert "'name' column" in one_line_error(status, err)
+
+
+def test_cli_missing_file_is_one_clear_line(admin, demo, tmp_path: Path):
+    status, _, err = admin("import-contacts", demo.org_id, str(tmp_path / "none.csv"))
+    assert "No such file" in one_line_error(status, err)
+
+
+def test_cli_missing_table_is_one_clear_line(stack: Stack, capsys):
+    status = main(["--accounts-table", "no-such-table", "show-org", "x"])
+    assert "table no-such-table does not exist" in one_line_error(status, capsys.readouterr().err)
+
+
+def test_cli_without_a_table_name_says_how_to_give_one(stack: Stack, capsys, monkeypatch):
+    monkeypatch.delenv("ACCOUNTS_TABLE", raising=False)
+    status = main(["show-org", "x"])
+    assert "--accounts-table" in one_line_error(status, capsys.readouterr().err)
