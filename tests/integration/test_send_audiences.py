@@ -5,7 +5,9 @@ import pytest
 from werkzeug.test import Client
 
 from devstack.provision import Stack
-from sendme.models import ContactStatus
+from sendme.clock import now_iso
+from sendme.ids import new_id
+from sendme.models import Contact, ContactStatus
 from sendme.repositories import SuppressionList
 from sendme.wiring import contact_service
 
@@ -70,8 +72,12 @@ def test_send_sms_all_skips_inactive_contacts_as_blocked(api: Client, demo):
 
 
 def test_send_sms_all_dedupes_contacts_sharing_a_number(api: Client, demo, stack: Stack):
-    # Given a second contact with Juan's number, written in international format
-    contact_service().add(demo.org_id, "Juan again", phone="+57 300 123 4567")
+    # Given a second contact with Juan's number, stored without its uniqueness item (the contacts
+    # API refuses such a duplicate with a 409; the send must not trust that every item obeyed it)
+    twin = Contact(id=new_id(), name="Juan again", phone=JUAN, country_code="57", created_at=now_iso())
+    boto3.resource("dynamodb").Table(stack.ref("AccountsTable")).put_item(
+        Item={"pk": f"ORG#{demo.org_id}", "sk": f"CONTACT#{twin.id}", **twin.to_wire()}
+    )
     # When sending to all
     response = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key))
     # Then Juan's number gets one message and the second contact is a duplicate
