@@ -7,6 +7,7 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from .clock import now_iso
+from .counters import MessageCounters
 from .errors import CreditsInsufficientError, OrganizationNotFoundError
 from .models import Contact, Message, MessageStatus, Organization, StatusEvent
 from .status import sources_of
@@ -40,12 +41,15 @@ def _to_item(message: Message) -> dict[str, Any]:
 class MessageRepository:
     def __init__(self, table: "Table") -> None:
         self._table = table
+        self._counters = MessageCounters(table)
 
     def add_all(self, messages: Iterable[Message]) -> None:
+        messages = list(messages)
         # batch_writer sends 25 items per BatchWriteItem and re-sends UnprocessedItems.
         with self._table.batch_writer() as batch:
             for message in messages:
                 batch.put_item(Item=_to_item(message))
+        self._counters.record_added(messages)
 
     def get(self, org_id: str, message_id: str) -> Message | None:
         item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")
@@ -102,29 +106,9 @@ class MessageRepository:
             if _is_condition_failure(error):
                 return None
             raise
-        return Message.model_validate(response["Attributes"])
-
-    def newest(self, org_id: str, limit: int, start_after: str | None = None) -> tuple[list[Message], str | None]:
-        """One page of an organisation's messages, newest first, and the id to continue after."""
-        arguments: dict[str, Any] = {
-            "KeyConditionExpression": Key("orgId").eq(org_id),
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        if start_after:
-            arguments["ExclusiveStartKey"] = {"orgId": org_id, "id": start_after}
-        response = self._table.query(**arguments)
-        last = response.get("LastEvaluatedKey")
-        return [Message.model_validate(item) for item in response["Items"]], (str(last["id"]) if last else None)
-
-    def count(self, org_id: str) -> int:
-        total, arguments = 0, {"KeyConditionExpression": Key("orgId").eq(org_id), "Select": "COUNT"}
-        while True:
-            response = self._table.query(**arguments)  # type: ignore[arg-type]
-            total += response["Count"]
-            if "LastEvaluatedKey" not in response:
-                return total
-            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        updated = Message.model_validate(response["Attributes"])
+        self._counters.record_transition(updated)
+        return updated
 
 
 def _org_key(org_id: str) -> dict[str, str]:

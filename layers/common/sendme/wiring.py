@@ -5,8 +5,10 @@ from functools import lru_cache
 from . import aws
 from .accounts import AccountService
 from .contacts import ContactService
+from .counters import MessageCounters
 from .delivery import DeliveryService
 from .listing import ListingService
+from .message_queries import MessageSearch
 from .providers import EmailProvider, SmsProvider
 from .queues import DeliveryQueue
 from .repositories import AccountRepository, ContactRepository, MessageRepository, SuppressionList
@@ -59,7 +61,8 @@ def delivery_service() -> DeliveryService:
 
 @lru_cache(maxsize=1)
 def listing_service() -> ListingService:
-    return ListingService(_messages())
+    table = aws.dynamodb().Table(get_settings().messages_table)
+    return ListingService(_messages(), MessageSearch(table), MessageCounters(table), _contacts())
 
 
 def reset() -> None:

@@ -1,0 +1,93 @@
+"""Message counters: how many messages an organisation has, in all and per filter value.
+
+They give GET /api/messages its totalRecords without counting the organisation's messages on
+each request. Each counter is one small item in the messages table under its own partition
+(orgId "COUNTS#<orgId>", id "<attribute>#<value>"), so no message query or index ever reads it.
+
+Counted: every message ("all"), per UTC creation day, and per value of the low-cardinality
+filters (status, messageType, countryCode, contentType, provider, campaignId). A send adds one
+ADD per distinct counter (about eight, whatever the number of recipients); a status change
+moves one from the old status to the new. Recipients and contacts are not counted: they have
+one value per message, so a 1,000-recipient send would cost 2,000 updates; their totals are
+counted on their own index instead (see listing.py).
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .ids import created_at_of
+from .models import Message
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+ALL = "all"
+# Message attribute -> counter dimension, for the filters that have a counter.
+COUNTED_ATTRIBUTES = ("status", "messageType", "countryCode", "contentType", "provider", "campaignId")
+_BATCH_GET_LIMIT = 100
+
+
+def counter_key(attribute: str, value: str) -> str:
+    return f"{attribute}#{value}"
+
+
+def day_key(day: date) -> str:
+    return counter_key("day", day.isoformat())
+
+
+def _partition(org_id: str) -> str:
+    return f"COUNTS#{org_id}"
+
+
+def _keys_of(message: Message) -> list[str]:
+    stored = message.model_dump(mode="json", by_alias=True)
+    keys = [ALL, day_key(created_at_of(message.id).date())]
+    keys += [counter_key(attribute, stored[attribute]) for attribute in COUNTED_ATTRIBUTES if stored.get(attribute)]
+    return keys
+
+
+class MessageCounters:
+    def __init__(self, table: "Table") -> None:
+        self._table = table
+
+    def record_added(self, messages: Iterable[Message]) -> None:
+        increments = Counter((message.org_id, key) for message in messages for key in _keys_of(message))
+        for (org_id, key), amount in increments.items():
+            self._add(org_id, key, amount)
+
+    def record_transition(self, message: Message) -> None:
+        """Move `message` from its previous status's counter to its current one's.
+
+        The previous status is the one before the last event of its history: every status
+        change appends an event, so this needs no extra read.
+        """
+        if len(message.history) < 2 or message.history[-2].status == message.status:
+            return
+        self._add(message.org_id, counter_key("status", message.history[-2].status.value), -1)
+        self._add(message.org_id, counter_key("status", message.status.value), 1)
+
+    def read(self, org_id: str, keys: Iterable[str]) -> dict[str, int]:
+        """The value of each counter named (0 for one never incremented), 100 per BatchGetItem."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, int] = dict.fromkeys(wanted, 0)
+        for start in range(0, len(wanted), _BATCH_GET_LIMIT):
+            chunk = wanted[start : start + _BATCH_GET_LIMIT]
+            request: Mapping[str, Any] = {
+                self._table.name: {"Keys": [{"orgId": _partition(org_id), "id": key} for key in chunk]}
+            }
+            while request:
+                response = self._table.meta.client.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self._table.name, []):
+                    found[str(item["id"])] = int(str(item["count"]))
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def _add(self, org_id: str, key: str, amount: int) -> None:
+        self._table.update_item(
+            Key={"orgId": _partition(org_id), "id": key},
+            UpdateExpression="ADD #count :amount",
+            ExpressionAttributeNames={"#count": "count"},
+            ExpressionAttributeValues={":amount": amount},
+        )
