@@ -1,8 +1,8 @@
 """Message counters: how many messages an organisation has, in all and per filter value.
 
 They give GET /api/messages its totalRecords without counting the organisation's messages on
-each request. Each counter is one small item in the messages table under its own partition
-(orgId "COUNTS#<orgId>", id "<attribute>#<value>"), so no message query or index ever reads it.
+each request. Each counter is one small item in the accounts table under its own partition
+(pk "COUNTS#<orgId>", sk "<attribute>#<value>"), apart from the organisation's other items.
 
 Counted: every message ("all"), per UTC creation day, and per value of the low-cardinality
 filters (status, messageType, countryCode, contentType, provider, campaignId). A send adds one
@@ -37,8 +37,8 @@ def day_key(day: date) -> str:
     return counter_key("day", day.isoformat())
 
 
-def _partition(org_id: str) -> str:
-    return f"COUNTS#{org_id}"
+def _key(org_id: str, counter: str) -> dict[str, str]:
+    return {"pk": f"COUNTS#{org_id}", "sk": counter}
 
 
 def _keys_of(message: Message) -> list[str]:
@@ -75,18 +75,18 @@ class MessageCounters:
         for start in range(0, len(wanted), _BATCH_GET_LIMIT):
             chunk = wanted[start : start + _BATCH_GET_LIMIT]
             request: Mapping[str, Any] = {
-                self._table.name: {"Keys": [{"orgId": _partition(org_id), "id": key} for key in chunk]}
+                self._table.name: {"Keys": [_key(org_id, key) for key in chunk]}
             }
             while request:
                 response = self._table.meta.client.batch_get_item(RequestItems=request)
                 for item in response["Responses"].get(self._table.name, []):
-                    found[str(item["id"])] = int(str(item["count"]))
+                    found[str(item["sk"])] = int(str(item["count"]))
                 request = response.get("UnprocessedKeys") or {}
         return found
 
     def _add(self, org_id: str, key: str, amount: int) -> None:
         self._table.update_item(
-            Key={"orgId": _partition(org_id), "id": key},
+            Key=_key(org_id, key),
             UpdateExpression="ADD #count :amount",
             ExpressionAttributeNames={"#count": "count"},
             ExpressionAttributeValues={":amount": amount},

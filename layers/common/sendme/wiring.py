@@ -17,7 +17,11 @@ from .settings import get_settings
 
 
 def _messages() -> MessageRepository:
-    return MessageRepository(aws.dynamodb().Table(get_settings().messages_table))
+    return MessageRepository(aws.dynamodb().Table(get_settings().messages_table), _counters())
+
+
+def _counters() -> MessageCounters:
+    return MessageCounters(aws.dynamodb().Table(get_settings().accounts_table))
 
 
 def _accounts() -> AccountRepository:
@@ -61,8 +65,8 @@ def delivery_service() -> DeliveryService:
 
 @lru_cache(maxsize=1)
 def listing_service() -> ListingService:
-    table = aws.dynamodb().Table(get_settings().messages_table)
-    return ListingService(_messages(), MessageSearch(table), MessageCounters(table), _contacts())
+    messages_table = aws.dynamodb().Table(get_settings().messages_table)
+    return ListingService(_messages(), MessageSearch(messages_table), _counters(), _contacts())
 
 
 def reset() -> None:
