@@ -74,9 +74,7 @@ class MessageCounters:
         found: dict[str, int] = dict.fromkeys(wanted, 0)
         for start in range(0, len(wanted), _BATCH_GET_LIMIT):
             chunk = wanted[start : start + _BATCH_GET_LIMIT]
-            request: Mapping[str, Any] = {
-                self._table.name: {"Keys": [_key(org_id, key) for key in chunk]}
-            }
+            request: Mapping[str, Any] = {self._table.name: {"Keys": [_key(org_id, key) for key in chunk]}}
             while request:
                 response = self._table.meta.client.batch_get_item(RequestItems=request)
                 for item in response["Responses"].get(self._table.name, []):
