@@ -265,7 +265,7 @@ class MessageSearch:
         while len(items) < wanted:
             missing = wanted - len(items)
             # Past a filter, ask for as many items as finding the missing matches has taken so far.
-            read_per_match = scanned / len(items) if items else 2 * max(1.0, scanned / missing)
+            read_per_match = scanned / len(items) if items else (2 * scanned / missing if scanned else 1.0)
             limit = min(max(ceil(missing * read_per_match), missing), _MAX_READ_PER_REQUEST)
             response = self._query(plan, limit, after, **extra)
             scanned += response["ScannedCount"]
