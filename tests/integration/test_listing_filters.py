@@ -150,27 +150,28 @@ def test_list_spec_example_date_range_includes_both_whole_days(api: Client, seed
     assert page["meta"]["totalRecords"] == 3
 
 
-def test_list_start_date_alone_is_open_ended(api: Client, seeded):
-    page = _list(api, seeded.key, "?startDate=2024-02-01")
-    assert _ids(page) == [seeded.again.id, seeded.email.id]
-    assert page["meta"]["totalRecords"] == 2
-
-
-def test_list_end_date_alone_is_open_ended(api: Client, seeded):
-    page = _list(api, seeded.key, "?endDate=2024-01-15")
-    assert _ids(page) == [seeded.promo.id, seeded.welcome.id]
-    assert page["meta"]["totalRecords"] == 2
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?startDate=2024-02-01", ["again", "email"]),
+        ("?endDate=2024-01-15", ["promo", "welcome"]),
+        ("?contentType=html", ["email"]),
+        ("?recipientDetails=3001234567&countryCode=57", ["again", "welcome"]),
+        ("?campaignId=campaign-1", ["promo", "welcome"]),
+        ("?status=DELIVERED&campaignId=campaign-1", ["welcome"]),
+        ("?countryCode=57&startDate=2024-01-10&endDate=2024-03-10", ["again", "promo"]),
+    ],
+)
+def test_list_filter_page_and_total_are_the_callers_matches(api: Client, seeded, query, expected):
+    # A date alone is open-ended; campaign-1 also has a message of another organisation.
+    page = _list(api, seeded.key, query)
+    assert _ids(page) == [getattr(seeded, name).id for name in expected]
+    assert page["meta"]["totalRecords"] == len(expected)
 
 
 def test_list_content_is_a_case_sensitive_substring(api: Client, seeded):
     assert _ids(_list(api, seeded.key, "?content=Hola")) == [seeded.again.id, seeded.welcome.id]
     assert _ids(_list(api, seeded.key, "?content=hola")) == []
-
-
-def test_list_content_type_matches_exactly_in_any_case(api: Client, seeded):
-    page = _list(api, seeded.key, "?contentType=html")
-    assert _ids(page) == [seeded.email.id]
-    assert page["meta"]["totalRecords"] == 1
 
 
 def test_list_status_matches_exactly(api: Client, seeded):
@@ -186,12 +187,6 @@ def test_list_sent_at_date_time_matches_that_second(api: Client, seeded):
     assert _ids(_list(api, seeded.key, "?sentAt=2024-01-01T10:15:30Z")) == [seeded.welcome.id]
     assert _ids(_list(api, seeded.key, "?sentAt=2024-01-01T05:15:30-05:00")) == [seeded.welcome.id]
     assert _ids(_list(api, seeded.key, "?sentAt=2024-01-01T10:15:31Z")) == []
-
-
-def test_list_national_recipient_with_country_code_finds_its_e164_messages(api: Client, seeded):
-    page = _list(api, seeded.key, "?recipientDetails=3001234567&countryCode=57")
-    assert _ids(page) == [seeded.again.id, seeded.welcome.id]
-    assert page["meta"]["totalRecords"] == 2
 
 
 @pytest.mark.parametrize("recipient", ["%2B573001234567", "%2B57%20300%20123%204567", "573001234567"])
@@ -220,29 +215,11 @@ def test_list_provider_id_matches_the_provider(api: Client, seeded):
     assert _list(api, seeded.key, "?providerId=sns")["meta"]["totalRecords"] == 4
 
 
-def test_list_campaign_id_is_the_callers_campaign_only(api: Client, seeded):
-    page = _list(api, seeded.key, "?campaignId=campaign-1")
-    assert _ids(page) == [seeded.promo.id, seeded.welcome.id]
-    assert page["meta"]["totalRecords"] == 2
-
-
 def test_list_contact_id_returns_the_contact_with_its_name(api: Client, seeded):
     page = _list(api, seeded.key, f"?contactId={seeded.juan.id}")
     assert _ids(page) == [seeded.welcome.id]
     assert page["data"][0]["contact"] == {"id": seeded.juan.id, "name": JUAN}
     assert page["data"][0]["campaign"] == {"id": "campaign-1", "name": None}
-
-
-def test_list_combined_filters_match_all_of_them(api: Client, seeded):
-    page = _list(api, seeded.key, "?status=DELIVERED&campaignId=campaign-1")
-    assert _ids(page) == [seeded.welcome.id]
-    assert page["meta"]["totalRecords"] == 1
-
-
-def test_list_filter_with_date_range_is_bounded_by_it(api: Client, seeded):
-    page = _list(api, seeded.key, "?countryCode=57&startDate=2024-01-10&endDate=2024-03-10")
-    assert _ids(page) == [seeded.again.id, seeded.promo.id]
-    assert page["meta"]["totalRecords"] == 2
 
 
 def test_list_pages_by_number(api: Client, seeded):
