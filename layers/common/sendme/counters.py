@@ -7,7 +7,8 @@ each request. Each counter is one small item in the accounts table under its own
 Counted: every message ("all"), per UTC creation day, and per value of the low-cardinality
 filters (status, messageType, countryCode, contentType, provider, campaignId). A send adds one
 ADD per distinct counter (about eight, whatever the number of recipients); a status change
-moves one from the old status to the new. Recipients and contacts are not counted: they have
+moves one from the old status to the new. A counter update that fails is logged and counted
+(metric CounterUpdatesFailed), never raised. Recipients and contacts are not counted: they have
 one value per message, so a 1,000-recipient send would cost 2,000 updates; their totals are
 counted on their own index instead (see listing.py).
 """
@@ -17,8 +18,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from .ids import created_at_of
 from .models import Message
+from .observability import logger, metrics
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -83,9 +87,15 @@ class MessageCounters:
         return found
 
     def _add(self, org_id: str, key: str, amount: int) -> None:
-        self._table.update_item(
-            Key=_key(org_id, key),
-            UpdateExpression="ADD #count :amount",
-            ExpressionAttributeNames={"#count": "count"},
-            ExpressionAttributeValues={":amount": amount},
-        )
+        # Best effort: the message is already written, and failing its send or delivery over a
+        # counter would lose more than a total that is off by one.
+        try:
+            self._table.update_item(
+                Key=_key(org_id, key),
+                UpdateExpression="ADD #count :amount",
+                ExpressionAttributeNames={"#count": "count"},
+                ExpressionAttributeValues={":amount": amount},
+            )
+        except (BotoCoreError, ClientError):
+            logger.exception("message counter not updated", extra={"counter": key, "amount": amount})
+            metrics.add_metric(name="CounterUpdatesFailed", unit="Count", value=1)
