@@ -3,7 +3,7 @@
 from aws_lambda_powertools.event_handler import Response
 
 from sendme.api import build_resolver, caller, entrypoint, json_response
-from sendme.listing import MessageQuery
+from sendme.message_queries import MessageQuery
 from sendme.models import MessageDetail, MessagePage
 from sendme.wiring import listing_service
 
@@ -13,7 +13,7 @@ app = build_resolver()
 @app.get("/api/messages")
 def list_messages() -> Response[MessagePage]:
     # Parsed by hand rather than as Query() arguments: unknown parameters must be ignored.
-    query = MessageQuery.model_validate(app.current_event.query_string_parameters or {})
+    query = MessageQuery.from_parameters(app.current_event.query_string_parameters)
     return json_response(listing_service().list_messages(caller(app).org_id, query))
 
 

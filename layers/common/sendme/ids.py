@@ -9,7 +9,7 @@ import hashlib
 import os
 import time
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 _TIMESTAMP_MASK = (1 << 48) - 1
 
@@ -54,3 +54,16 @@ def lowest_id_at(moment: datetime) -> str:
 def highest_id_at(moment: datetime) -> str:
     """The largest id any message created at `moment` (or earlier) can have."""
     return _bound(moment, "f")
+
+
+def created_at_of(message_id: str) -> datetime:
+    """When a message was created, read back from its UUIDv7 id (millisecond precision)."""
+    return datetime.fromtimestamp(int(message_id.replace("-", "")[:12], 16) / 1000, UTC)
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

@@ -8,6 +8,7 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from .clock import now_iso
+from .counters import MessageCounters
 from .errors import CreditsInsufficientError, MessagesNotStoredError, OrganizationNotFoundError
 from .leases import LEASE_ATTRIBUTES
 from .models import ApiKey, Contact, Message, MessageStatus, Organization, StatusEvent
@@ -42,8 +43,10 @@ def _to_item(message: Message) -> dict[str, Any]:
 
 
 class MessageRepository:
-    def __init__(self, table: "Table") -> None:
+    def __init__(self, table: "Table", counters: MessageCounters | None = None) -> None:
         self._table = table
+        # The list's totals (see counters.py); wiring always passes them.
+        self._counters = counters
 
     def add_all(self, messages: Iterable[Message], *, attempts: int = 6, backoff_seconds: float = 0.05) -> None:
         """Write messages 25 per BatchWriteItem, re-sending UnprocessedItems with backoff.
@@ -51,6 +54,7 @@ class MessageRepository:
         Raises MessagesNotStoredError if DynamoDB still leaves some unprocessed after
         `attempts` calls for one chunk, so the caller never takes a partial write for success.
         """
+        messages = list(messages)
         items = [{"PutRequest": {"Item": _to_item(message)}} for message in messages]
         client = self._table.meta.client
         for start in range(0, len(items), BATCH_WRITE_LIMIT):
@@ -63,6 +67,9 @@ class MessageRepository:
                 time.sleep(backoff_seconds * 2**attempt)
             if pending:
                 raise MessagesNotStoredError(f"DynamoDB left {len(pending)} messages unprocessed")
+            # Counted chunk by chunk, so what a failed send did store is counted like what it fails.
+            if self._counters:
+                self._counters.record_added(messages[start : start + BATCH_WRITE_LIMIT])
 
     def get(self, org_id: str, message_id: str) -> Message | None:
         item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")
@@ -127,29 +134,10 @@ class MessageRepository:
             if _is_condition_failure(error):
                 return None
             raise
-        return Message.model_validate(response["Attributes"])
-
-    def newest(self, org_id: str, limit: int, start_after: str | None = None) -> tuple[list[Message], str | None]:
-        """One page of an organisation's messages, newest first, and the id to continue after."""
-        arguments: dict[str, Any] = {
-            "KeyConditionExpression": Key("orgId").eq(org_id),
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        if start_after:
-            arguments["ExclusiveStartKey"] = {"orgId": org_id, "id": start_after}
-        response = self._table.query(**arguments)
-        last = response.get("LastEvaluatedKey")
-        return [Message.model_validate(item) for item in response["Items"]], (str(last["id"]) if last else None)
-
-    def count(self, org_id: str) -> int:
-        total, arguments = 0, {"KeyConditionExpression": Key("orgId").eq(org_id), "Select": "COUNT"}
-        while True:
-            response = self._table.query(**arguments)  # type: ignore[arg-type]
-            total += response["Count"]
-            if "LastEvaluatedKey" not in response:
-                return total
-            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        updated = Message.model_validate(response["Attributes"])
+        if self._counters:
+            self._counters.record_transition(updated)
+        return updated
 
 
 def _org_key(org_id: str) -> dict[str, str]:

@@ -10,12 +10,14 @@ from .audiences import ContactAudiences
 from .contact_store import ContactStore
 from .contacts import ContactService
 from .contacts_import import ContactImporter
+from .counters import MessageCounters
 from .dead_letters import DeadLetterService
 from .delivery import DeliveryService
 from .fanout import FanOutService, StoredStatuses
 from .idempotency import IdempotentCalls
 from .leases import LeaseIndex
 from .listing import ListingService
+from .message_queries import MessageSearch
 from .provider_ids import ProviderMessageIndex
 from .providers import EmailProvider, SmsProvider
 from .queues import DeliveryQueue
@@ -29,7 +31,11 @@ from .sweeper import Sweeper
 
 
 def _messages() -> MessageRepository:
-    return MessageRepository(aws.dynamodb().Table(get_settings().messages_table))
+    return MessageRepository(aws.dynamodb().Table(get_settings().messages_table), _counters())
+
+
+def _counters() -> MessageCounters:
+    return MessageCounters(aws.dynamodb().Table(get_settings().accounts_table))
 
 
 def _accounts() -> AccountRepository:
@@ -131,7 +137,8 @@ def sweeper() -> Sweeper:
 
 @lru_cache(maxsize=1)
 def listing_service() -> ListingService:
-    return ListingService(_messages())
+    messages_table = aws.dynamodb().Table(get_settings().messages_table)
+    return ListingService(_messages(), MessageSearch(messages_table), _counters(), _contacts())
 
 
 def reset() -> None:

@@ -1,0 +1,49 @@
+"""Counters are kept on a best-effort basis: they never fail the write they follow."""
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from sendme.counters import MessageCounters
+from sendme.ids import new_id
+from sendme.models import Channel, Message, MessageStatus, MessageType, StatusEvent
+
+
+class RefusingTable:
+    name = "accounts"
+
+    def __init__(self) -> None:
+        self.attempts = 0
+
+    def update_item(self, **_: Any) -> None:
+        self.attempts += 1
+        raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException"}}, "UpdateItem")
+
+
+def _message(*statuses: MessageStatus) -> Message:
+    return Message(
+        org_id="org-1",
+        id=new_id(),
+        channel=Channel.SMS,
+        message_type=MessageType.SMS,
+        content="hi",
+        status=statuses[-1],
+        recipient_details="+573001234567",
+        provider="SNS",
+        queue_id="q",
+        created_at="2024-01-01T00:00:00.000Z",
+        updated_at="2024-01-01T00:00:00.000Z",
+        history=[StatusEvent(status=s, at="2024-01-01T00:00:00.000Z", source="api") for s in statuses],
+    )
+
+
+def test_counters_refused_update_does_not_fail_the_send():
+    table = RefusingTable()
+    MessageCounters(table).record_added([_message(MessageStatus.QUEUED)])  # type: ignore[arg-type]
+    assert table.attempts > 0
+
+
+def test_counters_refused_update_does_not_fail_the_transition():
+    table = RefusingTable()
+    MessageCounters(table).record_transition(_message(MessageStatus.QUEUED, MessageStatus.SENDING))  # type: ignore[arg-type]
+    assert table.attempts == 2
