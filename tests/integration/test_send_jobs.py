@@ -50,6 +50,28 @@ def job_of(org_id: str, job_id: str) -> SendJob:
     return job
 
 
+def job_crashed_at_second_enqueue(
+    api: Client, demo: Any, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Any, SendJobTask, fanout.FanOutService]:
+    """An /all send job in chunks of one, run once: the worker died at its second enqueue."""
+    monkeypatch.setattr(fanout, "CHUNK_SIZE", 1)
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    task = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"])
+    service = wiring.fanout_service()
+    real_enqueue, calls = service._sending.enqueue, []
+
+    def crash_on_second(org_id: str, messages: Any) -> None:
+        calls.append(len(messages))
+        if len(calls) == 2:
+            raise RuntimeError("worker died")
+        real_enqueue(org_id, messages)
+
+    monkeypatch.setattr(service._sending, "enqueue", crash_on_second)
+    with pytest.raises(RuntimeError):
+        service.run(task)
+    return body, task, service
+
+
 def test_send_sms_all_above_the_limit_answers_202_with_a_job_and_enqueues_nothing_yet(api: Client, demo, stack):
     # Given an audience larger than the limit / When sending to all
     response = api.post("/api/messages/sms/all", json={"message": "Hi all"}, headers=auth(demo.api_key))
@@ -101,22 +123,8 @@ def test_fanout_worker_short_of_credits_fails_the_job_and_changes_nothing(api: C
 
 
 def test_fanout_worker_resumed_after_a_crash_sends_each_message_once(api: Client, demo, stack, monkeypatch):
-    # Given a job run in chunks of one whose second enqueue crashes the worker
-    monkeypatch.setattr(fanout, "CHUNK_SIZE", 1)
-    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
-    task = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"])
-    service = wiring.fanout_service()
-    real_enqueue, calls = service._sending.enqueue, []
-
-    def crash_on_second(org_id: str, messages: Any) -> None:
-        calls.append(len(messages))
-        if len(calls) == 2:
-            raise RuntimeError("worker died")
-        real_enqueue(org_id, messages)
-
-    monkeypatch.setattr(service._sending, "enqueue", crash_on_second)
-    with pytest.raises(RuntimeError):
-        service.run(task)
+    # Given a job run in chunks of one whose second enqueue crashed the worker
+    body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch)
     # When the queue redelivers the job
     service.run(task)
     # Then each recipient has exactly one message and one delivery entry, charged once
@@ -178,23 +186,8 @@ def dead_letter_jobs(stack: Stack, lambdas: LocalLambdas) -> Any:
 def test_send_job_dead_letter_fails_what_was_not_handed_to_delivery_and_refunds_it(
     api: Client, demo, stack, monkeypatch, dead_letter_jobs, drain
 ):
-    # Given a job, in chunks of one, whose worker died on every try at its second enqueue
-    monkeypatch.setattr(fanout, "CHUNK_SIZE", 1)
-    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
-    task = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"])
-    service = wiring.fanout_service()
-    real_enqueue, calls = service._sending.enqueue, []
-
-    def crash_after_first(org_id: str, messages: Any) -> None:
-        calls.append(len(messages))
-        if len(calls) > 1:
-            raise RuntimeError("worker died")
-        real_enqueue(org_id, messages)
-
-    monkeypatch.setattr(service._sending, "enqueue", crash_after_first)
-    with pytest.raises(RuntimeError):
-        service.run(task)
-    monkeypatch.setattr(service._sending, "enqueue", real_enqueue)
+    # Given a job, in chunks of one, whose worker died at its second enqueue (on every try)
+    body, task, _ = job_crashed_at_second_enqueue(api, demo, monkeypatch)
     # When the send-job queue gives up on it
     dead_letter_jobs(task)
     # Then the job is FAILED, the stored message never enqueued is FAILED, the recipient never
