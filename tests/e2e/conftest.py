@@ -37,6 +37,19 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 # Handed to the provider: SENT, then DELIVERED once the local stack's simulated receipt arrives.
 PROVIDER_ACCEPTED = frozenset({"SENT", "DELIVERED"})
 
+# SAM CLI's local API Gateway answers denials with its own bodies: it ignores the template's
+# GatewayResponses and turns the authorizer's "Unauthorized" into a 502 (API Gateway: 401).
+SAM_GATEWAY_RESPONSES = "sam local ignores the template's GatewayResponses (its own 403/502 bodies)"
+SPEC_401 = {"error": "Unauthorized", "message": "Invalid or missing API key"}
+
+
+def assert_refused_by_authorizer(response: requests.Response) -> None:
+    """Refused with no data on every target; with the spec's 401 body where GatewayResponses apply."""
+    assert not response.ok
+    assert "data" not in response.json()
+    if target() == "devstack":  # see SAM_GATEWAY_RESPONSES
+        assert (response.status_code, response.json()) == (401, SPEC_401)
+
 
 class Api:
     def __init__(self, base_url: str, key: str) -> None:
