@@ -1,13 +1,14 @@
 """`sam local invoke -e tests/events/...`: the functions API Gateway does not front, in their containers."""
 
 import json
+from typing import Any
 
 import boto3
 import pytest
 
 from sendme.clock import now_iso
 from sendme.ids import new_id
-from sendme.models import Channel, Message, MessageType
+from sendme.models import Channel, Message, MessageStatus, MessageType
 from sendme.repositories import MessageRepository
 from tests.conftest import load_event
 
@@ -27,18 +28,21 @@ def messages(stack: Stack) -> MessageRepository:
     return MessageRepository(dynamodb.Table(stack["messages_table"]))
 
 
-def stored_but_not_enqueued_sms(stack: Stack) -> Message:
-    """A QUEUED message with no queue message, so the stack's own worker never sees it."""
+def stored_but_not_enqueued(stack: Stack, **fields: Any) -> Message:
+    """A message stored with no queue message, so the stack's own worker never sees it."""
     now = now_iso()
+    sms: dict[str, Any] = {
+        "channel": Channel.SMS,
+        "message_type": MessageType.SMS,
+        "recipient_details": "+573001234567",
+        "provider": "SNS",
+    }
     message = Message(
+        **{**sms, **fields},
         org_id=stack["org_id"],
         id=new_id(),
-        channel=Channel.SMS,
-        message_type=MessageType.SMS,
         content="Hello from sam local invoke",
-        recipient_details="+573001234567",
-        provider="SNS",
-        queue_id="sms-sam-local",
+        queue_id="sam-local",
         created_at=now,
         updated_at=now,
     )
@@ -49,7 +53,7 @@ def stored_but_not_enqueued_sms(stack: Stack) -> Message:
 def test_sam_local_invoke_delivery_worker_sends_and_reports_partial_failures(local_stack: Stack):
     # Given the SQS event file as a batch of two: a stored QUEUED SMS and a malformed record
     # (one invoke for both: each `sam local invoke` rebuilds the layer's image, ~20 s here)
-    message = stored_but_not_enqueued_sms(local_stack)
+    message = stored_but_not_enqueued(local_stack)
     event = load_event("sqs_delivery.json")
     good, bad = event["Records"][0], {**event["Records"][0], "messageId": "malformed-record", "body": "not json"}
     good["body"] = json.dumps({"orgId": message.org_id, "messageId": message.id})
@@ -62,3 +66,27 @@ def test_sam_local_invoke_delivery_worker_sends_and_reports_partial_failures(loc
     assert delivered is not None
     assert delivered.status in PROVIDER_ACCEPTED
     assert delivered.provider_message_id
+
+
+def test_sam_local_invoke_receipts_moves_a_sent_email_to_delivered(local_stack: Stack):
+    # Given a SENT email and the SES Delivery event file, tagged with that message
+    message = stored_but_not_enqueued(
+        local_stack,
+        channel=Channel.EMAIL,
+        message_type=MessageType.EMAIL,
+        recipient_details="ana@example.com",
+        provider="SES",
+        status=MessageStatus.SENT,
+    )
+    event = load_event("receipts_ses_delivery.json")
+    notification = json.loads(event["Records"][0]["Sns"]["Message"])
+    notification["mail"]["tags"].update(messageId=[message.id], orgId=[message.org_id])
+    event["Records"][0]["Sns"]["Message"] = json.dumps(notification)
+    # When the receipts function runs on it in its Lambda container
+    result = invoke(local_stack, "ReceiptsFunction", event)
+    # Then the email is DELIVERED, with SES as the source of that step
+    assert result == {"moved": 1}
+    delivered = messages(local_stack).get(message.org_id, message.id)
+    assert delivered is not None
+    assert delivered.status is MessageStatus.DELIVERED
+    assert delivered.history[-1].source == "ses"
