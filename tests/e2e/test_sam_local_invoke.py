@@ -11,6 +11,7 @@ from sendme.ids import new_id
 from sendme.models import Channel, Message, MessageStatus, MessageType
 from sendme.repositories import MessageRepository
 from tests.conftest import load_event
+from tests.factories import sms_message
 
 from .conftest import PROVIDER_ACCEPTED
 from .targets import Stack, target
@@ -31,20 +32,8 @@ def messages(stack: Stack) -> MessageRepository:
 def stored_but_not_enqueued(stack: Stack, **fields: Any) -> Message:
     """A message stored with no queue message, so the stack's own worker never sees it."""
     now = now_iso()
-    sms: dict[str, Any] = {
-        "channel": Channel.SMS,
-        "message_type": MessageType.SMS,
-        "recipient_details": "+573001234567",
-        "provider": "SNS",
-    }
-    message = Message(
-        **{**sms, **fields},
-        org_id=stack["org_id"],
-        id=new_id(),
-        content="Hello from sam local invoke",
-        queue_id="sam-local",
-        created_at=now,
-        updated_at=now,
+    message = sms_message(
+        org_id=stack["org_id"], id=new_id(), queue_id="sam-local", created_at=now, updated_at=now, **fields
     )
     messages(stack).add_all([message])
     return message

@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 
 from sendme.errors import MessagesNotStoredError
-from sendme.models import Channel, Message, MessageType
+from sendme.models import Message
 from sendme.repositories import MessageRepository
+from tests.factories import sms_message
 
 
 class ThrottlingDynamoDb:
@@ -33,21 +34,7 @@ def repository(dynamodb: ThrottlingDynamoDb) -> MessageRepository:
 
 
 def messages(count: int) -> list[Message]:
-    return [
-        Message(
-            org_id="org",
-            id=f"m{i}",
-            channel=Channel.SMS,
-            message_type=MessageType.SMS,
-            content="hi",
-            recipient_details="+573001234567",
-            provider="SNS",
-            queue_id="q",
-            created_at="t",
-            updated_at="t",
-        )
-        for i in range(count)
-    ]
+    return [sms_message(id=f"m{i}") for i in range(count)]
 
 
 def test_add_all_writes_25_items_per_call():

@@ -5,21 +5,10 @@ import pytest
 from botocore.stub import Stubber
 
 from sendme.errors import ProviderError
-from sendme.models import Channel, Message, MessageType
 from sendme.providers import SmsProvider
+from tests.factories import sms_message
 
-SMS = Message(
-    org_id="org",
-    id="01a209ba-a87a-7822-b73a-8d2593857aa2",
-    channel=Channel.SMS,
-    message_type=MessageType.SMS,
-    content="Hola",
-    recipient_details="+573001234567",
-    provider="SNS",
-    queue_id="sms-1",
-    created_at="2026-01-01T00:00:00.000Z",
-    updated_at="2026-01-01T00:00:00.000Z",
-)
+SMS = sms_message()
 
 
 SNS_ANSWERS = [("Throttling", True), ("InternalError", True), ("InvalidParameter", False)]
