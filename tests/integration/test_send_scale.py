@@ -133,3 +133,26 @@ def test_send_dynamodb_keeps_throttling_is_503_with_every_stored_message_failed_
     assert len(stored) == 25
     assert {(item["status"], item["errorCode"]) for item in stored} == {("FAILED", "STORE_FAILED")}
     assert (queued(stack), credits_of(demo.org_id)) == (0, 100)
+
+
+def test_send_whose_queue_entries_sqs_refuses_fails_them_and_refunds(api: Client, demo, stack: Stack):
+    # Given SQS refusing every entry as malformed (a sender fault, never retried)
+    entries: list[Any] = []
+    events = aws.sqs().meta.events
+
+    def remember(params: dict[str, Any], **_: Any) -> None:
+        entries[:] = params["Entries"]
+
+    def refuse_all(**_: Any) -> tuple[Any, dict[str, Any]]:
+        failed = [{"Id": e["Id"], "SenderFault": True, "Code": "InvalidMessageContents"} for e in entries]
+        return SimpleNamespace(status_code=200, headers={}), {"Successful": [], "Failed": failed}
+
+    events.register("provide-client-params.sqs.SendMessageBatch", remember)
+    events.register("before-call.sqs.SendMessageBatch", refuse_all)  # type: ignore[arg-type]  # a response skips the call
+    # When the spec's example is sent
+    body = {"message": "Hi", "contacts": ["3001234567", "3009876543"], "country": "CO"}
+    response = api.post("/api/messages/sms/contacts", json=body, headers=auth(demo.api_key))
+    # Then no message waits forever: both are FAILED (ENQUEUE_FAILED) and nothing is charged
+    assert response.status_code == 201
+    assert {(item["status"], item["errorCode"]) for item in stored_messages(stack)} == {("FAILED", "ENQUEUE_FAILED")}
+    assert (queued(stack), credits_of(demo.org_id)) == (0, 100)

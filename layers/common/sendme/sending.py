@@ -39,6 +39,7 @@ from .repositories import AccountRepository, MessageRepository
 from .segments import SegmentInfo, count_segments
 from .send_jobs import SendJobs
 from .settings import Settings
+from .settlement import Settlement
 
 SOURCE = "api"
 # How many recipients a dry run lists; the counts and the cost always cover all of them.
@@ -67,6 +68,7 @@ class SendingService:
         settings: Settings,
         audiences: ContactAudiences,
         jobs: SendJobs,
+        settlement: Settlement,
         idempotency: IdempotentCalls | None = None,
     ) -> None:
         self._messages = messages
@@ -75,6 +77,7 @@ class SendingService:
         self._settings = settings
         self._audiences = audiences
         self._jobs = jobs
+        self._settlement = settlement
         self._idempotency = idempotency
 
     def send(
@@ -208,15 +211,9 @@ class SendingService:
             )
 
     def _fail_unqueued(self, org_id: str, message: Message) -> None:
-        failed = self._messages.transition(
-            org_id,
-            message.id,
-            MessageStatus.FAILED,
-            source=SOURCE,
-            fields={"errorCode": "ENQUEUE_FAILED", "errorMessage": "the delivery queue refused the message"},
+        self._settlement.fail(
+            org_id, message.id, code="ENQUEUE_FAILED", reason="the delivery queue refused the message", source=SOURCE
         )
-        if failed:
-            self._accounts.add_credits(org_id, message.cost)
 
     def _dry_run(self, org_id: str, draft: Draft, selection: Selection) -> DryRunResult:
         audience = self._resolve(org_id, draft.channel, selection, None)

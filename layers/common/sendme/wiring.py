@@ -84,6 +84,7 @@ def sending_service() -> SendingService:
         settings,
         _audiences(),
         SendJobs(_send_jobs(), SendJobQueue(aws.sqs(), settings.send_job_queue_url)),
+        _settlement(),
         IdempotentCalls(idempotency) if settings.idempotency_table else None,
     )
 
