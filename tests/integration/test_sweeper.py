@@ -30,14 +30,14 @@ def sweep_an_hour_later(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def crash_after_provider_accepts(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_transition = MessageRepository.transition
+    real_replace_all = MessageRepository.replace_all
 
-    def transition(self, org_id, message_id, target, **kwargs):
-        if target == "SENT":
+    def replace_all(self, replacements, **kwargs):
+        if any(replacement.after.status == "SENT" for replacement in replacements):
             raise WorkerDied("killed between the provider call and the status write")
-        return real_transition(self, org_id, message_id, target, **kwargs)
+        return real_replace_all(self, replacements, **kwargs)
 
-    monkeypatch.setattr(MessageRepository, "transition", transition)
+    monkeypatch.setattr(MessageRepository, "replace_all", replace_all)
 
 
 def test_sweeper_settles_a_crashed_send_as_failed_unknown_without_sending_again(

@@ -7,7 +7,8 @@ each request. Each counter is one small item in the accounts table under its own
 Counted: every message ("all"), per UTC creation day, and per value of the low-cardinality
 filters (status, messageType, countryCode, contentType, provider, campaignId). A send adds one
 ADD per distinct counter (about eight, whatever the number of recipients); a status change
-moves one from the old status to the new. A counter update that fails is logged and counted
+moves one from the old status to the new (a batch of changes: one ADD per counter that
+changed). A counter update that fails is logged and counted
 (metric CounterUpdatesFailed), never raised. Recipients and contacts are not counted: they have
 one value per message, so a 1,000-recipient send would cost 2,000 updates; their totals are
 counted on their own index instead (see listing.py).
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .ids import created_at_of
-from .models import Message
+from .models import Message, MessageStatus
 from .observability import logger, metrics
 
 if TYPE_CHECKING:
@@ -67,10 +68,18 @@ class MessageCounters:
         The previous status is the one before the last event of its history: every status
         change appends an event, so this needs no extra read.
         """
-        if len(message.history) < 2 or message.history[-2].status == message.status:
-            return
-        self._add(message.org_id, counter_key("status", message.history[-2].status.value), -1)
-        self._add(message.org_id, counter_key("status", message.status.value), 1)
+        if len(message.history) >= 2:
+            self.record_moves([(message.org_id, message.history[-2].status, message.status)])
+
+    def record_moves(self, moves: Iterable[tuple[str, MessageStatus, MessageStatus]]) -> None:
+        """Record (orgId, from, to) status changes: one ADD per counter that changed, however many moved."""
+        deltas: Counter[tuple[str, str]] = Counter()
+        for org_id, before, after in moves:
+            deltas[org_id, counter_key("status", before.value)] -= 1
+            deltas[org_id, counter_key("status", after.value)] += 1
+        for (org_id, key), amount in deltas.items():
+            if amount:
+                self._add(org_id, key, amount)
 
     def read(self, org_id: str, keys: Iterable[str]) -> dict[str, int]:
         """The value of each counter named (0 for one never incremented), 100 per BatchGetItem."""

@@ -1,18 +1,28 @@
-"""Delivery: claim -> provider send -> record the outcome.
+"""Delivery: claim a batch -> provider sends -> record the outcomes.
 
 Guarantee: the provider is called at most once per message, and every message ends in a final
 status (or, for a few minutes, under a lease the sweeper will settle).
 
-- The claim (QUEUED -> SENDING, conditional) makes a duplicate or redelivered queue message a
-  no-op: only the one worker whose claim succeeded ever calls the provider.
+- The claim (QUEUED -> SENDING) is written for the whole batch at once, each message's write
+  conditional on its version being the one just read (sendme.repositories.replace_all): a
+  duplicate or redelivered queue message finds its message claimed or done and sends nothing,
+  and of two workers racing for a message exactly one claim is stored.
 - The claim carries a lease (`delivery_lease_seconds`, longer than the worker's timeout, so a
-  worker still alive never outlives its lease). A worker that dies between the provider call
-  and the SENT write leaves the message SENDING; its redelivered queue message finds it claimed
-  and sends nothing, and once the lease expires the sweeper settles it (see sendme.sweeper).
+  worker still alive never outlives its lease). A worker that dies after claiming leaves its
+  messages SENDING, sent or not; their redelivered queue messages find them claimed and send
+  nothing, and once the lease expires the sweeper settles them (see sendme.sweeper).
+- The outcomes are written for the batch at once too, under the same condition. One that is
+  refused means a receipt moved the message on first (SES events carry our message id), and
+  the receipt's status stands.
 - A transient provider error hands the message back (SENDING -> QUEUED, under a lease as long
-  as SQS may take to retry it) and raises, so SQS offers it again; after the last receive the
-  dead-letter handler fails it. A permanent error ends it FAILED and refunds its credits.
+  as SQS may take to retry it) and its queue message goes back to the queue; after the last
+  receive the dead-letter handler fails it. A permanent error ends it FAILED and refunds it.
+
+A batch costs one read, one claim and one outcome write (DynamoDB calls of up to 100 items),
+plus the counter updates, instead of a conditional update and its counters per message.
 """
+
+from collections.abc import Callable, Iterable
 
 from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from pydantic import Json
@@ -23,8 +33,9 @@ from .leases import lease_fields
 from .models import Channel, DeliveryTask, Message, MessageStatus
 from .observability import logger, mask_recipient, metrics
 from .providers import EmailProvider, SmsProvider
-from .repositories import MessageRepository
+from .repositories import MessageRepository, Replacement
 from .settlement import Settlement
+from .status import advanced
 
 SOURCE = "worker"
 
@@ -56,56 +67,60 @@ class DeliveryService:
         self._lease_seconds = lease_seconds
         self._requeue_seconds = requeue_seconds
 
-    def deliver(self, task: DeliveryTask) -> MessageStatus | None:
-        """Deliver one message; returns its new status, or None if there was nothing to do."""
-        claimed = self._messages.transition(
-            task.org_id,
-            task.message_id,
-            MessageStatus.SENDING,
-            source=SOURCE,
-            only_from=[MessageStatus.QUEUED],
-            fields=lease_fields(task.message_id, self._lease_seconds),
-        )
-        if claimed is None:
-            logger.info("message already claimed or settled", extra={"message_id": task.message_id})
-            return None
-        try:
-            provider_message_id = self._providers[claimed.channel].send(claimed, claimed.sender_id)
-        except ProviderError as error:
-            return self._record_failure(claimed, error)
-        sent = self._messages.transition(
-            claimed.org_id,
-            claimed.id,
-            MessageStatus.SENT,
-            source=SOURCE,
-            only_from=[MessageStatus.SENDING],
-            fields={"providerMessageId": provider_message_id, "sentAt": now_iso()},
-        )
-        metrics.add_metric(name="MessagesSent", unit="Count", value=1)
-        logger.info("message sent", extra={"message_id": claimed.id, "to": mask_recipient(claimed.recipient_details)})
-        if sent is None:
-            # A receipt got there first (SES events carry our id and the send time): nothing to add.
-            logger.info("receipt recorded before SENT", extra={"message_id": claimed.id})
-        return MessageStatus.SENT
+    def deliver_records(self, records: list[DeliveryRecord]) -> Callable[[DeliveryRecord], None]:
+        """Deliver a batch of queue records; returns the check that fails each record to retry."""
+        handed_back = self.deliver_all(record.body for record in records)
 
-    def _record_failure(self, message: Message, error: ProviderError) -> MessageStatus:
-        if error.retryable:
-            self._messages.transition(
+        def check(record: DeliveryRecord) -> None:
+            if record.body.message_id in handed_back:
+                raise DeliveryDeferredError("the provider could not take the message now; it will be retried")
+
+        return check
+
+    def deliver_all(self, tasks: Iterable[DeliveryTask]) -> set[str]:
+        """Deliver a batch of queue messages; returns the ids of the messages handed back to the
+        queue (a transient provider error), whose queue messages must be offered again."""
+        claimed = self._claim(list(dict.fromkeys((task.org_id, task.message_id) for task in tasks)))
+        outcomes = [outcome for message in claimed if (outcome := self._send(message))]
+        for late in self._messages.replace_all(outcomes):
+            logger.info("receipt recorded before the outcome", extra={"message_id": late.after.id})
+        return {outcome.after.id for outcome in outcomes if outcome.after.status is MessageStatus.QUEUED}
+
+    def _claim(self, keys: list[tuple[str, str]]) -> list[Message]:
+        stored = self._messages.get_many(keys)
+        claims = []
+        for key in keys:
+            message = stored.get(key)
+            if message is None or message.status is not MessageStatus.QUEUED:
+                logger.info("message already claimed or settled", extra={"message_id": key[1]})
+                continue
+            sending = advanced(message, MessageStatus.SENDING, source=SOURCE)
+            claims.append(Replacement(message, sending, lease_fields(message.id, self._lease_seconds)))
+        refused = {claim.after.id for claim in self._messages.replace_all(claims)}
+        for message_id in refused:
+            logger.info("message claimed by another worker", extra={"message_id": message_id})
+        return [claim.after for claim in claims if claim.after.id not in refused]
+
+    def _send(self, message: Message) -> Replacement | None:
+        """Call the provider; the outcome to store, or None once a permanent error settled it."""
+        try:
+            provider_message_id = self._providers[message.channel].send(message, message.sender_id)
+        except ProviderError as error:
+            if error.retryable:
+                handed_back = advanced(message, MessageStatus.QUEUED, source=SOURCE, detail=error.code)
+                return Replacement(message, handed_back, lease_fields(message.id, self._requeue_seconds))
+            self._settlement.fail(
                 message.org_id,
                 message.id,
-                MessageStatus.QUEUED,
+                code=error.code,
+                reason=error.message,
                 source=SOURCE,
-                detail=error.code,
                 only_from=[MessageStatus.SENDING],
-                fields=lease_fields(message.id, self._requeue_seconds),
             )
-            raise DeliveryDeferredError(f"provider unavailable ({error.code}); will retry")
-        self._settlement.fail(
-            message.org_id,
-            message.id,
-            code=error.code,
-            reason=error.message,
-            source=SOURCE,
-            only_from=[MessageStatus.SENDING],
+            return None
+        metrics.add_metric(name="MessagesSent", unit="Count", value=1)
+        logger.info("message sent", extra={"message_id": message.id, "to": mask_recipient(message.recipient_details)})
+        sent = advanced(
+            message, MessageStatus.SENT, source=SOURCE, provider_message_id=provider_message_id, sent_at=now_iso()
         )
-        return MessageStatus.FAILED
+        return Replacement(message, sent)

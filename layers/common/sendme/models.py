@@ -174,6 +174,9 @@ class Message(CamelModel):
     sent_at: str | None = None
     deleted_at: str | None = None
     history: list[StatusEvent] = Field(default_factory=list)
+    # Every write adds one, so a write built from a read can be made conditional on nothing
+    # having changed since (see MessageRepository.replace_all).
+    version: int = 0
 
 
 class Reference(CamelModel):

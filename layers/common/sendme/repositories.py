@@ -1,7 +1,8 @@
 """DynamoDB access. Each repository takes its boto3 Table so tests can pass a moto one."""
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 BATCH_WRITE_LIMIT = 25
+BATCH_GET_LIMIT = 100
+TRANSACTION_LIMIT = 100
 
 # Filter index partition keys: "<orgId>#<value>", so one Query reads one org's one value.
 INDEXED_ATTRIBUTES: Mapping[str, str] = {
@@ -40,6 +43,21 @@ def _to_item(message: Message) -> dict[str, Any]:
         if attribute in item:
             item[index_key] = f"{message.org_id}#{item[attribute]}"
     return item
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A message as it was read and as it is to be stored, with the lease (if any) it is to carry."""
+
+    before: Message
+    after: Message
+    lease: Mapping[str, str] = field(default_factory=dict)
+
+
+def _cancellation_codes(error: ClientError) -> list[str]:
+    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        raise error
+    return [str(reason.get("Code", "None")) for reason in error.response.get("CancellationReasons", [])]
 
 
 class MessageRepository:
@@ -75,6 +93,71 @@ class MessageRepository:
         item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")
         return Message.model_validate(item) if item else None
 
+    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Message]:
+        """The messages of these (orgId, id) keys that exist, read consistently, 100 per BatchGetItem."""
+        wanted = [{"orgId": org_id, "id": message_id} for org_id, message_id in dict.fromkeys(keys)]
+        found: dict[tuple[str, str], Message] = {}
+        for start in range(0, len(wanted), BATCH_GET_LIMIT):
+            request: Mapping[str, Any] = {
+                self._table.name: {"Keys": wanted[start : start + BATCH_GET_LIMIT], "ConsistentRead": True}
+            }
+            while request:
+                response = self._table.meta.client.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self._table.name, []):
+                    message = Message.model_validate(item)
+                    found[message.org_id, message.id] = message
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def replace_all(
+        self, replacements: Sequence[Replacement], *, attempts: int = 4, backoff_seconds: float = 0.05
+    ) -> list[Replacement]:
+        """Store each replacement's `after` only if its message is still at `before`'s version,
+        up to 100 in one transaction. Returns the refused ones: their message changed meanwhile.
+
+        A refusal cancels the whole transaction, so the rest is written again without it. A
+        transaction that conflicts with another write is retried with backoff, then raises.
+        Each message may appear once.
+        """
+        refused: list[Replacement] = []
+        for start in range(0, len(replacements), TRANSACTION_LIMIT):
+            pending = list(replacements[start : start + TRANSACTION_LIMIT])
+            conflicts = 0
+            while pending:
+                try:
+                    self._table.meta.client.transact_write_items(
+                        TransactItems=[self._conditional_put(replacement) for replacement in pending]  # type: ignore[misc]
+                    )
+                except ClientError as error:
+                    codes = _cancellation_codes(error)
+                    lost = {index for index, code in enumerate(codes) if code == "ConditionalCheckFailed"}
+                    if not lost:
+                        conflicts += 1
+                        if conflicts >= attempts:
+                            raise
+                        time.sleep(backoff_seconds * 2**conflicts)
+                    refused += [pending[index] for index in sorted(lost)]
+                    pending = [replacement for index, replacement in enumerate(pending) if index not in lost]
+                    continue
+                if self._counters:
+                    self._counters.record_moves((r.after.org_id, r.before.status, r.after.status) for r in pending)
+                break
+        return refused
+
+    def _conditional_put(self, replacement: Replacement) -> dict[str, Any]:
+        unchanged = "#version = :version"
+        if replacement.before.version == 0:
+            unchanged += " OR attribute_not_exists(#version)"  # an item stored without one is at 0
+        return {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": _to_item(replacement.after) | dict(replacement.lease),
+                "ConditionExpression": unchanged,
+                "ExpressionAttributeNames": {"#version": "version"},
+                "ExpressionAttributeValues": {":version": replacement.before.version},
+            }
+        }
+
     def transition(
         self,
         org_id: str,
@@ -105,6 +188,7 @@ class MessageRepository:
             ":now": now,
             ":event": [event.to_wire()],
             ":empty": [],
+            ":one": 1,
         }
         assignments = [
             "#status = :target",
@@ -112,7 +196,7 @@ class MessageRepository:
             "updatedAt = :now",
             "history = list_append(if_not_exists(history, :empty), :event)",
         ]
-        names = {"#status": "status"}
+        names = {"#status": "status", "#version": "version"}
         for position, (name, value) in enumerate((fields or {}).items()):
             names[f"#f{position}"] = name
             values[f":f{position}"] = value
@@ -124,7 +208,10 @@ class MessageRepository:
         try:
             response = self._table.update_item(
                 Key={"orgId": org_id, "id": message_id},
-                UpdateExpression="SET " + ", ".join(assignments) + (" REMOVE " + ", ".join(dropped) if dropped else ""),
+                UpdateExpression="SET "
+                + ", ".join(assignments)
+                + (" REMOVE " + ", ".join(dropped) if dropped else "")
+                + " ADD #version :one",
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,

@@ -9,7 +9,10 @@ in the order they happened.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
+from .clock import now_iso
+from .models import Message, StatusEvent
 from .models import MessageStatus as S
 
 # What a provider receipt may report once the provider has taken a message.
@@ -42,3 +45,14 @@ def sources_of(target: S, among: Iterable[S] | None = None) -> frozenset[S]:
     """Every status from which `target` may be reached (optionally limited to `among`)."""
     candidates = TRANSITIONS if among is None else among
     return frozenset(status for status in candidates if target in TRANSITIONS[status])
+
+
+def advanced(message: Message, target: S, *, source: str, detail: str | None = None, **changes: Any) -> Message:
+    """`message` moved on to `target` as the next version, its event appended (not stored)."""
+    if not can_transition(message.status, target):
+        raise ValueError(f"a {message.status} message cannot become {target}")
+    now = now_iso()
+    event = StatusEvent(status=target, at=now, source=source, detail=detail)
+    history = [*message.history, event]
+    updates = {"status": target, "updated_at": now, "history": history, "version": message.version + 1}
+    return message.model_copy(update=updates | changes)
