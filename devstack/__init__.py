@@ -9,6 +9,8 @@ _LAYER = str(Path(__file__).resolve().parent.parent / "layers" / "common")
 if _LAYER not in sys.path:
     sys.path.insert(0, _LAYER)
 
+from .moto_sqs import install as _install_moto_sqs  # noqa: E402
 from .moto_transactions import install as _install_moto_transactions  # noqa: E402
 
+_install_moto_sqs()
 _install_moto_transactions()

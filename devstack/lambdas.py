@@ -8,6 +8,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from sendme.observability import metrics
+
 from .template import Template
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -60,4 +62,9 @@ class LocalLambdas:
             lock = self._locks.setdefault(function, threading.Lock())
         with lock:
             handler = load_handler(self._template, function)
-            return handler(event, LambdaContext(function, self._template.function_timeout(function)))
+            try:
+                return handler(event, LambdaContext(function, self._template.function_timeout(function)))
+            finally:
+                # Lambda ends each invocation with its metrics flushed. Here they are disabled, and
+                # Powertools then keeps them: at 100 values of one metric, adding another would fail.
+                metrics.clear_metrics()

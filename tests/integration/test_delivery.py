@@ -6,16 +6,30 @@ import boto3
 import pytest
 from werkzeug.test import Client
 
+from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
 from sendme.errors import ProviderError
+from sendme.models import MessageStatus
+from sendme.observability import metrics
 from sendme.providers import SmsProvider
+from sendme.repositories import MessageRepository
 
-from .helpers import SPEC_SMS_BODY, auth, credits_of, queued, sms_sent, stored_messages
+from .helpers import SPEC_SMS_BODY, auth, credits_of, organization, queued, sms_sent, stored_messages
 
 
 def send_spec_sms(api: Client, key: str) -> list[str]:
     response = api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(key))
     return [message["id"] for message in response.json["messages"]]
+
+
+def send_sms_to(api: Client, key: str, count: int) -> list[str]:
+    body = {"message": "Hola", "contacts": [f"300{n:07d}" for n in range(count)], "country": "CO"}
+    response = api.post("/api/messages/sms/contacts", json=body, headers=auth(key))
+    return [message["id"] for message in response.json["messages"]]
+
+
+def total(api: Client, key: str, status: str) -> int:
+    return int(api.get(f"/api/messages?status={status}", headers=auth(key)).json["meta"]["totalRecords"])
 
 
 def test_delivery_sends_each_message_and_marks_it_sent(api: Client, demo, stack: Stack, drain):
@@ -90,3 +104,104 @@ def test_delivery_sends_email_through_ses_with_tags(api, demo, stack, drain, cha
     assert item["status"] == "SENT"
     (sent,) = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
     assert sent.destinations["ToAddresses"] == ["ana@example.com"]
+
+
+def test_delivery_interrupted_mid_batch_sends_none_twice_and_the_unsent_go_back_to_the_queue(
+    api, demo, stack, drain, monkeypatch
+):
+    # Given a worker that fails unexpectedly on the second message of its batch (not a provider error)
+    real_send = SmsProvider.send
+    calls = {"made": 0}
+
+    def breaks_once(self, message, sender_id=None):
+        calls["made"] += 1
+        if calls["made"] == 2:
+            raise RuntimeError("the worker broke mid-batch")
+        return real_send(self, message, sender_id)
+
+    monkeypatch.setattr(SmsProvider, "send", breaks_once)
+    ids = send_sms_to(api, demo.api_key, 5)
+    # When the queue is drained (the failed invocation's batch is offered again)
+    drain()
+    # Then the one whose outcome is unknown waits for the sweeper, every other one is SENT, and
+    # none was published twice
+    stored = {item["id"]: item for item in stored_messages(stack)}
+    assert sorted(stored[i]["status"] for i in ids) == ["SENDING", "SENT", "SENT", "SENT", "SENT"]
+    published = [phone for phone, _ in sms_sent().values()]
+    assert len(published) == len(set(published)) == 4
+    interrupted = [i for i in ids if any(e.get("detail") == "DELIVERY_INTERRUPTED" for e in stored[i]["history"])]
+    assert len(interrupted) == 3
+    assert queued(stack) == 0
+
+
+def test_delivery_claim_lost_to_another_worker_sends_nothing(api, demo, stack, drain, monkeypatch):
+    # Given another worker claims the messages right after this one read them
+    real_get_many = MessageRepository.get_many
+
+    def read_then_lose_the_race(self, keys):
+        keys = list(keys)
+        found = real_get_many(self, keys)
+        for org_id, message_id in keys:
+            self.transition(org_id, message_id, MessageStatus.SENDING, source="other-worker")
+        return found
+
+    monkeypatch.setattr(MessageRepository, "get_many", read_then_lose_the_race)
+    ids = send_spec_sms(api, demo.api_key)
+    # When this worker delivers them
+    drain()
+    # Then its claims are refused: it published nothing and the other worker's claim stands
+    assert sms_sent() == {}
+    stored = {item["id"]: item for item in stored_messages(stack)}
+    assert [[e["source"] for e in stored[i]["history"]] for i in ids] == [["api", "other-worker"]] * 2
+
+
+def test_delivery_keeps_the_status_totals_in_step(api, demo, stack, drain, monkeypatch):
+    # Given 5 messages, one of them throttled once on its way
+    real_send = SmsProvider.send
+    throttled = {"left": 1}
+
+    def throttles_once(self, message, sender_id=None):
+        if throttled["left"]:
+            throttled["left"] -= 1
+            raise ProviderError("Rate exceeded", code="Throttling", retryable=True)
+        return real_send(self, message, sender_id)
+
+    monkeypatch.setattr(SmsProvider, "send", throttles_once)
+    send_sms_to(api, demo.api_key, 5)
+    assert total(api, demo.api_key, "QUEUED") == 5
+    # When they are delivered
+    drain()
+    # Then the totals GET /api/messages reports follow every status change
+    assert {status: total(api, demo.api_key, status) for status in ("QUEUED", "SENDING", "SENT")} == {
+        "QUEUED": 0,
+        "SENDING": 0,
+        "SENT": 5,
+    }
+
+
+def test_local_stack_worker_never_fails_past_a_hundred_messages(api, stack, drain, monkeypatch):
+    # Given a fresh local stack's metrics (off, and no namespace: the layer is imported before
+    # the functions' environment is set), and more messages than Powertools keeps values of one
+    # metric (100) before flushing on its own
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    monkeypatch.setattr(metrics.provider, "namespace", None)
+    metrics.clear_metrics()
+    failures: list[Exception] = []
+    real_invoke = LocalLambdas.invoke
+
+    def invoke(self, function, event):
+        try:
+            return real_invoke(self, function, event)
+        except Exception as error:
+            failures.append(error)
+            raise
+
+    monkeypatch.setattr(LocalLambdas, "invoke", invoke)
+    _, key = organization(credits=150)
+    ids = send_sms_to(api, key, 150)
+    # When one local worker delivers them all
+    drain()
+    # Then no invocation failed, and every message is SENT
+    assert failures == []
+    stored = {item["id"]: item["status"] for item in stored_messages(stack)}
+    assert {stored[i] for i in ids} == {"SENT"}

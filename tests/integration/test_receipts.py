@@ -14,6 +14,8 @@ from devstack.provision import Stack
 from devstack.receipts import sms_delivery_logs
 from sendme.models import MessageStatus
 from sendme.receipts import ReceiptUnmatchedError
+from sendme.repositories import Replacement
+from sendme.status import advanced
 from sendme.wiring import delivery_service
 from tests.conftest import load_event
 
@@ -150,13 +152,14 @@ def test_receipts_in_any_order_with_the_workers_write_converge_to_read(lambdas, 
     ids = send_emails(api, demo.api_key, ADDRESSES)
     messages = delivery_service()._messages
     for message_id, order in zip(ids, ORDERS, strict=True):
-        messages.transition(demo.org_id, message_id, MessageStatus.SENDING, source="worker")
-        # When they land in that order
+        (queued,) = messages.get_many([(demo.org_id, message_id)]).values()
+        claimed = advanced(queued, MessageStatus.SENDING, source="worker")
+        assert messages.replace_all([Replacement(queued, claimed)]) == []
+        # When they land in that order (the worker's SENT written as the worker writes it)
         for step in order:
             if step == "SENT":
-                messages.transition(
-                    demo.org_id, message_id, MessageStatus.SENT, source="worker", only_from=[MessageStatus.SENDING]
-                )
+                sent = advanced(claimed, MessageStatus.SENT, source="worker", provider_message_id="ses-1")
+                messages.replace_all([Replacement(claimed, sent)])
             else:
                 lambdas.invoke("ReceiptsFunction", ses_event_for(step.lower(), demo.org_id, message_id))
     # Then every message ends READ, knowing when it was sent, and no history ever steps backwards

@@ -38,6 +38,8 @@ from .settlement import Settlement
 from .status import advanced
 
 SOURCE = "worker"
+# Why a claimed message went back to the queue unsent: the worker failed on an earlier one.
+INTERRUPTED = "DELIVERY_INTERRUPTED"
 
 
 class DeliveryRecord(SqsRecordModel):
@@ -81,10 +83,27 @@ class DeliveryService:
         """Deliver a batch of queue messages; returns the ids of the messages handed back to the
         queue (a transient provider error), whose queue messages must be offered again."""
         claimed = self._claim(list(dict.fromkeys((task.org_id, task.message_id) for task in tasks)))
-        outcomes = [outcome for message in claimed if (outcome := self._send(message))]
-        for late in self._messages.replace_all(outcomes):
-            logger.info("receipt recorded before the outcome", extra={"message_id": late.after.id})
+        outcomes: list[Replacement] = []
+        unsent = claimed
+        try:
+            while unsent:
+                if outcome := self._send(unsent[0]):
+                    outcomes.append(outcome)
+                unsent = unsent[1:]
+        finally:
+            # After an unexpected error only the message being sent may have reached the provider:
+            # it stays SENDING, for the sweeper. The ones after it never did: back to the queue.
+            outcomes += [self._hand_back(message, INTERRUPTED) for message in unsent[1:]]
+            self._record(outcomes)
         return {outcome.after.id for outcome in outcomes if outcome.after.status is MessageStatus.QUEUED}
+
+    def _record(self, outcomes: list[Replacement]) -> None:
+        late = {outcome.after.id for outcome in self._messages.replace_all(outcomes)}
+        for message_id in late:
+            logger.info("receipt recorded before the outcome", extra={"message_id": message_id})
+        for outcome in outcomes:
+            if outcome.after.status is MessageStatus.SENT:
+                metrics.add_metric(name="MessagesSent", unit="Count", value=1)
 
     def _claim(self, keys: list[tuple[str, str]]) -> list[Message]:
         stored = self._messages.get_many(keys)
@@ -107,8 +126,7 @@ class DeliveryService:
             provider_message_id = self._providers[message.channel].send(message, message.sender_id)
         except ProviderError as error:
             if error.retryable:
-                handed_back = advanced(message, MessageStatus.QUEUED, source=SOURCE, detail=error.code)
-                return Replacement(message, handed_back, lease_fields(message.id, self._requeue_seconds))
+                return self._hand_back(message, error.code)
             self._settlement.fail(
                 message.org_id,
                 message.id,
@@ -118,9 +136,12 @@ class DeliveryService:
                 only_from=[MessageStatus.SENDING],
             )
             return None
-        metrics.add_metric(name="MessagesSent", unit="Count", value=1)
         logger.info("message sent", extra={"message_id": message.id, "to": mask_recipient(message.recipient_details)})
         sent = advanced(
             message, MessageStatus.SENT, source=SOURCE, provider_message_id=provider_message_id, sent_at=now_iso()
         )
         return Replacement(message, sent)
+
+    def _hand_back(self, message: Message, reason: str) -> Replacement:
+        queued = advanced(message, MessageStatus.QUEUED, source=SOURCE, detail=reason)
+        return Replacement(message, queued, lease_fields(message.id, self._requeue_seconds))
