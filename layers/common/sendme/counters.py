@@ -1,17 +1,18 @@
 """Message counters: how many messages an organisation has, in all and per filter value.
 
 They give GET /api/messages its totalRecords without counting the organisation's messages on
-each request. Each counter is one small item in the accounts table under its own partition
-(pk "COUNTS#<orgId>", sk "<attribute>#<value>"), apart from the organisation's other items.
+each request. The counters live in the accounts table under their own partition (pk
+"COUNTS#<orgId>"), apart from the organisation's other items: one small item per counter (sk
+"<attribute>#<value>", attribute `count`), except the status counters, which are attributes of
+one item (sk "status"), so that a status change, or a whole batch of them, is one update.
 
 Counted: every message ("all"), per UTC creation day, and per value of the low-cardinality
 filters (status, messageType, countryCode, contentType, provider, campaignId). A send adds one
-ADD per distinct counter (about eight, whatever the number of recipients); a status change
-moves one from the old status to the new (a batch of changes: one ADD per counter that
-changed). A counter update that fails is logged and counted
-(metric CounterUpdatesFailed), never raised. Recipients and contacts are not counted: they have
-one value per message, so a 1,000-recipient send would cost 2,000 updates; their totals are
-counted on their own index instead (see listing.py).
+ADD per counter item it touches (about eight, whatever the number of recipients); status
+changes move their messages from the old statuses to the new in one ADD. A counter update that
+fails is logged and counted (metric CounterUpdatesFailed), never raised. Recipients and
+contacts are not counted: they have one value per message, so a 1,000-recipient send would
+cost 2,000 updates; their totals are counted on their own index instead (see listing.py).
 """
 
 from collections import Counter
@@ -42,8 +43,17 @@ def day_key(day: date) -> str:
     return counter_key("day", day.isoformat())
 
 
-def _key(org_id: str, counter: str) -> dict[str, str]:
-    return {"pk": f"COUNTS#{org_id}", "sk": counter}
+_STATUS_ITEM = "status"
+
+
+def _key(org_id: str, item: str) -> dict[str, str]:
+    return {"pk": f"COUNTS#{org_id}", "sk": item}
+
+
+def _stored_at(counter: str) -> tuple[str, str]:
+    """The item and the attribute that hold a counter."""
+    dimension, _, value = counter.partition("#")
+    return (_STATUS_ITEM, value) if dimension == _STATUS_ITEM else (counter, "count")
 
 
 def _keys_of(message: Message) -> list[str]:
@@ -58,9 +68,7 @@ class MessageCounters:
         self._table = table
 
     def record_added(self, messages: Iterable[Message]) -> None:
-        increments = Counter((message.org_id, key) for message in messages for key in _keys_of(message))
-        for (org_id, key), amount in increments.items():
-            self._add(org_id, key, amount)
+        self._add(Counter((message.org_id, key) for message in messages for key in _keys_of(message)))
 
     def record_transition(self, message: Message) -> None:
         """Move `message` from its previous status's counter to its current one's.
@@ -72,39 +80,50 @@ class MessageCounters:
             self.record_moves([(message.org_id, message.history[-2].status, message.status)])
 
     def record_moves(self, moves: Iterable[tuple[str, MessageStatus, MessageStatus]]) -> None:
-        """Record (orgId, from, to) status changes: one ADD per counter that changed, however many moved."""
+        """Record (orgId, from, to) status changes: one ADD per organisation, however many moved."""
         deltas: Counter[tuple[str, str]] = Counter()
         for org_id, before, after in moves:
-            deltas[org_id, counter_key("status", before.value)] -= 1
-            deltas[org_id, counter_key("status", after.value)] += 1
-        for (org_id, key), amount in deltas.items():
-            if amount:
-                self._add(org_id, key, amount)
+            deltas[org_id, counter_key(_STATUS_ITEM, before.value)] -= 1
+            deltas[org_id, counter_key(_STATUS_ITEM, after.value)] += 1
+        self._add(deltas)
 
     def read(self, org_id: str, keys: Iterable[str]) -> dict[str, int]:
-        """The value of each counter named (0 for one never incremented), 100 per BatchGetItem."""
-        wanted = list(dict.fromkeys(keys))
-        found: dict[str, int] = dict.fromkeys(wanted, 0)
-        for start in range(0, len(wanted), _BATCH_GET_LIMIT):
-            chunk = wanted[start : start + _BATCH_GET_LIMIT]
-            request: Mapping[str, Any] = {self._table.name: {"Keys": [_key(org_id, key) for key in chunk]}}
+        """The value of each counter named (0 for one never incremented), 100 items per BatchGetItem."""
+        wanted = {key: _stored_at(key) for key in dict.fromkeys(keys)}
+        items = list(dict.fromkeys(item for item, _ in wanted.values()))
+        stored: dict[str, Mapping[str, Any]] = {}
+        for start in range(0, len(items), _BATCH_GET_LIMIT):
+            chunk = items[start : start + _BATCH_GET_LIMIT]
+            request: Mapping[str, Any] = {self._table.name: {"Keys": [_key(org_id, item) for item in chunk]}}
             while request:
                 response = self._table.meta.client.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(self._table.name, []):
-                    found[str(item["sk"])] = int(str(item["count"]))
+                for found in response["Responses"].get(self._table.name, []):
+                    stored[str(found["sk"])] = found
                 request = response.get("UnprocessedKeys") or {}
-        return found
+        return {key: int(str(stored.get(item, {}).get(attribute, 0))) for key, (item, attribute) in wanted.items()}
 
-    def _add(self, org_id: str, key: str, amount: int) -> None:
+    def _add(self, deltas: Mapping[tuple[str, str], int]) -> None:
+        """One ADD per counter item touched, of every nonzero amount it holds."""
+        updates: dict[tuple[str, str], dict[str, int]] = {}
+        for (org_id, key), amount in deltas.items():
+            if amount:
+                item, attribute = _stored_at(key)
+                updates.setdefault((org_id, item), {})[attribute] = amount
+        for (org_id, item), amounts in updates.items():
+            self._update(org_id, item, amounts)
+
+    def _update(self, org_id: str, item: str, amounts: Mapping[str, int]) -> None:
         # Best effort: the message is already written, and failing its send or delivery over a
         # counter would lose more than a total that is off by one.
+        names = {f"#a{n}": attribute for n, attribute in enumerate(amounts)}
+        values = {f":v{n}": amount for n, amount in enumerate(amounts.values())}
         try:
             self._table.update_item(
-                Key=_key(org_id, key),
-                UpdateExpression="ADD #count :amount",
-                ExpressionAttributeNames={"#count": "count"},
-                ExpressionAttributeValues={":amount": amount},
+                Key=_key(org_id, item),
+                UpdateExpression="ADD " + ", ".join(f"#a{n} :v{n}" for n in range(len(amounts))),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
             )
         except (BotoCoreError, ClientError):
-            logger.exception("message counter not updated", extra={"counter": key, "amount": amount})
+            logger.exception("message counters not updated", extra={"counters": item, "amounts": dict(amounts)})
             metrics.add_metric(name="CounterUpdatesFailed", unit="Count", value=1)
