@@ -71,9 +71,10 @@ def test_delivery_permanent_provider_error_fails_and_refunds(api, demo, stack, d
     assert queued(stack) == 0
 
 
-def test_delivery_transient_provider_error_is_retried_until_sent(api, demo, stack, drain, monkeypatch):
+def throttle_first_sends(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """SNS answers the next `count` sends with Throttling (transient), then takes them."""
     real_send = SmsProvider.send
-    failures = {"left": 3}
+    failures = {"left": count}
 
     def flaky(self, message, sender_id=None):
         if failures["left"]:
@@ -82,6 +83,10 @@ def test_delivery_transient_provider_error_is_retried_until_sent(api, demo, stac
         return real_send(self, message, sender_id)
 
     monkeypatch.setattr(SmsProvider, "send", flaky)
+
+
+def test_delivery_transient_provider_error_is_retried_until_sent(api, demo, stack, drain, monkeypatch):
+    throttle_first_sends(monkeypatch, 3)
     ids = send_spec_sms(api, demo.api_key)
     drain()
     stored = {item["id"]: item for item in stored_messages(stack)}
@@ -157,16 +162,7 @@ def test_delivery_claim_lost_to_another_worker_sends_nothing(api, demo, stack, d
 
 def test_delivery_keeps_the_status_totals_in_step(api, demo, stack, drain, monkeypatch):
     # Given 5 messages, one of them throttled once on its way
-    real_send = SmsProvider.send
-    throttled = {"left": 1}
-
-    def throttles_once(self, message, sender_id=None):
-        if throttled["left"]:
-            throttled["left"] -= 1
-            raise ProviderError("Rate exceeded", code="Throttling", retryable=True)
-        return real_send(self, message, sender_id)
-
-    monkeypatch.setattr(SmsProvider, "send", throttles_once)
+    throttle_first_sends(monkeypatch, 1)
     send_sms_to(api, demo.api_key, 5)
     assert total(api, demo.api_key, "QUEUED") == 5
     # When they are delivered
