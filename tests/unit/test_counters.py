@@ -46,4 +46,26 @@ def test_counters_refused_update_does_not_fail_the_send():
 def test_counters_refused_update_does_not_fail_the_transition():
     table = RefusingTable()
     MessageCounters(table).record_transition(_message(MessageStatus.QUEUED, MessageStatus.SENDING))  # type: ignore[arg-type]
-    assert table.attempts == 2
+    assert table.attempts == 1  # the status counters are one item: down one status, up another
+
+
+class RecordingTable:
+    name = "accounts"
+
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+
+    def update_item(self, **arguments: Any) -> None:
+        self.updates.append(arguments)
+
+
+def test_counters_a_batch_of_status_changes_is_one_update_of_the_net_amounts():
+    table = RecordingTable()
+    claims = [("org-1", MessageStatus.QUEUED, MessageStatus.SENDING)] * 3
+    outcomes = [("org-1", MessageStatus.SENDING, MessageStatus.SENT)] * 2
+    MessageCounters(table).record_moves(claims + outcomes)  # type: ignore[arg-type]
+    (update,) = table.updates
+    names, values = update["ExpressionAttributeNames"], update["ExpressionAttributeValues"]
+    amounts = {names[f"#a{n}"]: values[f":v{n}"] for n in range(len(names))}
+    assert update["Key"] == {"pk": "COUNTS#org-1", "sk": "status"}
+    assert amounts == {"QUEUED": -3, "SENDING": 1, "SENT": 2}
