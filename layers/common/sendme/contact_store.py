@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from .dynamodb import cancellation_codes
 from .errors import ContactConflictError, RequestInvalidError
 from .models import Contact
 from .repositories import ContactRepository
@@ -251,24 +252,20 @@ class ContactStore(ContactRepository):
         try:
             self._client.transact_write_items(TransactItems=[item for item, _ in operations])  # type: ignore[misc]
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
+            codes = cancellation_codes(error)
             if len(writes) > 1:
                 # One contact's conflict cancels the whole transaction: find it by writing singly.
                 failures: dict[str, ContactConflictError] = {}
                 for write in writes:
                     failures.update(self._transact([write]))
                 return failures
-            reasons = error.response.get("CancellationReasons", [])
-            return {writes[0].contact_id: _conflict_of(reasons, [conflict for _, conflict in operations])}
+            return {writes[0].contact_id: _conflict_of(codes, [conflict for _, conflict in operations])}
         return {}
 
 
-def _conflict_of(
-    reasons: Sequence[Mapping[str, Any]], conflicts: list[ContactConflictError | None]
-) -> ContactConflictError:
-    for reason, conflict in zip(reasons, conflicts, strict=False):
-        if reason.get("Code") == "ConditionalCheckFailed" and conflict is not None:
+def _conflict_of(codes: Sequence[str], conflicts: list[ContactConflictError | None]) -> ContactConflictError:
+    for code, conflict in zip(codes, conflicts, strict=False):
+        if code == "ConditionalCheckFailed" and conflict is not None:
             return conflict
     # TransactionConflict: another request was writing the same items at that moment.
     return ContactConflictError(_CHANGED_MEANWHILE)

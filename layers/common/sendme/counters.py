@@ -18,10 +18,11 @@ cost 2,000 updates; their totals are counted on their own index instead (see lis
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .dynamodb import read_items
 from .ids import created_at_of
 from .models import Message, MessageStatus
 from .observability import logger, metrics
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 ALL = "all"
 # Message attribute -> counter dimension, for the filters that have a counter.
 COUNTED_ATTRIBUTES = ("status", "messageType", "countryCode", "contentType", "provider", "campaignId")
-_BATCH_GET_LIMIT = 100
 
 
 def counter_key(attribute: str, value: str) -> str:
@@ -90,16 +90,8 @@ class MessageCounters:
     def read(self, org_id: str, keys: Iterable[str]) -> dict[str, int]:
         """The value of each counter named (0 for one never incremented), 100 items per BatchGetItem."""
         wanted = {key: _stored_at(key) for key in dict.fromkeys(keys)}
-        items = list(dict.fromkeys(item for item, _ in wanted.values()))
-        stored: dict[str, Mapping[str, Any]] = {}
-        for start in range(0, len(items), _BATCH_GET_LIMIT):
-            chunk = items[start : start + _BATCH_GET_LIMIT]
-            request: Mapping[str, Any] = {self._table.name: {"Keys": [_key(org_id, item) for item in chunk]}}
-            while request:
-                response = self._table.meta.client.batch_get_item(RequestItems=request)
-                for found in response["Responses"].get(self._table.name, []):
-                    stored[str(found["sk"])] = found
-                request = response.get("UnprocessedKeys") or {}
+        items = dict.fromkeys(item for item, _ in wanted.values())
+        stored = {str(found["sk"]): found for found in read_items(self._table, [_key(org_id, item) for item in items])}
         return {key: int(str(stored.get(item, {}).get(attribute, 0))) for key, (item, attribute) in wanted.items()}
 
     def _add(self, deltas: Mapping[tuple[str, str], int]) -> None:

@@ -14,9 +14,10 @@ refunded, so a queue entry already posted for one sends nothing); the job ends F
 """
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .audiences import ContactAudiences, Recipient
+from .dynamodb import read_items
 from .errors import CreditsInsufficientError
 from .ids import derived_id, millis_of
 from .models import Message, MessageStatus, SendJobStatus
@@ -41,21 +42,14 @@ class StoredStatuses:
         self._table = table
 
     def of(self, org_id: str, message_ids: Iterable[str]) -> dict[str, str]:
-        ids, found = list(message_ids), {}
-        for start in range(0, len(ids), 100):
-            request: dict[str, Any] = {
-                self._table.name: {
-                    "Keys": [{"orgId": org_id, "id": message_id} for message_id in ids[start : start + 100]],
-                    "ProjectionExpression": "id, #status",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                    "ConsistentRead": True,
-                }
-            }
-            while request:
-                response = self._table.meta.client.batch_get_item(RequestItems=request)
-                found.update({str(i["id"]): str(i["status"]) for i in response["Responses"].get(self._table.name, [])})
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        items = read_items(
+            self._table,
+            [{"orgId": org_id, "id": message_id} for message_id in message_ids],
+            ProjectionExpression="id, #status",
+            ExpressionAttributeNames={"#status": "status"},
+            ConsistentRead=True,
+        )
+        return {str(item["id"]): str(item["status"]) for item in items}
 
 
 class FanOutService:

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from .clock import now_iso
 from .counters import MessageCounters
+from .dynamodb import cancellation_codes, read_items
 from .errors import CreditsInsufficientError, MessagesNotStoredError, OrganizationNotFoundError
 from .leases import LEASE_ATTRIBUTES
 from .models import ApiKey, Contact, Message, MessageStatus, Organization, StatusEvent
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 BATCH_WRITE_LIMIT = 25
-BATCH_GET_LIMIT = 100
 TRANSACTION_LIMIT = 100
 
 # Filter index partition keys: "<orgId>#<value>", so one Query reads one org's one value.
@@ -52,12 +52,6 @@ class Replacement:
     before: Message
     after: Message
     lease: Mapping[str, str] = field(default_factory=dict)
-
-
-def _cancellation_codes(error: ClientError) -> list[str]:
-    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        raise error
-    return [str(reason.get("Code", "None")) for reason in error.response.get("CancellationReasons", [])]
 
 
 class MessageRepository:
@@ -96,18 +90,8 @@ class MessageRepository:
     def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Message]:
         """The messages of these (orgId, id) keys that exist, read consistently, 100 per BatchGetItem."""
         wanted = [{"orgId": org_id, "id": message_id} for org_id, message_id in dict.fromkeys(keys)]
-        found: dict[tuple[str, str], Message] = {}
-        for start in range(0, len(wanted), BATCH_GET_LIMIT):
-            request: Mapping[str, Any] = {
-                self._table.name: {"Keys": wanted[start : start + BATCH_GET_LIMIT], "ConsistentRead": True}
-            }
-            while request:
-                response = self._table.meta.client.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(self._table.name, []):
-                    message = Message.model_validate(item)
-                    found[message.org_id, message.id] = message
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        messages = (Message.model_validate(item) for item in read_items(self._table, wanted, ConsistentRead=True))
+        return {(message.org_id, message.id): message for message in messages}
 
     def replace_all(
         self, replacements: Sequence[Replacement], *, attempts: int = 4, backoff_seconds: float = 0.05
@@ -129,7 +113,7 @@ class MessageRepository:
                         TransactItems=[self._conditional_put(replacement) for replacement in pending]  # type: ignore[misc]
                     )
                 except ClientError as error:
-                    codes = _cancellation_codes(error)
+                    codes = cancellation_codes(error)
                     lost = {index for index, code in enumerate(codes) if code == "ConditionalCheckFailed"}
                     if not lost:
                         conflicts += 1
@@ -380,16 +364,8 @@ class ContactRepository:
 
     def get_many(self, org_id: str, contact_ids: Iterable[str]) -> list[Contact]:
         """The contacts with these ids (missing ones are left out), 100 per BatchGetItem."""
-        ids = list(dict.fromkeys(contact_ids))
-        found: list[Contact] = []
-        for start in range(0, len(ids), 100):
-            keys = [{"pk": f"ORG#{org_id}", "sk": f"CONTACT#{contact_id}"} for contact_id in ids[start : start + 100]]
-            request: dict[str, Any] = {self._table.name: {"Keys": keys}}
-            while request:
-                response = self._table.meta.client.batch_get_item(RequestItems=request)
-                found.extend(Contact.model_validate(item) for item in response["Responses"].get(self._table.name, []))
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        keys = [{"pk": f"ORG#{org_id}", "sk": f"CONTACT#{contact_id}"} for contact_id in dict.fromkeys(contact_ids)]
+        return [Contact.model_validate(item) for item in read_items(self._table, keys)]
 
 
 class SuppressionList:

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from pydantic import Json
 
 from .clock import now_iso
+from .dynamodb import cancellation_codes
 from .errors import CreditsInsufficientError
 from .ids import new_id
 from .models import (
@@ -123,8 +124,7 @@ class SendJobRepository:
                 ]
             )
         except ClientError as error:
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if reasons[:1] == ["ConditionalCheckFailed"]:
+            if cancellation_codes(error)[:1] == ["ConditionalCheckFailed"]:
                 raise CreditsInsufficientError(
                     f"this send costs {cost} credits and the balance does not cover it", details={"required": cost}
                 ) from error
