@@ -101,9 +101,9 @@ class DeliveryService:
         late = {outcome.after.id for outcome in self._messages.replace_all(outcomes)}
         for message_id in late:
             logger.info("receipt recorded before the outcome", extra={"message_id": message_id})
-        for outcome in outcomes:
-            if outcome.after.status is MessageStatus.SENT:
-                metrics.add_metric(name="MessagesSent", unit="Count", value=1)
+        sent = sum(1 for outcome in outcomes if outcome.after.status is MessageStatus.SENT)
+        if sent:
+            metrics.add_metric(name="MessagesSent", unit="Count", value=sent)
 
     def _claim(self, keys: list[tuple[str, str]]) -> list[Message]:
         stored = self._messages.get_many(keys)
