@@ -57,7 +57,7 @@ format: $(VENV)/.installed
 
 # Every handler file is app.py, so each is checked on its own to keep module names unique.
 typecheck: $(VENV)/.installed
-	$(PY) -m mypy layers/common/sendme devstack tests $(wildcard bench/*.py)
+	$(PY) -m mypy layers/common/sendme devstack tools tests $(wildcard bench/*.py)
 	for handler in functions/*/app.py; do $(PY) -m mypy "$$handler" || exit 1; done
 
 validate: $(SAM_VENV)/.installed
@@ -80,10 +80,10 @@ sam-local: build $(VENV)/.installed
 	tools/samlocal/e2e.sh
 
 openapi: $(VENV)/.installed
-	$(PY) -m devstack.openapi
+	$(PY) -m tools.openapi
 
 openapi-check: $(VENV)/.installed
-	$(PY) -m devstack.openapi --check
+	$(PY) -m tools.openapi --check
 
 bench: $(VENV)/.installed
 	for script in bench/*.py; do $(PY) "$$script" || exit 1; done

@@ -57,14 +57,17 @@ def main(sizes: tuple[int, ...] = (1_000, 10_000), fanout_max: int = 1_000) -> N
         stack = provision(Template.load(), "bench")
         os.environ.update(stack.shared_environment())
         from sendme import aws, wiring
-        from sendme.audiences import Audience, Recipient
-        from sendme.models import AudienceSelector, SendJobAccepted, SmsRequest
+        from sendme.contracts.sending import SendJobAccepted
+        from sendme.domain.audiences import Audience, AudienceSelector, Recipient
+        from sendme.domain.send_jobs import SendJobTask
+        from sendme.domain.sends import SmsRequest
         from sendme.observability import logger
-        from sendme.send_jobs import SendJobTask
+        from sendme.wiring import accounts as wiring_accounts
+        from sendme.wiring import sending as wiring_sending
 
         wiring.reset()
         logger.setLevel("WARNING")  # the figures, not the send logs
-        accounts = wiring.account_service()
+        accounts = wiring_accounts.account_service()
         table = aws.dynamodb().Table(stack.ref("MessagesTable"))
         sqs, queue_url = aws.sqs(), stack.ref("DeliveryQueue")
         keep_queue_short(sqs, queue_url)
@@ -78,7 +81,7 @@ def main(sizes: tuple[int, ...] = (1_000, 10_000), fanout_max: int = 1_000) -> N
             audience = Audience(recipients=[Recipient(n, "57") for n in numbers(size)])
             counter, started = CallCounter(), time.monotonic()
             watch(counter, aws.dynamodb().meta.client, sqs)
-            wiring.sending_service().send(org.id, True, request, audience)
+            wiring_sending.sending_service().send(org.id, True, request, audience)
             report(size, "send (batched)", counter, floor, started)
             batched = counter.total()
             unwatch(counter, aws.dynamodb().meta.client, sqs)
@@ -101,11 +104,11 @@ def main(sizes: tuple[int, ...] = (1_000, 10_000), fanout_max: int = 1_000) -> N
                 continue
             job_org = accounts.create_organization("Bench jobs", credits=size * 3, accept_terms=True)
             seed_contacts(job_org.id, size)
-            job = wiring.sending_service().send(job_org.id, True, request, AudienceSelector())
+            job = wiring_sending.sending_service().send(job_org.id, True, request, AudienceSelector())
             assert isinstance(job, SendJobAccepted)
             counter, started = CallCounter(), time.monotonic()
             watch(counter, aws.dynamodb().meta.client, sqs)
-            wiring.fanout_service().run(SendJobTask(org_id=job_org.id, job_id=job.job.id))
+            wiring_sending.fanout_service().run(SendJobTask(org_id=job_org.id, job_id=job.job.id))
             report(size, "fan-out job", counter, floor, started)
             unwatch(counter, aws.dynamodb().meta.client, sqs)
 
@@ -128,8 +131,8 @@ def keep_queue_short(sqs: Any, queue_url: str) -> None:
 
 def seed_contacts(org_id: str, count: int) -> None:
     from sendme import aws
-    from sendme.models import Contact
-    from sendme.settings import get_settings
+    from sendme.config import get_settings
+    from sendme.domain.contacts import Contact
 
     table = aws.dynamodb().Table(get_settings().accounts_table)
     with table.batch_writer() as batch:

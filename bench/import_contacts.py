@@ -23,9 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import devstack  # noqa: E402,F401  (the layer on the path)
-from sendme.contact_models import ContactInput  # noqa: E402
-from sendme.contacts import normalized  # noqa: E402
-from sendme.contacts_import import csv_rows  # noqa: E402
+from sendme.domain.contacts import ContactInput, normalized  # noqa: E402
+from sendme.services.contacts_import import csv_rows  # noqa: E402
 
 ROWS = int(os.environ.get("IMPORT_ROWS", "10000"))
 AREA_CODES = ["202", "212", "213", "305", "312", "415", "617", "718", "303", "206"]

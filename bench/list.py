@@ -36,12 +36,13 @@ from devstack.provision import ACCOUNT_ID, provision  # noqa: E402
 from devstack.stack import LOCAL_AWS_ENVIRONMENT  # noqa: E402
 from devstack.template import Template  # noqa: E402
 from sendme import aws, wiring  # noqa: E402
-from sendme.clock import to_iso  # noqa: E402
-from sendme.counters import MessageCounters  # noqa: E402
-from sendme.ids import highest_id_at, lowest_id_at, new_id  # noqa: E402
-from sendme.message_queries import MessageQuery  # noqa: E402
-from sendme.models import Channel, ContentType, Message, MessageStatus, MessageType, StatusEvent  # noqa: E402
-from sendme.repositories import MessageRepository  # noqa: E402
+from sendme.contracts.messages import MessageQuery  # noqa: E402
+from sendme.domain.clock import to_iso  # noqa: E402
+from sendme.domain.ids import highest_id_at, lowest_id_at, new_id  # noqa: E402
+from sendme.domain.messages import Channel, ContentType, Message, MessageStatus, MessageType, StatusEvent  # noqa: E402
+from sendme.storage.counters import MessageCounters  # noqa: E402
+from sendme.storage.messages import MessageRepository  # noqa: E402
+from sendme.wiring import listing as wiring_listing  # noqa: E402
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -268,7 +269,7 @@ def main() -> None:
         freeze(stored)
         print(f"setup: {time.monotonic() - started:.0f} s", file=sys.stderr)
 
-        service = wiring.listing_service()
+        service = wiring_listing.listing_service()
         meter = ReadMeter(aws.dynamodb().meta.client)
         sample = next(m for m in ours if m.campaign_id and m.contact_id and m.country_code == "57")
         header = f"{'query (page 1, limit 20)':38} {'served':>8} {'returned':>8} {'page read':>9} {'ratio':>6} "

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .openapi import docs
+from .docs import docs
 from .template import Template
 
 ACCOUNT_ID = "123456789012"

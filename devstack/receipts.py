@@ -28,8 +28,8 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
 from sendme import aws
-from sendme.provider_ids import ProviderMessageIndex
-from sendme.settings import get_settings
+from sendme.config import get_settings
+from sendme.storage.indexes import ProviderMessageIndex
 
 from .provision import ACCOUNT_ID
 

@@ -3,8 +3,9 @@ create-org, issue-key and import-contacts."""
 
 from dataclasses import dataclass
 
-from sendme.contacts_import import csv_rows
-from sendme.wiring import account_service, contact_importer
+from sendme.services.contacts_import import csv_rows
+from sendme.wiring.accounts import account_service
+from sendme.wiring.contacts import contact_importer
 
 DEMO_CONTACTS_CSV = """name,phone,email,tags,status
 Juan Pérez,3001234567,juan@example.com,customers;vip,ACTIVE

@@ -14,12 +14,13 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 from tqdm import tqdm
 
-from sendme.accounts import AccountService, key_id_of
-from sendme.contact_store import ContactStore
-from sendme.contacts_import import ContactImporter, Row, csv_rows, jsonl_rows
-from sendme.errors import SendMeError
-from sendme.repositories import AccountRepository
-from sendme.settings import Settings
+from sendme.config import Settings
+from sendme.domain.accounts import key_id_of
+from sendme.domain.errors import SendMeError
+from sendme.services.accounts import AccountService
+from sendme.services.contacts_import import ContactImporter, Row, csv_rows, jsonl_rows
+from sendme.storage.accounts import AccountRepository
+from sendme.storage.contacts import ContactRepository
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -37,7 +38,7 @@ class AdminError(Exception):
 class Admin:
     accounts: AccountService
     importer: ContactImporter
-    contacts: ContactStore
+    contacts: ContactRepository
 
 
 def _session(args: argparse.Namespace) -> boto3.session.Session:
@@ -79,7 +80,7 @@ def connect(args: argparse.Namespace) -> Admin:
         if error.response["Error"]["Code"] == "ResourceNotFoundException":
             raise AdminError(f"table {name} does not exist (check --accounts-table, region, endpoint)") from error
         raise
-    contacts = ContactStore(table)
+    contacts = ContactRepository(table)
     return Admin(AccountService(AccountRepository(table), args.terms_version), ContactImporter(contacts), contacts)
 
 

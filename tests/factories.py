@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sendme.models import Channel, Message, MessageType
+from sendme.domain.messages import Channel, Message, MessageType
 
 
 def sms_message(**fields: Any) -> Message:

@@ -8,10 +8,10 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sendme.accounts import presented_api_key
-from sendme.errors import CredentialsInvalidError
+from sendme.domain.errors import CredentialsInvalidError
+from sendme.edge.auth import presented_api_key
 from sendme.observability import logger
-from sendme.wiring import account_service
+from sendme.wiring.accounts import account_service
 
 
 @logger.inject_lambda_context

@@ -6,10 +6,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sendme.api import build_resolver, caller, entrypoint, json_response
-from sendme.contact_models import ContactInput, ContactPage, ContactPatch, ContactQuery, ImportOptions, ImportReport
-from sendme.models import Contact
-from sendme.wiring import contact_importer, contact_service
+from sendme.contracts.contacts import ContactPage, ContactPatch, ContactQuery, ImportOptions, ImportReport
+from sendme.domain.contacts import Contact, ContactInput
+from sendme.edge.http import build_resolver, caller, entrypoint, json_response
+from sendme.wiring.contacts import contact_importer, contact_service
 
 app = build_resolver()
 

@@ -1,8 +1,7 @@
 """Dead-letter queue batch -> each message the delivery queue gave up on ends FAILED, refunded."""
 
-from sendme.delivery import DeliveryRecord
-from sendme.queue_handlers import sqs_batch_handler
-from sendme.wiring import dead_letter_service
+from sendme.edge.sqs import DeliveryRecord, sqs_batch_handler
+from sendme.wiring.delivery import dead_letter_service
 
 
 def settle(record: DeliveryRecord) -> None:

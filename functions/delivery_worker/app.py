@@ -1,7 +1,17 @@
-"""SQS batch -> one delivery of the whole batch; records to retry go back to the queue on their own."""
+"""SQS batch -> one delivery of the whole batch; the records to retry go back to the queue."""
 
-from sendme.delivery import DeliveryRecord
-from sendme.queue_handlers import sqs_whole_batch_handler
-from sendme.wiring import delivery_service
+from typing import Any
 
-lambda_handler = sqs_whole_batch_handler(DeliveryRecord, lambda records: delivery_service().deliver_records(records))
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sendme.edge.sqs import DeliveryRecord, batch_failures, parse_records, worker_entrypoint
+from sendme.wiring.delivery import delivery_service
+
+
+@worker_entrypoint
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    records, unreadable = parse_records(event, DeliveryRecord)
+    handed_back = delivery_service().deliver_all(record.body for record in records)
+    retry = unreadable + [record.messageId for record in records if record.body.message_id in handed_back]
+    return batch_failures(retry)

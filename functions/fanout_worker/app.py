@@ -1,8 +1,7 @@
 """Send-job queue -> run each job (reserve, persist, enqueue); a failed job is retried whole."""
 
-from sendme.queue_handlers import sqs_batch_handler
-from sendme.send_jobs import SendJobRecord
-from sendme.wiring import fanout_service
+from sendme.edge.sqs import SendJobRecord, sqs_batch_handler
+from sendme.wiring.sending import fanout_service
 
 
 def run_job(record: SendJobRecord) -> None:

@@ -2,10 +2,9 @@
 
 from aws_lambda_powertools.event_handler import Response
 
-from sendme.api import build_resolver, caller, entrypoint, json_response
-from sendme.message_queries import MessageQuery
-from sendme.models import MessageDetail, MessagePage
-from sendme.wiring import listing_service
+from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
+from sendme.edge.http import build_resolver, caller, entrypoint, json_response
+from sendme.wiring.listing import listing_service
 
 app = build_resolver()
 

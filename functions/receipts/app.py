@@ -7,11 +7,11 @@ from aws_lambda_powertools.utilities.parser.models import CloudWatchLogsModel, S
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sendme.observability import logger, metrics, tracer
-from sendme.wiring import receipt_service
+from sendme.wiring.delivery import receipt_service
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer().capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     # Two event sources: a CloudWatch Logs subscription (SMS) and the SES events topic (email).

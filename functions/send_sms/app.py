@@ -4,27 +4,29 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sendme.api import build_resolver, entrypoint
-from sendme.audiences import phone_audience
-from sendme.models import AudienceSelector, SmsContactsRequest, SmsRequest, SmsTagsRequest
-from sendme.send_api import SendResponse, send_and_respond
+from sendme.contracts.sending import SmsContactsRequest, SmsTagsRequest
+from sendme.domain.audiences import AudienceSelector, phone_audience
+from sendme.domain.sends import SmsRequest
+from sendme.edge.http import build_resolver, entrypoint
+from sendme.edge.send import SendResponse, send_and_respond
+from sendme.wiring.sending import sending_service
 
 app = build_resolver()
 
 
 @app.post("/api/messages/sms/contacts")
 def to_numbers(request: Annotated[SmsContactsRequest, Body()]) -> SendResponse:
-    return send_and_respond(app, request, phone_audience(request.contacts, request.country))
+    return send_and_respond(app, sending_service(), request, phone_audience(request.contacts, request.country))
 
 
 @app.post("/api/messages/sms/all")
 def to_all(request: Annotated[SmsRequest, Body()]) -> SendResponse:
-    return send_and_respond(app, request, AudienceSelector())
+    return send_and_respond(app, sending_service(), request, AudienceSelector())
 
 
 @app.post("/api/messages/sms/tags")
 def to_tags(request: Annotated[SmsTagsRequest, Body()]) -> SendResponse:
-    return send_and_respond(app, request, AudienceSelector(tags=request.tags))
+    return send_and_respond(app, sending_service(), request, AudienceSelector(tags=request.tags))
 
 
 lambda_handler = entrypoint(app)

@@ -1,4 +1,4 @@
-"""Scheduled: settle every message whose lease expired (see sendme.sweeper for the guarantees)."""
+"""Scheduled: settle every message whose lease expired (see sendme.services.sweeper for the guarantees)."""
 
 from dataclasses import asdict
 from typing import Any
@@ -6,11 +6,11 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sendme.observability import logger, metrics, tracer
-from sendme.wiring import sweeper
+from sendme.wiring.delivery import sweeper
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer().capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     result = sweeper().sweep()

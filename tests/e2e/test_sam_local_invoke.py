@@ -6,10 +6,10 @@ from typing import Any
 import boto3
 import pytest
 
-from sendme.clock import now_iso
-from sendme.ids import new_id
-from sendme.models import Channel, Message, MessageStatus, MessageType
-from sendme.repositories import MessageRepository
+from sendme.domain.clock import now_iso
+from sendme.domain.ids import new_id
+from sendme.domain.messages import Channel, Message, MessageStatus, MessageType
+from sendme.storage.messages import MessageRepository
 from tests.conftest import load_event
 from tests.factories import sms_message
 

@@ -36,7 +36,7 @@ def queued(stack: Stack, queue: str = "DeliveryQueue") -> int:
 
 
 def credits_of(org_id: str) -> int:
-    from sendme.wiring import account_service
+    from sendme.wiring.accounts import account_service
 
     organization = account_service()._accounts.get_organization(org_id)
     assert organization is not None
@@ -49,7 +49,7 @@ def auth(key: str) -> dict[str, str]:
 
 def organization(credits: int, *, accept_terms: bool = True) -> tuple[str, str]:
     """A new organisation with `credits`: its id and an API key."""
-    from sendme.wiring import account_service
+    from sendme.wiring.accounts import account_service
 
     created = account_service().create_organization("Test", credits=credits, accept_terms=accept_terms)
     return created.id, account_service().issue_api_key(created.id)

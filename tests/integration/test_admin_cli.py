@@ -37,7 +37,7 @@ def test_cli_create_org_and_issue_key_give_a_working_key(admin, api: Client):
 
 
 def test_cli_revoke_key_stops_the_key(admin, api: Client, demo):
-    from sendme.accounts import key_id_of
+    from sendme.domain.accounts import key_id_of
 
     status, revoked, _ = admin("revoke-key", demo.org_id, key_id_of(demo.api_key))
     assert (status, revoked["keyId"]) == (0, key_id_of(demo.api_key))

@@ -6,9 +6,10 @@ from werkzeug.test import Client
 
 from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
-from sendme.accounts import key_id_of
-from sendme.errors import ApiKeyNotFoundError
-from sendme.wiring import account_service, contact_service
+from sendme.domain.accounts import key_id_of
+from sendme.domain.errors import ApiKeyNotFoundError
+from sendme.wiring.accounts import account_service
+from sendme.wiring.contacts import contact_service
 from tests.conftest import load_event
 
 from .helpers import SPEC_SMS_BODY, auth, stored_messages

@@ -5,17 +5,17 @@ import pytest
 from werkzeug.test import Client
 
 from devstack.provision import Stack
-from sendme.contact_store import ContactStore
-from sendme.errors import ContactConflictError
-from sendme.wiring import account_service
+from sendme.domain.errors import ContactConflictError
+from sendme.storage.contacts import ContactRepository
+from sendme.wiring.accounts import account_service
 
 from .helpers import auth
 
 ANA = {"name": "Ana", "phone": "300 111 2233", "countryCode": "CO", "email": "Ana@Example.COM", "tags": ["vip"]}
 
 
-def store(stack: Stack) -> ContactStore:
-    return ContactStore(boto3.resource("dynamodb").Table(stack.ref("AccountsTable")))
+def store(stack: Stack) -> ContactRepository:
+    return ContactRepository(boto3.resource("dynamodb").Table(stack.ref("AccountsTable")))
 
 
 def create(api: Client, key: str, body: dict) -> dict:

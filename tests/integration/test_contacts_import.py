@@ -5,8 +5,8 @@ import pytest
 from werkzeug.test import Client
 
 from devstack.provision import Stack
-from sendme.contact_store import ContactStore
-from sendme.contacts_import import ContactImporter, csv_rows
+from sendme.services.contacts_import import ContactImporter, csv_rows
+from sendme.storage.contacts import ContactRepository
 
 from .helpers import auth
 
@@ -24,7 +24,7 @@ def post(api: Client, key: str, body: str | bytes, content_type: str = "text/csv
 
 
 def contacts_of(stack: Stack, org_id: str) -> dict[str, dict]:
-    store = ContactStore(boto3.resource("dynamodb").Table(stack.ref("AccountsTable")))
+    store = ContactRepository(boto3.resource("dynamodb").Table(stack.ref("AccountsTable")))
     return {contact.name: contact.to_wire() for contact in store.all(org_id)}
 
 
@@ -110,7 +110,7 @@ def test_import_bad_country_option_is_400(api: Client, demo):
 
 def test_importer_stops_between_chunks_and_says_where_to_resume(stack: Stack, demo):
     # Given chunks of 2 rows and a clock that runs out after the first chunk
-    store = ContactStore(boto3.resource("dynamodb").Table(stack.ref("AccountsTable")))
+    store = ContactRepository(boto3.resource("dynamodb").Table(stack.ref("AccountsTable")))
     importer = ContactImporter(store, chunk_rows=2)
     lines = ["name,email\n"] + [f"P{n},p{n}@example.com\n" for n in range(5)]
     checks = iter([False, True])
@@ -120,7 +120,7 @@ def test_importer_stops_between_chunks_and_says_where_to_resume(stack: Stack, de
 
 
 def test_importer_writes_in_batches_of_transactions(stack: Stack, demo, monkeypatch):
-    store = ContactStore(boto3.resource("dynamodb").Table(stack.ref("AccountsTable")))
+    store = ContactRepository(boto3.resource("dynamodb").Table(stack.ref("AccountsTable")))
     calls: list[int] = []
     original = store._client.transact_write_items
 

@@ -3,8 +3,9 @@
 import boto3
 
 from devstack.provision import Stack
-from sendme.repositories import ContactRepository, SuppressionList
-from sendme.wiring import contact_service
+from sendme.storage.contacts import ContactRepository
+from sendme.storage.suppressions import SuppressionList
+from sendme.wiring.contacts import contact_service
 
 
 def test_contacts_by_tag_and_all_are_queries_of_one_organisation(stack: Stack, demo):

@@ -3,8 +3,8 @@
 import json
 
 from devstack.provision import Stack
-from sendme.errors import ProviderError
-from sendme.providers import SmsProvider
+from sendme.domain.errors import ProviderError
+from sendme.outbound.providers import SmsProvider
 from tests.conftest import load_event
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, queued, sms_sent, stored_messages

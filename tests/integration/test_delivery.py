@@ -8,11 +8,11 @@ from werkzeug.test import Client
 
 from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
-from sendme.errors import ProviderError
-from sendme.models import MessageStatus
+from sendme.domain.errors import ProviderError
+from sendme.domain.messages import MessageStatus
 from sendme.observability import metrics
-from sendme.providers import SmsProvider
-from sendme.repositories import MessageRepository
+from sendme.outbound.providers import SmsProvider
+from sendme.storage.messages import MessageRepository
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, organization, queued, sms_sent, stored_messages
 

@@ -2,7 +2,7 @@
 
 from werkzeug.test import Client
 
-from sendme.wiring import account_service
+from sendme.wiring.accounts import account_service
 
 from .helpers import SPEC_SMS_BODY, auth
 

@@ -10,11 +10,12 @@ from werkzeug.test import Client
 
 from devstack.provision import Stack
 from sendme import aws
-from sendme.counters import MessageCounters
-from sendme.ids import new_id
-from sendme.models import Channel, ContentType, Message, MessageStatus, MessageType, StatusEvent
-from sendme.repositories import ContactRepository, MessageRepository
-from sendme.wiring import account_service
+from sendme.domain.ids import new_id
+from sendme.domain.messages import Channel, ContentType, Message, MessageStatus, MessageType, StatusEvent
+from sendme.storage.contacts import ContactRepository
+from sendme.storage.counters import MessageCounters
+from sendme.storage.messages import MessageRepository
+from sendme.wiring.accounts import account_service
 
 from .helpers import SPEC_SMS_BODY, auth
 

@@ -4,8 +4,8 @@ import re
 
 from werkzeug.test import Client
 
-from devstack.openapi import generate
 from devstack.template import Template
+from tools.openapi import generate
 
 
 def _shape(path: str) -> str:

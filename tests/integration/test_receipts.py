@@ -12,11 +12,12 @@ from werkzeug.test import Client
 from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
 from devstack.receipts import sms_delivery_logs
-from sendme.models import MessageStatus
-from sendme.receipts import ReceiptUnmatchedError
-from sendme.repositories import Replacement
-from sendme.status import advanced
-from sendme.wiring import delivery_service
+from sendme.domain.messages import MessageStatus
+from sendme.domain.status import advanced
+from sendme.services.receipts import ReceiptUnmatchedError
+from sendme.storage.messages import Replacement
+from sendme.wiring.contacts import suppressions
+from sendme.wiring.delivery import delivery_service
 from tests.conftest import load_event
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, stored_messages
@@ -62,21 +63,19 @@ def test_receipts_ses_event_moves_the_email_on(lambdas: LocalLambdas, api, demo,
 
 
 def test_receipts_ses_hard_bounce_is_undelivered_and_suppresses_the_address(lambdas, api, demo, stack, drain):
-    from sendme.wiring import _suppressions
 
     message_id = sent_email(api, demo, drain)
     lambdas.invoke("ReceiptsFunction", ses_event_for("bounce", demo.org_id, message_id))
     item = status_of(stack, message_id)
     assert (item["status"], item["errorCode"]) == ("UNDELIVERED", "BOUNCE_PERMANENT")
-    assert _suppressions().suppressed(demo.org_id, ["ana@example.com"]) == {"ana@example.com"}
+    assert suppressions().suppressed(demo.org_id, ["ana@example.com"]) == {"ana@example.com"}
 
 
 def test_receipts_ses_complaint_suppresses_the_address(lambdas, api, demo, stack, drain):
-    from sendme.wiring import _suppressions
 
     message_id = sent_email(api, demo, drain)
     lambdas.invoke("ReceiptsFunction", ses_event_for("complaint", demo.org_id, message_id))
-    assert _suppressions().suppressed(demo.org_id, ["ana@example.com"]) == {"ana@example.com"}
+    assert suppressions().suppressed(demo.org_id, ["ana@example.com"]) == {"ana@example.com"}
 
 
 def test_receipts_ses_reject_fails_the_email_and_refunds_it(lambdas, api, demo, stack, drain):

@@ -4,7 +4,7 @@ import pytest
 from werkzeug.test import Client
 
 from devstack.provision import Stack
-from sendme.wiring import account_service
+from sendme.wiring.accounts import account_service
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, queued, stored_messages
 

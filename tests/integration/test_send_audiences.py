@@ -5,11 +5,11 @@ import pytest
 from werkzeug.test import Client
 
 from devstack.provision import Stack
-from sendme.clock import now_iso
-from sendme.ids import new_id
-from sendme.models import Contact, ContactStatus
-from sendme.repositories import SuppressionList
-from sendme.wiring import contact_service
+from sendme.domain.clock import now_iso
+from sendme.domain.contacts import Contact, ContactStatus
+from sendme.domain.ids import new_id
+from sendme.storage.suppressions import SuppressionList
+from sendme.wiring.contacts import contact_service
 
 from .helpers import auth, credits_of, organization, queued, stored_messages
 

@@ -6,7 +6,9 @@ import pytest
 
 from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
-from sendme.models import AudienceSelector, SendJobAccepted, SmsRequest
+from sendme.contracts.sending import SendJobAccepted
+from sendme.domain.audiences import AudienceSelector
+from sendme.domain.sends import SmsRequest
 from tests.conftest import load_event
 
 from .helpers import queued, stored_messages
@@ -15,10 +17,11 @@ from .helpers import queued, stored_messages
 def test_event_send_job_runs_through_the_fanout_worker(lambdas: LocalLambdas, demo, stack: Stack, monkeypatch):
     # Given a send job recorded for the demo organisation's /all audience
     from sendme import wiring
+    from sendme.wiring import sending as wiring_sending
 
     monkeypatch.setenv("AUDIENCE_SYNC_LIMIT", "1")
     wiring.reset()
-    job = wiring.sending_service().send(demo.org_id, True, SmsRequest(message="Hi"), AudienceSelector())
+    job = wiring_sending.sending_service().send(demo.org_id, True, SmsRequest(message="Hi"), AudienceSelector())
     assert isinstance(job, SendJobAccepted)
     # When the send-job queue event for it reaches the fan-out worker
     event = load_event("sqs_send_job.json")

@@ -9,8 +9,11 @@ from werkzeug.test import Client
 from devstack.lambdas import LocalLambdas
 from devstack.poller import QueuePoller
 from devstack.provision import Stack
-from sendme import fanout, wiring
-from sendme.send_jobs import SendJob, SendJobTask
+from sendme import wiring
+from sendme.domain.send_jobs import SendJob, SendJobTask
+from sendme.services import fanout
+from sendme.wiring import contacts as wiring_contacts
+from sendme.wiring import sending as wiring_sending
 
 from .helpers import auth, credits_of, organization, queued, stored_messages
 
@@ -45,7 +48,7 @@ def run_jobs(stack: Stack, lambdas: LocalLambdas) -> Any:
 
 
 def job_of(org_id: str, job_id: str) -> SendJob:
-    job = wiring._send_jobs().get(org_id, job_id)
+    job = wiring_sending.send_jobs().get(org_id, job_id)
     assert job is not None
     return job
 
@@ -57,7 +60,7 @@ def job_crashed_at_second_enqueue(
     monkeypatch.setattr(fanout, "CHUNK_SIZE", 1)
     body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
     task = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"])
-    service = wiring.fanout_service()
+    service = wiring_sending.fanout_service()
     real_enqueue, calls = service._sending.enqueue, []
 
     def crash_on_second(org_id: str, messages: Any) -> None:
@@ -101,7 +104,7 @@ def test_fanout_worker_runs_the_job_with_the_send_rules(api: Client, demo, stack
 
 
 def test_fanout_worker_applies_the_email_suppression_list(api: Client, demo, stack, run_jobs):
-    wiring._suppressions().add(demo.org_id, "juan@example.com", "Complaint")
+    wiring_contacts.suppressions().add(demo.org_id, "juan@example.com", "Complaint")
     body = {"subject": "s", "message": "m", "tags": ["customers", "staff"]}
     assert api.post("/api/messages/email/tags", json=body, headers=auth(demo.api_key)).status_code == 202
     run_jobs()
@@ -112,7 +115,7 @@ def test_fanout_worker_short_of_credits_fails_the_job_and_changes_nothing(api: C
     # Given an organisation with three contacts and one credit
     org_id, key = organization(credits=1)
     for phone in ("3001234567", "3009876543", "3015550101"):
-        wiring.contact_service().add(org_id, phone, phone=phone, country="CO")
+        wiring_contacts.contact_service().add(org_id, phone, phone=phone, country="CO")
     body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(key)).json
     # When its job runs
     run_jobs()
@@ -138,7 +141,7 @@ def test_fanout_worker_resumed_after_a_crash_sends_each_message_once(api: Client
 def test_fanout_worker_ignores_a_redelivered_finished_job(api: Client, demo, stack, run_jobs):
     body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
     run_jobs()
-    wiring.fanout_service().run(SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]))
+    wiring_sending.fanout_service().run(SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]))
     assert (len(stored_messages(stack)), queued(stack), credits_of(demo.org_id)) == (3, 3, 97)
 
 

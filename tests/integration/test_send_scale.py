@@ -36,7 +36,7 @@ def test_send_of_250_recipients_takes_10_writes_and_25_queue_sends(api: Client, 
     count_calls(calls)
     body = {"message": "Hi", "contacts": NUMBERS}
     # When 250 recipients are sent to (the organisation has the credits)
-    from sendme.wiring import account_service
+    from sendme.wiring.accounts import account_service
 
     account_service()._accounts.add_credits(demo.org_id, 250)
     response = api.post("/api/messages/sms/contacts", json=body, headers=auth(demo.api_key))
@@ -81,14 +81,14 @@ def to_wire(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def stored_table_name() -> str:
-    from sendme.settings import get_settings
+    from sendme.config import get_settings
 
     return get_settings().messages_table
 
 
 def test_send_resends_the_items_dynamodb_left_unprocessed(api: Client, demo, stack: Stack, throttled_writes):
     # Given DynamoDB leaves 7 of the first 25 items unprocessed
-    from sendme.wiring import account_service
+    from sendme.wiring.accounts import account_service
 
     account_service()._accounts.add_credits(demo.org_id, 100)
     body = {"message": "Hi", "contacts": NUMBERS[:30]}

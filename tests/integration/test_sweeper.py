@@ -6,15 +6,16 @@ import boto3
 import pytest
 
 from devstack.provision import Stack
-from sendme import sweeper as sweeper_module
-from sendme import wiring
-from sendme.clock import to_iso, utc_now
-from sendme.errors import ProviderError
-from sendme.leases import ExpiredLease, LeaseIndex
-from sendme.providers import SmsProvider
-from sendme.repositories import MessageRepository
-from sendme.sweeper import Sweeper
-from sendme.wiring import sweeper
+from sendme.domain.clock import to_iso, utc_now
+from sendme.domain.errors import ProviderError
+from sendme.domain.leases import ExpiredLease
+from sendme.outbound.providers import SmsProvider
+from sendme.services import sweeper as sweeper_module
+from sendme.services.sweeper import Sweeper
+from sendme.storage.indexes import LeaseIndex
+from sendme.storage.messages import MessageRepository
+from sendme.wiring import messages as wiring_messages
+from sendme.wiring.delivery import sweeper
 from tests.conftest import load_event
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, sms_sent, stored_messages
@@ -114,7 +115,7 @@ def test_sweeper_leaves_a_message_that_moved_on_since_its_lease_was_read(api, de
             ExpressionAttributeValues={":later": to_iso(utc_now() + timedelta(minutes=30))},
         )
     # When the sweeper acts on what it read
-    result = Sweeper(StaleLeaseIndex(read), wiring._settlement()).sweep()  # type: ignore[arg-type]
+    result = Sweeper(StaleLeaseIndex(read), wiring_messages.settlement()).sweep()  # type: ignore[arg-type]
     # Then nothing is settled: the lease it saw is no longer the message's lease
     assert (len(read), result.settled) == (2, 0)
     assert {item["status"] for item in stored_messages(stack)} == {"SENDING"}

@@ -52,7 +52,7 @@ def test_template_every_api_route_is_authorized(stack: Stack):
 
 def test_template_delivery_lease_outlasts_the_worker(stack: Stack):
     # A live worker must never lose its claim to the sweeper: Lambda kills it before the lease ends.
-    from sendme.settings import get_settings
+    from sendme.config import get_settings
 
     assert get_settings().delivery_lease_seconds > stack.template.function_timeout("DeliveryWorkerFunction")
 

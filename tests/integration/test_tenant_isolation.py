@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from sendme.wiring import account_service
+from sendme.wiring.accounts import account_service
 
 from .helpers import SPEC_SMS_BODY, auth
 

@@ -1,6 +1,7 @@
 import pytest
 
-from sendme.accounts import hash_api_key, presented_api_key
+from sendme.domain.accounts import hash_api_key
+from sendme.edge.auth import presented_api_key
 
 
 @pytest.mark.parametrize(

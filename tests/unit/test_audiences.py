@@ -1,8 +1,9 @@
 """Audience rules on contacts, and the ids a retried fan-out rebuilds: pure logic, no AWS."""
 
-from sendme.audiences import AudienceBuilder, without_suppressed
-from sendme.ids import derived_id, millis_of, new_id
-from sendme.models import Channel, Contact, ContactStatus, SkipReason
+from sendme.domain.audiences import AudienceBuilder, SkipReason, without_suppressed
+from sendme.domain.contacts import Contact, ContactStatus
+from sendme.domain.ids import derived_id, millis_of, new_id
+from sendme.domain.messages import Channel
 
 
 def contact(name: str, phone: str | None, email: str | None = None, status=ContactStatus.ACTIVE) -> Contact:

@@ -5,10 +5,10 @@ import base64
 import pytest
 from pydantic import ValidationError
 
-from sendme.contact_models import ContactInput
-from sendme.contacts import normalized, region_of
-from sendme.contacts_import import csv_rows, decoded, jsonl_rows, parse
-from sendme.errors import ImportFileInvalidError, RequestInvalidError
+from sendme.domain.addresses import region_of
+from sendme.domain.contacts import ContactInput, normalized
+from sendme.domain.errors import ImportFileInvalidError, RequestInvalidError
+from sendme.services.contacts_import import csv_rows, decoded, jsonl_rows, parse
 
 
 def test_csv_rows_read_header_names_in_any_spelling():

@@ -4,9 +4,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from sendme.counters import MessageCounters
-from sendme.ids import new_id
-from sendme.models import Channel, Message, MessageStatus, MessageType, StatusEvent
+from sendme.domain.ids import new_id
+from sendme.domain.messages import Channel, Message, MessageStatus, MessageType, StatusEvent
+from sendme.storage.counters import MessageCounters
 
 
 class RefusingTable:

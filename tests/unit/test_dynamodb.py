@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from sendme.dynamodb import cancellation_codes, read_items
+from sendme.storage.dynamodb import cancellation_codes, read_items
 
 
 class ThrottledTable:

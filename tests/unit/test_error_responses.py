@@ -3,8 +3,8 @@ import json
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from sendme.api import ERROR_RESPONSES, build_resolver
-from sendme.errors import RequestInvalidError, SendMeError
+from sendme.domain.errors import RequestInvalidError, SendMeError
+from sendme.edge.http import ERROR_RESPONSES, build_resolver
 
 
 def resolve(app: APIGatewayRestResolver) -> dict:
@@ -68,10 +68,9 @@ def test_error_table_covers_every_domain_error():
             found |= subclasses(child)
         return found
 
-    from sendme.delivery import DeliveryDeferredError
-    from sendme.errors import ProviderError
-    from sendme.receipts import ReceiptUnmatchedError
+    from sendme.domain.errors import ProviderError
+    from sendme.services.receipts import ReceiptUnmatchedError
 
     # Errors the worker and the receipts function raise never reach HTTP; every other one must have a status.
-    internal = {SendMeError, ProviderError, DeliveryDeferredError, ReceiptUnmatchedError}
+    internal = {SendMeError, ProviderError, ReceiptUnmatchedError}
     assert subclasses(SendMeError) - internal <= set(ERROR_RESPONSES)

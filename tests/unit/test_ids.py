@@ -1,7 +1,7 @@
 import uuid
 from datetime import UTC, datetime
 
-from sendme.ids import highest_id_at, lowest_id_at, new_id
+from sendme.domain.ids import highest_id_at, lowest_id_at, new_id
 
 
 def test_new_id_is_a_version_7_uuid():

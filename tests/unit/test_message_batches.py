@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from sendme.errors import MessagesNotStoredError
-from sendme.models import Message
-from sendme.repositories import MessageRepository
+from sendme.domain.errors import MessagesNotStoredError
+from sendme.domain.messages import Message
+from sendme.storage.messages import MessageRepository
 from tests.factories import sms_message
 
 

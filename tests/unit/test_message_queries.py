@@ -4,10 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sendme.errors import RequestInvalidError
-from sendme.ids import highest_id_at, lowest_id_at
-from sendme.listing import Cursor, decode_cursor, encode_cursor
-from sendme.message_queries import MessageQuery, normalized_recipient, plan_query
+from sendme.contracts.messages import MessageQuery, normalized_recipient
+from sendme.domain.errors import RequestInvalidError
+from sendme.domain.ids import highest_id_at, lowest_id_at
+from sendme.services.listing import Cursor, decode_cursor, encode_cursor
+from sendme.storage.search import plan_query
 
 ORG = "org-1"
 MESSAGE_ID = "018cc251-f400-7000-8000-000000000000"

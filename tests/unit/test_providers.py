@@ -4,8 +4,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from sendme.errors import ProviderError
-from sendme.providers import SmsProvider
+from sendme.domain.errors import ProviderError
+from sendme.outbound.providers import SmsProvider
 from tests.factories import sms_message
 
 SMS = sms_message()

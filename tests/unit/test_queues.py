@@ -1,8 +1,8 @@
 from collections.abc import Collection
 from typing import Any
 
-from sendme.models import DeliveryTask
-from sendme.queues import DeliveryQueue
+from sendme.domain.messages import DeliveryTask
+from sendme.outbound.queues import DeliveryQueue
 
 
 class FlakySqs:

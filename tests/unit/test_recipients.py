@@ -1,7 +1,6 @@
-from sendme.audiences import email_audience, phone_audience
-from sendme.emails import html_to_text, normalize_email
-from sendme.models import SkipReason
-from sendme.phones import normalize_phone
+from sendme.domain.addresses import normalize_email, normalize_phone
+from sendme.domain.audiences import SkipReason, email_audience, phone_audience
+from sendme.outbound.providers import html_to_text
 
 
 def test_normalize_phone_reads_national_numbers_in_the_given_country():

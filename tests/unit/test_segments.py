@@ -1,6 +1,6 @@
 import pytest
 
-from sendme.segments import Encoding, count_segments
+from sendme.domain.segments import Encoding, count_segments
 
 
 @pytest.mark.parametrize(

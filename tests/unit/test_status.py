@@ -5,8 +5,8 @@ from functools import reduce
 
 import pytest
 
-from sendme.models import MessageStatus as S
-from sendme.status import SETTLED, TRANSITIONS, can_transition, sources_of
+from sendme.domain.messages import MessageStatus as S
+from sendme.domain.status import SETTLED, TRANSITIONS, can_transition, sources_of
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Wire shapes of the API and of provider events: pydantic models only."""

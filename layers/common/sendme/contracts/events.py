@@ -1,0 +1,49 @@
+"""Provider events as they arrive: SES notifications and SNS SMS delivery-status logs."""
+
+from typing import Any
+
+from pydantic import Field
+
+from sendme.domain.base import CamelModel
+
+
+class SesRecipient(CamelModel):
+    email_address: str
+    diagnostic_code: str | None = None
+
+
+class SesBounce(CamelModel):
+    bounce_type: str
+    bounced_recipients: list[SesRecipient] = Field(default_factory=list)
+
+
+class SesComplaint(CamelModel):
+    complained_recipients: list[SesRecipient] = Field(default_factory=list)
+
+
+class SesMail(CamelModel):
+    message_id: str
+    timestamp: str | None = None
+    tags: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class SesEvent(CamelModel):
+    """An SES event publishing record (configuration set -> SNS)."""
+
+    event_type: str
+    mail: SesMail
+    bounce: SesBounce | None = None
+    complaint: SesComplaint | None = None
+    reject: dict[str, Any] | None = None
+    failure: dict[str, Any] | None = None
+
+    def tag(self, name: str) -> str | None:
+        return next(iter(self.mail.tags.get(name, [])), None)
+
+
+class SmsDeliveryLog(CamelModel):
+    """One line of SNS's SMS delivery status log."""
+
+    notification: dict[str, Any]
+    delivery: dict[str, Any] = Field(default_factory=dict)
+    status: str

@@ -1,0 +1,205 @@
+"""GET /api/messages: its query (14 filters and a cursor), the list item, the detail and the page."""
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+import phonenumbers
+from pydantic import BeforeValidator, Field
+
+from sendme.domain.addresses import normalize_email, normalize_phone
+from sendme.domain.base import CamelModel
+from sendme.domain.clock import to_iso
+from sendme.domain.messages import ContentType, Message, MessageStatus, MessageType, StatusEvent
+
+if TYPE_CHECKING:
+    pass
+
+
+class Reference(CamelModel):
+    id: str
+    name: str | None = None
+
+
+class MessageView(CamelModel):
+    """One item of GET /api/messages, shaped as the contract's example."""
+
+    id: str
+    content: str
+    content_type: ContentType
+    status: MessageStatus
+    sent_at: str | None
+    error_message: str | None
+    recipient_details: str
+    country_code: str | None
+    message_type: MessageType
+    provider: str
+    campaign: Reference | None
+    contact: Reference | None
+    organization_id: str
+    created_at: str
+    updated_at: str
+    deleted_at: str | None
+    subject: str | None = None
+    segments: int
+    encoding: str | None
+    cost: int
+    error_code: str | None
+
+    @classmethod
+    def of(cls, message: Message) -> "MessageView":
+        return cls(
+            **message.model_dump(exclude={"org_id", "campaign_id", "contact_id", "history"}),
+            organization_id=message.org_id,
+            campaign=Reference(id=message.campaign_id) if message.campaign_id else None,
+            contact=Reference(id=message.contact_id) if message.contact_id else None,
+        )
+
+
+class MessageDetail(MessageView):
+    history: list[StatusEvent]
+
+
+class PageMeta(CamelModel):
+    total_records: int
+    total_pages: int
+    current_page: int
+    limit: int
+    has_next_page: bool
+    has_previous_page: bool
+    next_cursor: str | None = None
+
+
+class MessagePage(CamelModel):
+    data: list[MessageView]
+    meta: PageMeta
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _calendar_date(value: str) -> date:
+    if not _DATE.match(value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return date.fromisoformat(value)
+
+
+def _calling_code(value: str) -> str:
+    """ "57", "+57" or "CO" -> "57", the form messages store."""
+    code = value.strip().removeprefix("+")
+    if code.isdigit():
+        if phonenumbers.region_code_for_country_code(int(code)) == phonenumbers.UNKNOWN_REGION:
+            raise ValueError("is not a country calling code (such as 57) or ISO country (such as CO)")
+        return str(int(code))
+    calling_code = phonenumbers.country_code_for_region(code.upper())
+    if not calling_code:
+        raise ValueError("is not a country calling code (such as 57) or ISO country (such as CO)")
+    return str(calling_code)
+
+
+@dataclass(frozen=True)
+class SentWindow:
+    """The instants a sentAt filter matches, as stored timestamps (UTC, milliseconds)."""
+
+    first: str
+    last: str
+    last_moment: datetime
+
+
+def _sent_window(value: str) -> SentWindow:
+    """A date matches its whole UTC day; a date-time the second (or millisecond) it names."""
+    if _DATE.match(value):
+        start = datetime.combine(date.fromisoformat(value), time(), UTC)
+        end = start + timedelta(days=1) - timedelta(milliseconds=1)
+    else:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
+        except ValueError:
+            raise ValueError("must be a date (YYYY-MM-DD) or an ISO 8601 date-time") from None
+        start = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
+        end = start if moment.microsecond else start.replace(microsecond=999_000)
+    return SentWindow(first=to_iso(start), last=to_iso(end), last_moment=end)
+
+
+def _parsed_from_text(parse: Callable[[str], Any]) -> BeforeValidator:
+    return BeforeValidator(lambda value: parse(value) if isinstance(value, str) else value)
+
+
+SentAt = Annotated[SentWindow, _parsed_from_text(_sent_window)]
+
+
+CalendarDate = Annotated[date, _parsed_from_text(_calendar_date)]
+
+
+CallingCode = Annotated[str, _parsed_from_text(_calling_code)]
+
+
+UpperCase = BeforeValidator(_upper)
+
+
+class MessageQuery(CamelModel):
+    """The query string of GET /api/messages. Unknown parameters are ignored."""
+
+    page: int = Field(default=1, ge=1)
+    limit: int = Field(default=10, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)
+    content: str | None = Field(default=None, max_length=1600)
+    content_type: Annotated[ContentType | None, UpperCase] = None
+    status: Annotated[MessageStatus | None, UpperCase] = None
+    sent_at: SentAt | None = None
+    recipient_details: str | None = Field(default=None, max_length=320)
+    country_code: CallingCode | None = None
+    message_type: Annotated[MessageType | None, UpperCase] = None
+    provider_id: Annotated[str | None, UpperCase, Field(max_length=64)] = None
+    campaign_id: str | None = Field(default=None, max_length=128)
+    contact_id: str | None = Field(default=None, max_length=128)
+    start_date: CalendarDate | None = None
+    end_date: CalendarDate | None = None
+
+    @classmethod
+    def from_parameters(cls, parameters: Mapping[str, str] | None) -> "MessageQuery":
+        # An empty parameter ("status=") is an unset filter, as an HTML form sends it.
+        return cls.model_validate({name: value for name, value in (parameters or {}).items() if value != ""})
+
+    def equalities(self) -> dict[str, str]:
+        """The filters that match a stored attribute exactly: attribute -> value."""
+        values = {
+            "status": self.status,
+            "recipientDetails": self.recipient_details,
+            "countryCode": self.country_code,
+            "messageType": self.message_type,
+            "contentType": self.content_type,
+            "provider": self.provider_id,
+            "campaignId": self.campaign_id,
+            "contactId": self.contact_id,
+        }
+        return {attribute: str(value) for attribute, value in values.items() if value is not None}
+
+    @property
+    def has_date_range(self) -> bool:
+        return self.start_date is not None or self.end_date is not None
+
+    def fingerprint(self) -> str:
+        """What identifies the result set: every filter, and the page size."""
+        return self.model_dump_json(include=set(type(self).model_fields) - {"page", "cursor"})
+
+
+def normalized_recipient(raw: str, calling_code: str | None) -> str | None:
+    """A recipient as sends store it: E.164 for a phone, lower-cased for an email.
+
+    A national number is read in the country of `calling_code`; digits without one are tried
+    as an international number. None when it is neither a phone number nor an email address.
+    """
+    if "@" in raw:
+        return normalize_email(raw)
+    region = phonenumbers.region_code_for_country_code(int(calling_code)) if calling_code else None
+    phone = normalize_phone(raw, region)
+    if phone is None and region is None and raw.strip().isdigit():
+        phone = normalize_phone(f"+{raw.strip()}")
+    return phone.e164 if phone else None

@@ -1,0 +1,81 @@
+"""The send routes' wire shapes: request bodies, the enqueue summary, the dry-run quote, send-job acceptance."""
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from sendme.domain.audiences import SkippedRecipient
+from sendme.domain.base import CamelModel
+from sendme.domain.messages import Channel
+from sendme.domain.send_jobs import SendJobStatus
+from sendme.domain.sends import MAX_RECIPIENTS, EmailRequest, SmsRequest, Tag
+
+
+class SmsContactsRequest(SmsRequest):
+    contacts: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=MAX_RECIPIENTS)
+
+
+class SmsTagsRequest(SmsRequest):
+    tags: list[Tag] = Field(min_length=1, max_length=50)
+
+
+class EmailContactsRequest(EmailRequest):
+    contacts: list[Annotated[str, Field(max_length=320)]] = Field(min_length=1, max_length=MAX_RECIPIENTS)
+
+
+class EmailTagsRequest(EmailRequest):
+    tags: list[Tag] = Field(min_length=1, max_length=50)
+
+
+class EnqueuedMessage(CamelModel):
+    id: str
+    recipient: str
+
+
+class EnqueueResult(CamelModel):
+    """The contract's MessageEnqueueResultDto, plus why any recipient was skipped."""
+
+    queue_id: str
+    channel: Channel
+    messages: list[EnqueuedMessage]
+    skipped: list[SkippedRecipient] = Field(default_factory=list)
+
+
+class DryRunResult(CamelModel):
+    """What a send would do (`?dryRun=true`): nothing is persisted, reserved or enqueued."""
+
+    dry_run: bool = True
+    channel: Channel
+    recipient_count: int
+    recipients: list[str]
+    skipped: list[SkippedRecipient]
+    segments: int
+    encoding: str | None
+    ucs2_characters: list[str]
+    cost_per_message: int
+    total_cost: int
+    balance: int
+    balance_after: int
+    sufficient_credits: bool
+    # True when the audience is large enough that the real send would run as a send job.
+    as_job: bool = False
+
+
+class SendJobView(CamelModel):
+    id: str
+    status: SendJobStatus
+
+
+class SendJobAccepted(EnqueueResult):
+    """202: the audience is too large to enqueue within the request; a send job will."""
+
+    job: SendJobView
+
+
+@dataclass(frozen=True)
+class SendControls:
+    dry_run: bool = False
+    idempotency_key: str | None = None
+    # The Lambda context, so an in-progress idempotency record expires with the invocation.
+    lambda_context: Any = None

@@ -1,0 +1,1 @@
+"""Entities, commands and pure rules: no AWS SDK, no Powertools, no logging."""

@@ -1,0 +1,57 @@
+"""Pydantic models: the API's request and response bodies and the stored message.
+
+Field names are snake_case in Python and camelCase on the wire and in DynamoDB, as the
+SendMe123 contract spells them.
+"""
+
+import hashlib
+
+from sendme.domain.base import CamelModel
+from sendme.domain.errors import TermsNotAcceptedError
+
+
+class Organization(CamelModel):
+    id: str
+    name: str
+    credits: int = 0
+    sender_id: str | None = None
+    accepted_terms_version: str | None = None
+    created_at: str
+
+
+class ApiKey(CamelModel):
+    """An API key as stored: never the key itself, only its SHA-256 hash and a short id."""
+
+    key_id: str
+    key_hash: str
+    org_id: str
+    created_at: str
+    revoked_at: str | None = None
+
+
+class Principal(CamelModel):
+    """Who is calling: the authorizer resolves the API key to this."""
+
+    org_id: str
+    terms_accepted: bool
+
+
+API_KEY_PREFIX = "sm_"
+
+
+# A key's public name: enough of its hash to tell keys apart, nothing that helps guess the key.
+KEY_ID_LENGTH = 16
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def key_id_of(key: str) -> str:
+    return hash_api_key(key)[:KEY_ID_LENGTH]
+
+
+def require_terms(principal: Principal) -> None:
+    """Messaging actions (and writing recipients' personal data) need the current terms accepted."""
+    if not principal.terms_accepted:
+        raise TermsNotAcceptedError("accept the current terms of service before performing this action")

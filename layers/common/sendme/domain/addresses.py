@@ -1,0 +1,50 @@
+"""Phone numbers and email addresses, each normalised one way: E.164 through phonenumbers,
+emails through pydantic's validation."""
+
+from dataclasses import dataclass
+
+import phonenumbers
+from pydantic import EmailStr, TypeAdapter, ValidationError
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    e164: str
+    calling_code: str
+
+
+def normalize_phone(raw: str, default_region: str | None = None) -> PhoneNumber | None:
+    """The number in E.164, or None when it is not a valid number.
+
+    A national number ("3001234567") is read in `default_region`; an international one
+    ("+57 300 123 4567") needs none.
+    """
+    try:
+        parsed = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return PhoneNumber(
+        e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        calling_code=str(parsed.country_code),
+    )
+
+
+_EMAIL = TypeAdapter(EmailStr)
+
+
+def normalize_email(raw: str) -> str | None:
+    """The address with its domain lower-cased, or None when it is not a valid address."""
+    try:
+        return _EMAIL.validate_python(raw.strip())
+    except ValidationError:
+        return None
+
+
+def region_of(calling_code: str | None) -> str | None:
+    """The main region of a calling code ("57" -> "CO"), to read a national number again."""
+    if not calling_code or not calling_code.isdigit():
+        return None
+    region = phonenumbers.region_code_for_country_code(int(calling_code))
+    return None if region == phonenumbers.UNKNOWN_REGION else region

@@ -1,0 +1,135 @@
+"""Pydantic models: the API's request and response bodies and the stored message.
+
+Field names are snake_case in Python and camelCase on the wire and in DynamoDB, as the
+SendMe123 contract spells them.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import islice
+
+from pydantic import Field
+
+from sendme.domain.addresses import normalize_email, normalize_phone
+from sendme.domain.base import CamelModel
+from sendme.domain.contacts import Contact, ContactStatus
+from sendme.domain.messages import Channel
+
+
+class SkipReason(StrEnum):
+    INVALID = "invalid"
+    DUPLICATE = "duplicate"
+    BLOCKED = "blocked"
+    SUPPRESSED = "suppressed"
+
+
+class SkippedRecipient(CamelModel):
+    recipient: str
+    reason: SkipReason
+
+
+class AudienceSelector(CamelModel):
+    """Who an audience send goes to: every contact, or those with any of `tags`."""
+
+    tags: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    address: str
+    country_code: str | None = None
+    contact_id: str | None = None
+
+
+@dataclass
+class Audience:
+    recipients: list[Recipient] = field(default_factory=list)
+    skipped: list[SkippedRecipient] = field(default_factory=list)
+    # Set when the audience was read only up to a limit and more contacts remain.
+    truncated: bool = False
+
+
+# Who a send goes to: recipients already named (/contacts), or contacts to read (/all, /tags).
+type Selection = Audience | AudienceSelector
+
+
+class AudienceBuilder:
+    """Adds recipients one by one, remembering what it has seen so duplicates are skipped."""
+
+    def __init__(self) -> None:
+        self.audience = Audience()
+        self._seen: set[str] = set()
+
+    def offer(self, raw: str, recipient: Recipient | None) -> None:
+        if recipient is None:
+            self.skip(raw, SkipReason.INVALID)
+        elif recipient.address in self._seen:
+            self.skip(recipient.address, SkipReason.DUPLICATE)
+        else:
+            self._seen.add(recipient.address)
+            self.audience.recipients.append(recipient)
+
+    def skip(self, recipient: str, reason: SkipReason) -> None:
+        self.audience.skipped.append(SkippedRecipient(recipient=recipient, reason=reason))
+
+    def offer_contact(self, channel: Channel, contact: Contact) -> None:
+        raw = contact.phone if channel is Channel.SMS else contact.email
+        if not raw:
+            return  # a contact without an address on this channel is not part of its audience
+        if contact.status is not ContactStatus.ACTIVE:
+            self.skip(raw, SkipReason.BLOCKED)
+            return
+        recipient = to_phone(raw, None) if channel is Channel.SMS else to_email(raw)
+        self.offer(raw, Recipient(recipient.address, recipient.country_code, contact.id) if recipient else None)
+
+
+def to_phone(raw: str, country: str | None) -> Recipient | None:
+    phone = normalize_phone(raw, country)
+    return Recipient(address=phone.e164, country_code=phone.calling_code) if phone else None
+
+
+def to_email(raw: str) -> Recipient | None:
+    address = normalize_email(raw)
+    return Recipient(address=address) if address else None
+
+
+def _resolve(raw_recipients: Iterable[str], normalize: Callable[[str], Recipient | None]) -> Audience:
+    builder = AudienceBuilder()
+    for raw in raw_recipients:
+        builder.offer(raw, normalize(raw))
+    return builder.audience
+
+
+def phone_audience(numbers: Iterable[str], country: str | None) -> Audience:
+    return _resolve(numbers, lambda raw: to_phone(raw, country))
+
+
+def email_audience(addresses: Iterable[str]) -> Audience:
+    return _resolve(addresses, to_email)
+
+
+def without_suppressed(audience: Audience, suppressed: set[str]) -> Audience:
+    """The audience minus the addresses the organisation must not email again."""
+    if not suppressed:
+        return audience
+    kept = [r for r in audience.recipients if r.address not in suppressed]
+    dropped = [
+        SkippedRecipient(recipient=r.address, reason=SkipReason.SUPPRESSED)
+        for r in audience.recipients
+        if r.address in suppressed
+    ]
+    return Audience(recipients=kept, skipped=audience.skipped + dropped, truncated=audience.truncated)
+
+
+def pages[Item](items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    while page := list(islice(items, size)):
+        yield page
+
+
+def unique(items: Iterable[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            yield item

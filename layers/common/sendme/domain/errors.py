@@ -1,0 +1,86 @@
+"""Domain errors. `sendme.edge.http` maps each class to an HTTP status in one table."""
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class SendMeError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    def __init__(self, message: str, *, details: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = dict(details or {})
+
+
+class RequestInvalidError(SendMeError):
+    """The request is malformed; `field` names the offending input."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, details={"field": field} if field else None)
+        self.field = field
+
+
+class CredentialsInvalidError(SendMeError):
+    """No API key, or one that is unknown or revoked."""
+
+
+class TermsNotAcceptedError(SendMeError):
+    """The organisation has not accepted the current terms, so it may not send."""
+
+
+class CreditsInsufficientError(SendMeError):
+    """The organisation's balance does not cover the cost of the send."""
+
+
+class OrganizationNotFoundError(SendMeError):
+    """No organisation has that id."""
+
+
+class ApiKeyNotFoundError(SendMeError):
+    """The organisation has no API key with that id."""
+
+
+class ContactNotFoundError(SendMeError):
+    """No contact with that id belongs to the caller's organisation."""
+
+
+class ContactConflictError(SendMeError):
+    """Another contact of the organisation already has that phone or email, or the contact changed meanwhile."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, details={"field": field} if field else None)
+        self.field = field
+
+
+class ImportFileInvalidError(RequestInvalidError):
+    """A contacts file cannot be read at all (no header, wrong columns, not UTF-8): a 400."""
+
+
+class MessageNotFoundError(SendMeError):
+    """No message with that id belongs to the caller's organisation."""
+
+
+class IdempotencyKeyReusedError(SendMeError):
+    """The Idempotency-Key was already used with a different request body."""
+
+
+class IdempotencyKeyInProgressError(SendMeError):
+    """A request with the same Idempotency-Key is still being processed."""
+
+
+class FeatureNotAvailableError(SendMeError):
+    """The endpoint or option exists in the contract but is not served yet."""
+
+
+class MessagesNotStoredError(SendMeError):
+    """DynamoDB kept refusing part of a batch write, even after retries."""
+
+
+class ProviderError(SendMeError):
+    """The SMS or email provider refused a message."""
+
+    def __init__(self, message: str, *, code: str, retryable: bool) -> None:
+        super().__init__(message, details={"code": code})
+        self.code = code
+        self.retryable = retryable

@@ -1,0 +1,85 @@
+"""A message as stored, its channel, type, content type and status, and the delivery task that names it."""
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from sendme.domain.base import CamelModel
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class MessageType(StrEnum):
+    SMS = "SMS"
+    OTP = "OTP"
+    FLASH = "FLASH"
+    EMAIL = "EMAIL"
+
+
+class ContentType(StrEnum):
+    PLAIN_TEXT = "PLAIN_TEXT"
+    HTML = "HTML"
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "QUEUED"
+    SCHEDULED = "SCHEDULED"
+    SENDING = "SENDING"
+    SENT = "SENT"
+    DELIVERED = "DELIVERED"
+    UNDELIVERED = "UNDELIVERED"
+    FAILED = "FAILED"
+    READ = "READ"
+    CANCELED = "CANCELED"
+    RECEIVED = "RECEIVED"
+
+
+class StatusEvent(CamelModel):
+    status: MessageStatus
+    at: str
+    source: str
+    detail: str | None = None
+
+
+class Message(CamelModel):
+    """A message as stored in the messages table."""
+
+    org_id: str
+    id: str
+    channel: Channel
+    message_type: MessageType
+    content: str
+    subject: str | None = None
+    content_type: ContentType = ContentType.PLAIN_TEXT
+    status: MessageStatus = MessageStatus.QUEUED
+    recipient_details: str
+    country_code: str | None = None
+    contact_id: str | None = None
+    campaign_id: str | None = None
+    provider: str
+    provider_message_id: str | None = None
+    sender_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    segments: int = 1
+    encoding: str | None = None
+    cost: int = 0
+    queue_id: str
+    created_at: str
+    updated_at: str
+    sent_at: str | None = None
+    deleted_at: str | None = None
+    history: list[StatusEvent] = Field(default_factory=list)
+    # Every write adds one, so a write built from a read can be made conditional on nothing
+    # having changed since (see MessageRepository.replace_all).
+    version: int = 0
+
+
+class DeliveryTask(CamelModel):
+    """The body of one delivery queue message: which message to deliver."""
+
+    org_id: str
+    message_id: str

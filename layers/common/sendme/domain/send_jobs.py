@@ -1,0 +1,56 @@
+"""Pydantic models: the API's request and response bodies and the stored message.
+
+Field names are snake_case in Python and camelCase on the wire and in DynamoDB, as the
+SendMe123 contract spells them.
+"""
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sendme.domain.audiences import AudienceSelector
+from sendme.domain.base import CamelModel
+from sendme.domain.messages import Channel
+from sendme.domain.sends import EmailRequest, SmsRequest
+
+if TYPE_CHECKING:
+    pass
+
+
+class SendJobStatus(StrEnum):
+    PENDING = "PENDING"
+    RESERVED = "RESERVED"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+
+class SendJob(CamelModel):
+    org_id: str
+    id: str
+    channel: Channel
+    request: dict[str, Any]
+    selector: AudienceSelector
+    status: SendJobStatus = SendJobStatus.PENDING
+    reserved_cost: int = 0
+    recipient_count: int = 0
+    # Chunks of the audience already persisted and enqueued: a retried run resumes after them.
+    chunks_done: int = 0
+    accepted: int = 0
+    skipped: int = 0
+    error_code: str | None = None
+    created_at: str
+    updated_at: str
+
+    @property
+    def queue_id(self) -> str:
+        return f"{self.channel.value}-{self.id}"
+
+    def send_request(self) -> SmsRequest | EmailRequest:
+        model = SmsRequest if self.channel is Channel.SMS else EmailRequest
+        return model.model_validate(self.request)
+
+
+class SendJobTask(CamelModel):
+    """The body of one send-job queue message."""
+
+    org_id: str
+    job_id: str

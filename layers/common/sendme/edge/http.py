@@ -1,0 +1,156 @@
+"""The HTTP edge shared by every API function: the resolver and the one error -> response map."""
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from sendme.contracts.errors import ErrorBody
+from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepted
+from sendme.domain.accounts import Principal
+from sendme.domain.base import CamelModel
+from sendme.domain.errors import (
+    ApiKeyNotFoundError,
+    ContactConflictError,
+    ContactNotFoundError,
+    CredentialsInvalidError,
+    CreditsInsufficientError,
+    FeatureNotAvailableError,
+    IdempotencyKeyInProgressError,
+    IdempotencyKeyReusedError,
+    ImportFileInvalidError,
+    MessageNotFoundError,
+    MessagesNotStoredError,
+    OrganizationNotFoundError,
+    RequestInvalidError,
+    SendMeError,
+    TermsNotAcceptedError,
+)
+from sendme.observability import logger, metrics, tracer
+
+# The one table from domain error to HTTP status and the "error" title of the JSON body.
+ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
+    RequestInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
+    CredentialsInvalidError: (HTTPStatus.UNAUTHORIZED, "Unauthorized"),
+    CreditsInsufficientError: (HTTPStatus.PAYMENT_REQUIRED, "Insufficient credits"),
+    TermsNotAcceptedError: (HTTPStatus.FORBIDDEN, "Terms not accepted"),
+    OrganizationNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    MessageNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    ContactNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    ContactConflictError: (HTTPStatus.CONFLICT, "Conflict"),
+    ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
+    IdempotencyKeyReusedError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused"),
+    IdempotencyKeyInProgressError: (HTTPStatus.CONFLICT, "Idempotency key in progress"),
+    FeatureNotAvailableError: (HTTPStatus.NOT_IMPLEMENTED, "Not implemented"),
+    # DynamoDB throttled the write even after retries: nothing was charged, retrying is safe.
+    MessagesNotStoredError: (HTTPStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+}
+
+
+def error_response(status: HTTPStatus, title: str, message: str, **extra: Any) -> Response[dict[str, Any]]:
+    body = ErrorBody(error=title, message=message, **extra)
+    return Response(
+        status_code=status.value,
+        content_type=content_types.APPLICATION_JSON,
+        body=body.model_dump(exclude_none=True),
+    )
+
+
+def _status_of(error: SendMeError) -> tuple[HTTPStatus, str]:
+    for cls in type(error).__mro__:
+        if cls in ERROR_RESPONSES:
+            return ERROR_RESPONSES[cls]
+    return HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error"
+
+
+def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    # Powertools prefixes "body"/"query"; pydantic adds list positions as integers.
+    parts = [part for part in location if part not in ("body", "query")]
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "body"
+
+
+def _invalid(errors: list[dict[str, Any]] | Any) -> Response[dict[str, Any]]:
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        field, reason = "body", "is not valid JSON"
+    elif first.get("type") == "missing":
+        field, reason = _field_path(first["loc"]), "is required"
+    else:
+        field, reason = _field_path(first["loc"]), f"is invalid: {first.get('msg', 'unexpected value')}"
+    detail = f"The parameter '{field}' {reason}" if field != "body" else f"The request body {reason}"
+    return error_response(HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, details=detail, field=field)
+
+
+def build_resolver() -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+
+    @app.exception_handler(SendMeError)
+    def domain_error(error: SendMeError) -> Response[dict[str, Any]]:
+        status, title = _status_of(error)
+        return error_response(status, title, error.message, details=error.message, **error.details)
+
+    @app.exception_handler(RequestValidationError)
+    def request_invalid(error: RequestValidationError) -> Response[dict[str, Any]]:
+        return _invalid(list(error.errors()))
+
+    @app.exception_handler(ValidationError)
+    def query_invalid(error: ValidationError) -> Response[dict[str, Any]]:
+        return _invalid(error.errors())
+
+    @app.not_found
+    def no_route(_: Exception) -> Response[dict[str, Any]]:
+        return error_response(HTTPStatus.NOT_FOUND, "Not found", "No such route")
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response[dict[str, Any]]:
+        # Never echo an unexpected error to the client: log it with the request id instead.
+        logger.exception("unhandled error")
+        return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong")
+
+    return app
+
+
+def caller(app: APIGatewayRestResolver) -> Principal:
+    """The organisation the authorizer resolved the request's API key to."""
+    context = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
+    if not context.get("orgId"):
+        raise CredentialsInvalidError("Invalid or missing API key")
+    # Authorizer context values reach the function as strings.
+    return Principal(org_id=context["orgId"], terms_accepted=str(context.get("termsAccepted")).lower() == "true")
+
+
+def enqueue_response(result: EnqueueResult | DryRunResult) -> Response[SendJobAccepted | EnqueueResult | DryRunResult]:
+    """201 when something was enqueued, 200 when nothing valid remained (the contract's rule);
+    202 when a send job will enqueue; 200 for a dry run."""
+    if isinstance(result, DryRunResult):
+        return json_response(result)
+    if isinstance(result, SendJobAccepted):
+        return json_response(result, HTTPStatus.ACCEPTED)
+    return json_response(result, HTTPStatus.CREATED if result.messages else HTTPStatus.OK)
+
+
+def entrypoint(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The Lambda handler for a resolver: correlation id, tracing and metrics around resolve()."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+    @tracer().capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        response: dict[str, Any] = app.resolve(event, context)
+        return response
+
+    handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler
+    return handler
+
+
+def json_response[Model: CamelModel](model: Model, status: HTTPStatus = HTTPStatus.OK) -> Response[Model]:
+    return Response(status_code=status.value, content_type=content_types.APPLICATION_JSON, body=model)

@@ -1,0 +1,133 @@
+"""The SMS (Amazon SNS) and email (Amazon SES v2) providers.
+
+Each turns a stored message into one provider call and returns the provider's message id, or
+raises ProviderError saying whether trying again later can help.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from sendme.domain.errors import ProviderError
+from sendme.domain.messages import ContentType, Message, MessageType
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_sns import SNSClient
+from html.parser import HTMLParser
+
+_RETRYABLE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "ThrottledException",
+        "InternalError",
+        "InternalFailure",
+        "InternalErrorException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "RequestTimeout",
+        "KMSThrottlingException",
+    }
+)
+
+
+def _as_provider_error(error: Exception) -> ProviderError:
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "Unknown")
+        message = error.response.get("Error", {}).get("Message", code)
+        return ProviderError(message, code=code, retryable=code in _RETRYABLE_CODES)
+    # Connection resets and timeouts: the request may not have reached the provider.
+    return ProviderError(type(error).__name__, code="ConnectionError", retryable=True)
+
+
+class SmsProvider:
+    name = "SNS"
+
+    def __init__(self, client: "SNSClient") -> None:
+        self._client = client
+
+    def send(self, message: Message, sender_id: str | None = None) -> str:
+        # OTP must arrive now: Transactional. Everything else goes at the cheaper Promotional rate.
+        sms_type = "Transactional" if message.message_type is MessageType.OTP else "Promotional"
+        attributes: dict[str, Any] = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": sms_type}}
+        if sender_id:
+            attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
+        try:
+            response = self._client.publish(
+                PhoneNumber=message.recipient_details, Message=message.content, MessageAttributes=attributes
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise _as_provider_error(error) from error
+        return response["MessageId"]
+
+
+class EmailProvider:
+    name = "SES"
+
+    def __init__(self, client: "SESV2Client", sender: str, configuration_set: str) -> None:
+        self._client = client
+        self._sender = sender
+        self._configuration_set = configuration_set
+
+    def send(self, message: Message, sender_id: str | None = None) -> str:
+        body: dict[str, Any] = {"Text": {"Data": message.content, "Charset": "UTF-8"}}
+        if message.content_type is ContentType.HTML:
+            # Clients that cannot show HTML fall back to the plain-text part.
+            body = {
+                "Html": {"Data": message.content, "Charset": "UTF-8"},
+                "Text": {"Data": html_to_text(message.content), "Charset": "UTF-8"},
+            }
+        arguments: dict[str, Any] = {
+            "FromEmailAddress": self._sender,
+            "Destination": {"ToAddresses": [message.recipient_details]},
+            "Content": {"Simple": {"Subject": {"Data": message.subject or "", "Charset": "UTF-8"}, "Body": body}},
+            # Receipts (delivery, bounce, open) come back carrying these tags.
+            "EmailTags": [
+                {"Name": "messageId", "Value": message.id},
+                {"Name": "orgId", "Value": message.org_id},
+            ],
+        }
+        if self._configuration_set:
+            arguments["ConfigurationSetName"] = self._configuration_set
+        try:
+            response = self._client.send_email(**arguments)
+        except (ClientError, BotoCoreError) as error:
+            raise _as_provider_error(error) from error
+        return response["MessageId"]
+
+
+class _TextExtractor(HTMLParser):
+    _BREAKS = frozenset({"br", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table"})
+    _SKIPPED = frozenset({"script", "style", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIPPED:
+            self._skipping += 1
+        elif tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIPPED:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in self._BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """A readable plain-text rendering of an HTML body, for the email's text part."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    lines = (" ".join(line.split()) for line in "".join(extractor.parts).splitlines())
+    return "\n".join(line for line in lines if line)

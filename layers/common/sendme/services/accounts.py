@@ -1,0 +1,92 @@
+"""Organisations and their API keys.
+
+A key is shown once when issued and stored only as its SHA-256 hash. Lookups go by that hash,
+so no comparison of the secret itself ever depends on how many characters match; the stored
+hash is still checked with a constant-time comparison before the key is trusted.
+"""
+
+import hmac
+import secrets
+
+from sendme.domain.accounts import (
+    API_KEY_PREFIX,
+    KEY_ID_LENGTH,
+    ApiKey,
+    Organization,
+    Principal,
+    hash_api_key,
+    key_id_of,
+)
+from sendme.domain.clock import now_iso
+from sendme.domain.errors import ApiKeyNotFoundError, CredentialsInvalidError, OrganizationNotFoundError
+from sendme.domain.ids import new_id
+from sendme.storage.accounts import AccountRepository
+
+
+class AccountService:
+    def __init__(self, accounts: AccountRepository, terms_version: str) -> None:
+        self._accounts = accounts
+        self._terms_version = terms_version
+
+    def create_organization(
+        self, name: str, *, credits: int = 0, sender_id: str | None = None, accept_terms: bool = False
+    ) -> Organization:
+        organization = Organization(
+            id=new_id(),
+            name=name,
+            credits=credits,
+            sender_id=sender_id,
+            accepted_terms_version=self._terms_version if accept_terms else None,
+            created_at=now_iso(),
+        )
+        self._accounts.add_organization(organization)
+        return organization
+
+    def organization(self, org_id: str) -> Organization:
+        organization = self._accounts.get_organization(org_id)
+        if organization is None:
+            raise OrganizationNotFoundError(f"organisation {org_id} does not exist")
+        return organization
+
+    def issue_api_key(self, org_id: str, key: str | None = None) -> str:
+        """Create a key for the organisation and return it: the only time it is ever seen."""
+        self.organization(org_id)
+        key = key or API_KEY_PREFIX + secrets.token_urlsafe(32)
+        key_hash = hash_api_key(key)
+        self._accounts.add_api_key(
+            ApiKey(key_id=key_hash[:KEY_ID_LENGTH], key_hash=key_hash, org_id=org_id, created_at=now_iso())
+        )
+        return key
+
+    def api_keys(self, org_id: str) -> list[ApiKey]:
+        self.organization(org_id)
+        return self._accounts.api_keys(org_id)
+
+    def revoke_api_key(self, org_id: str, key_or_id: str) -> ApiKey:
+        """Revoke one of the organisation's keys, named by its id or by the key itself."""
+        for key in self.api_keys(org_id):
+            if key.key_id in (key_or_id, key_id_of(key_or_id)):
+                self._accounts.revoke_api_key(key, now_iso())
+                return key.model_copy(update={"revoked_at": key.revoked_at or now_iso()})
+        # Never echo the argument: it may be a secret key.
+        raise ApiKeyNotFoundError(f"organisation {org_id} has no such API key")
+
+    def add_credits(self, org_id: str, amount: int) -> int:
+        return self._accounts.add_credits(org_id, amount)
+
+    def accept_terms(self, org_id: str) -> str:
+        """Record that the organisation accepted the current terms; returns their version."""
+        self._accounts.accept_terms(org_id, self._terms_version)
+        return self._terms_version
+
+    def authenticate(self, key: str | None) -> Principal:
+        key_hash = hash_api_key(key) if key else ""
+        stored = self._accounts.api_key(key_hash) if key else None
+        trusted = stored is not None and stored.revoked_at is None and hmac.compare_digest(stored.key_hash, key_hash)
+        organization = self._accounts.get_organization(stored.org_id) if stored and trusted else None
+        if organization is None:
+            raise CredentialsInvalidError("Invalid or missing API key")
+        return Principal(
+            org_id=organization.id,
+            terms_accepted=organization.accepted_terms_version == self._terms_version,
+        )

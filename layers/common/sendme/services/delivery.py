@@ -1,0 +1,126 @@
+"""Delivery: claim a batch -> provider sends -> record the outcomes.
+
+Guarantee: the provider is called at most once per message, and every message ends in a final
+status (or, for a few minutes, under a lease the sweeper will settle).
+
+- The claim (QUEUED -> SENDING) is written for the whole batch at once, each message's write
+  conditional on its version being the one just read (MessageRepository.replace_all): a
+  duplicate or redelivered queue message finds its message claimed or done and sends nothing,
+  and of two workers racing for a message exactly one claim is stored.
+- The claim carries a lease (`delivery_lease_seconds`, longer than the worker's timeout, so a
+  worker still alive never outlives its lease). A worker that dies after claiming leaves its
+  messages SENDING, sent or not; their redelivered queue messages find them claimed and send
+  nothing, and once the lease expires the sweeper settles them (see sendme.services.sweeper).
+- The outcomes are written for the batch at once too, under the same condition. One that is
+  refused means a receipt moved the message on first (SES events carry our message id), and
+  the receipt's status stands.
+- A transient provider error hands the message back (SENDING -> QUEUED, under a lease as long
+  as SQS may take to retry it) and its queue message goes back to the queue; after the last
+  receive the dead-letter handler fails it. A permanent error ends it FAILED and refunds it.
+
+A batch costs one read, one claim and one outcome write (DynamoDB calls of up to 100 items),
+plus the counter updates, instead of a conditional update and its counters per message.
+"""
+
+from collections.abc import Iterable
+
+from sendme.domain.clock import now_iso
+from sendme.domain.errors import ProviderError
+from sendme.domain.leases import lease_fields
+from sendme.domain.messages import Channel, DeliveryTask, Message, MessageStatus
+from sendme.domain.status import advanced
+from sendme.observability import logger, mask_recipient, metrics
+from sendme.outbound.providers import EmailProvider, SmsProvider
+from sendme.services.settlement import Settlement
+from sendme.storage.messages import MessageRepository, Replacement
+
+SOURCE = "worker"
+
+
+# Why a claimed message went back to the queue unsent: the worker failed on an earlier one.
+INTERRUPTED = "DELIVERY_INTERRUPTED"
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        messages: MessageRepository,
+        settlement: Settlement,
+        sms: SmsProvider,
+        email: EmailProvider,
+        *,
+        lease_seconds: int,
+        requeue_seconds: int,
+    ) -> None:
+        self._messages = messages
+        self._settlement = settlement
+        self._providers: dict[Channel, SmsProvider | EmailProvider] = {Channel.SMS: sms, Channel.EMAIL: email}
+        self._lease_seconds = lease_seconds
+        self._requeue_seconds = requeue_seconds
+
+    def deliver_all(self, tasks: Iterable[DeliveryTask]) -> set[str]:
+        """Deliver a batch of queue messages; returns the ids of the messages handed back to the
+        queue (a transient provider error), whose queue messages must be offered again."""
+        claimed = self._claim(list(dict.fromkeys((task.org_id, task.message_id) for task in tasks)))
+        outcomes: list[Replacement] = []
+        unsent = claimed
+        try:
+            while unsent:
+                if outcome := self._send(unsent[0]):
+                    outcomes.append(outcome)
+                unsent = unsent[1:]
+        finally:
+            # After an unexpected error only the message being sent may have reached the provider:
+            # it stays SENDING, for the sweeper. The ones after it never did: back to the queue.
+            outcomes += [self._hand_back(message, INTERRUPTED) for message in unsent[1:]]
+            self._record(outcomes)
+        return {outcome.after.id for outcome in outcomes if outcome.after.status is MessageStatus.QUEUED}
+
+    def _record(self, outcomes: list[Replacement]) -> None:
+        late = {outcome.after.id for outcome in self._messages.replace_all(outcomes)}
+        for message_id in late:
+            logger.info("receipt recorded before the outcome", extra={"message_id": message_id})
+        sent = sum(1 for outcome in outcomes if outcome.after.status is MessageStatus.SENT)
+        if sent:
+            metrics.add_metric(name="MessagesSent", unit="Count", value=sent)
+
+    def _claim(self, keys: list[tuple[str, str]]) -> list[Message]:
+        stored = self._messages.get_many(keys)
+        claims = []
+        for key in keys:
+            message = stored.get(key)
+            if message is None or message.status is not MessageStatus.QUEUED:
+                logger.info("message already claimed or settled", extra={"message_id": key[1]})
+                continue
+            sending = advanced(message, MessageStatus.SENDING, source=SOURCE)
+            claims.append(Replacement(message, sending, lease_fields(message.id, self._lease_seconds)))
+        refused = {claim.after.id for claim in self._messages.replace_all(claims)}
+        for message_id in refused:
+            logger.info("message claimed by another worker", extra={"message_id": message_id})
+        return [claim.after for claim in claims if claim.after.id not in refused]
+
+    def _send(self, message: Message) -> Replacement | None:
+        """Call the provider; the outcome to store, or None once a permanent error settled it."""
+        try:
+            provider_message_id = self._providers[message.channel].send(message, message.sender_id)
+        except ProviderError as error:
+            if error.retryable:
+                return self._hand_back(message, error.code)
+            self._settlement.fail(
+                message.org_id,
+                message.id,
+                code=error.code,
+                reason=error.message,
+                source=SOURCE,
+                only_from=[MessageStatus.SENDING],
+            )
+            return None
+        logger.info("message sent", extra={"message_id": message.id, "to": mask_recipient(message.recipient_details)})
+        sent = advanced(
+            message, MessageStatus.SENT, source=SOURCE, provider_message_id=provider_message_id, sent_at=now_iso()
+        )
+        return Replacement(message, sent)
+
+    def _hand_back(self, message: Message, reason: str) -> Replacement:
+        queued = advanced(message, MessageStatus.QUEUED, source=SOURCE, detail=reason)
+        return Replacement(message, queued, lease_fields(message.id, self._requeue_seconds))

@@ -1,0 +1,137 @@
+"""The fan-out worker's logic: run one send job over its whole audience.
+
+Order: read the audience (the same dedupe, skip and suppression rules as a direct send) ->
+reserve its whole cost with the job's PENDING -> RESERVED transition (one transaction, so a
+retried run never charges twice) -> persist and enqueue chunk by chunk, recording each chunk
+done. Message ids derive from the job and the recipient, so a run retried after a crash
+rebuilds the same ids: it skips the chunks recorded as done and, in the one it was inside,
+writes only the messages missing and re-enqueues those still QUEUED (the delivery worker's
+QUEUED -> SENDING claim makes a second queue entry harmless).
+
+A job the send-job queue gives up on (its dead-letter queue) is abandoned: the same ids tell
+which of its messages were never stored (refunded) and which still wait QUEUED (failed and
+refunded, so a queue entry already posted for one sends nothing); the job ends FAILED.
+"""
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sendme.domain.audiences import Recipient
+from sendme.domain.errors import CreditsInsufficientError
+from sendme.domain.ids import derived_id, millis_of
+from sendme.domain.messages import Message, MessageStatus
+from sendme.domain.send_jobs import SendJob, SendJobStatus, SendJobTask
+from sendme.observability import logger
+from sendme.services.audiences import ContactAudiences
+from sendme.services.sending import Draft, SendingService
+from sendme.services.settlement import Settlement
+from sendme.storage.accounts import AccountRepository
+from sendme.storage.indexes import StoredStatuses
+from sendme.storage.messages import MessageRepository
+from sendme.storage.send_jobs import SendJobRepository
+
+if TYPE_CHECKING:
+    pass
+
+
+CHUNK_SIZE = 500
+
+
+SOURCE = "fanout"
+
+
+JOB_ABANDONED = "SEND_JOB_FAILED"
+
+
+class FanOutService:
+    def __init__(
+        self,
+        jobs: SendJobRepository,
+        sending: SendingService,
+        audiences: ContactAudiences,
+        messages: MessageRepository,
+        accounts: AccountRepository,
+        stored: StoredStatuses,
+        settlement: Settlement,
+    ) -> None:
+        self._jobs = jobs
+        self._sending = sending
+        self._audiences = audiences
+        self._messages = messages
+        self._accounts = accounts
+        self._stored = stored
+        self._settlement = settlement
+
+    def run(self, task: SendJobTask) -> None:
+        job = self._jobs.get(task.org_id, task.job_id)
+        if job is None or job.status in (SendJobStatus.DONE, SendJobStatus.FAILED):
+            return  # a redelivered task for a finished job
+        draft = self._sending.draft(job.org_id, job.send_request())
+        audience = self._audiences.resolve(job.org_id, job.channel, job.selector)
+        resuming = job.status is SendJobStatus.RESERVED
+        if not resuming:
+            try:
+                self._jobs.reserve(job, draft.cost * len(audience.recipients), len(audience.recipients))
+            except CreditsInsufficientError:
+                logger.info("send job short of credits", extra={"job_id": job.id})
+                self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode="INSUFFICIENT_CREDITS")
+                return
+            job.recipient_count, job.reserved_cost = len(audience.recipients), draft.cost * len(audience.recipients)
+        # Never send to more than was paid for, should contacts have been added since.
+        recipients = audience.recipients[: job.recipient_count]
+        for number, messages in self._chunks(job, draft, recipients):
+            self._persist_and_enqueue(job, messages, redo=resuming and number == job.chunks_done)
+            self._jobs.update(job, chunksDone=number + 1)
+        unused = job.reserved_cost - draft.cost * len(recipients)
+        if unused > 0:
+            self._accounts.add_credits(job.org_id, unused)
+        self._jobs.update(job, status=SendJobStatus.DONE.value, accepted=len(recipients), skipped=len(audience.skipped))
+        logger.info("send job done", extra={"job_id": job.id, "accepted": len(recipients)})
+
+    def abandon(self, task: SendJobTask) -> None:
+        """End a job the send-job queue gave up on: FAILED, with every credit it did not spend back."""
+        job = self._jobs.get(task.org_id, task.job_id)
+        if job is None or job.status in (SendJobStatus.DONE, SendJobStatus.FAILED):
+            return
+        if job.status is SendJobStatus.RESERVED:
+            draft = self._sending.draft(job.org_id, job.send_request())
+            audience = self._audiences.resolve(job.org_id, job.channel, job.selector)
+            recipients = audience.recipients[: job.recipient_count]
+            refund = job.reserved_cost - draft.cost * len(recipients)
+            for _, messages in self._chunks(job, draft, recipients):
+                stored = self._stored.of(job.org_id, (m.id for m in messages))
+                refund += draft.cost * sum(1 for m in messages if m.id not in stored)
+                for message in messages:
+                    if stored.get(message.id) == MessageStatus.QUEUED.value:
+                        self._settlement.fail(
+                            job.org_id,
+                            message.id,
+                            code=JOB_ABANDONED,
+                            reason="The send job stopped before this message was handed to delivery",
+                            source=SOURCE,
+                            only_from=[MessageStatus.QUEUED],
+                        )
+            if refund > 0:
+                self._accounts.add_credits(job.org_id, refund)
+        self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode=JOB_ABANDONED)
+        logger.warning("send job abandoned", extra={"job_id": job.id})
+
+    @staticmethod
+    def _chunks(job: SendJob, draft: Draft, recipients: list[Recipient]) -> Iterator[tuple[int, list[Message]]]:
+        """The job's messages chunk by chunk, from the first chunk not recorded as done."""
+        created_ms = millis_of(job.id)
+
+        def message_to(recipient: Recipient) -> Message:
+            message_id = derived_id(created_ms, job.id, recipient.address)
+            return draft.build(recipient, message_id, job.queue_id, job.created_at)
+
+        for number, start in enumerate(range(0, len(recipients), CHUNK_SIZE)):
+            if number >= job.chunks_done:
+                yield number, [message_to(recipient) for recipient in recipients[start : start + CHUNK_SIZE]]
+
+    def _persist_and_enqueue(self, job: SendJob, messages: list[Message], *, redo: bool) -> None:
+        stored = self._stored.of(job.org_id, (m.id for m in messages)) if redo else {}
+        self._messages.add_all(m for m in messages if m.id not in stored)
+        self._sending.enqueue(
+            job.org_id, [m for m in messages if stored.get(m.id, MessageStatus.QUEUED.value) == MessageStatus.QUEUED]
+        )

@@ -1,0 +1,164 @@
+"""Provider receipts -> status transitions (and suppressions).
+
+Email: SES publishes the configuration set's events to an SNS topic; each carries the tags the
+worker set (messageId, orgId), so it finds its message even before the worker recorded SENT.
+SMS: SNS writes delivery status logs to CloudWatch Logs, carrying only SNS's message id, found
+through the byProviderMessageId index.
+
+Every receipt is a conditional transition (see sendme.domain.status), so duplicates, retries of a
+whole batch and out-of-order receipts are harmless: a message only ever moves forwards.
+A hard bounce or a complaint suppresses the address for the organisation.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aws_lambda_powertools.utilities.parser.models import CloudWatchLogsLogEvent
+
+from sendme.contracts.events import SesEvent, SesRecipient, SmsDeliveryLog
+from sendme.domain.addresses import normalize_email
+from sendme.domain.errors import SendMeError
+from sendme.domain.messages import MessageStatus
+from sendme.observability import logger, metrics
+from sendme.services.settlement import Settlement
+from sendme.storage.indexes import ProviderMessageIndex
+from sendme.storage.messages import MessageRepository
+from sendme.storage.suppressions import SuppressionList
+
+# An SMS receipt may reach us before the worker recorded the provider's id; the receipt is then
+# retried (Lambda retries an asynchronous invocation) for this long, then dropped as not ours.
+MATCH_WINDOW = timedelta(minutes=10)
+
+
+class ReceiptUnmatchedError(SendMeError):
+    """Recent receipts whose message is not recorded yet: raising makes Lambda retry the batch."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    status: MessageStatus
+    source: str
+    detail: str
+    provider_message_id: str
+    org_id: str | None = None
+    message_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    suppress: tuple[str, ...] = ()
+    # When the provider took the message: lets a receipt that overtook the worker record it.
+    sent_at: str | None = None
+
+
+def _addresses(recipients: Iterable[SesRecipient]) -> tuple[str, ...]:
+    return tuple(address for r in recipients if (address := normalize_email(r.email_address)))
+
+
+def ses_receipt(event: SesEvent) -> Receipt | None:
+    """What an SES event means for its message; None for events that change nothing (Send...)."""
+    common: dict[str, Any] = {
+        "source": "ses",
+        "detail": event.event_type,
+        "provider_message_id": event.mail.message_id,
+        "org_id": event.tag("orgId"),
+        "message_id": event.tag("messageId"),
+        "sent_at": event.mail.timestamp,
+    }
+    if event.event_type == "Delivery":
+        return Receipt(MessageStatus.DELIVERED, **common)
+    if event.event_type in ("Open", "Click"):
+        return Receipt(MessageStatus.READ, **common)
+    if event.event_type == "Complaint" and event.complaint:
+        # A complaint proves the email arrived; the address must not be mailed again.
+        return Receipt(MessageStatus.DELIVERED, suppress=_addresses(event.complaint.complained_recipients), **common)
+    if event.event_type == "Bounce" and event.bounce:
+        recipients = event.bounce.bounced_recipients
+        hard = event.bounce.bounce_type == "Permanent"
+        return Receipt(
+            MessageStatus.UNDELIVERED,
+            error_code=f"BOUNCE_{event.bounce.bounce_type.upper()}",
+            error_message=next((r.diagnostic_code for r in recipients if r.diagnostic_code), "The email bounced"),
+            suppress=_addresses(recipients) if hard else (),
+            **common,
+        )
+    if event.event_type == "Reject":
+        reason = str((event.reject or {}).get("reason", "Rejected by SES"))
+        return Receipt(MessageStatus.FAILED, error_code="SES_REJECTED", error_message=reason, **common)
+    if event.event_type == "Rendering Failure":
+        reason = str((event.failure or {}).get("errorMessage", "The email could not be rendered"))
+        return Receipt(MessageStatus.FAILED, error_code="SES_RENDERING_FAILURE", error_message=reason, **common)
+    return None
+
+
+def sms_receipt(log: SmsDeliveryLog) -> Receipt:
+    response = str(log.delivery.get("providerResponse", log.status))
+    common: dict[str, Any] = {
+        "source": "sns",
+        "detail": response,
+        "provider_message_id": str(log.notification["messageId"]),
+    }
+    if log.status == "SUCCESS":
+        return Receipt(MessageStatus.DELIVERED, **common)
+    return Receipt(MessageStatus.UNDELIVERED, error_code="SMS_UNDELIVERED", error_message=response, **common)
+
+
+class ReceiptService:
+    def __init__(
+        self,
+        messages: MessageRepository,
+        settlement: Settlement,
+        suppressions: SuppressionList,
+        provider_ids: ProviderMessageIndex,
+    ) -> None:
+        self._messages = messages
+        self._settlement = settlement
+        self._suppressions = suppressions
+        self._provider_ids = provider_ids
+
+    def apply_ses_events(self, notifications: Iterable[str]) -> int:
+        """Apply SES events (the SNS notifications' messages); returns how many moved a message on."""
+        receipts = (ses_receipt(SesEvent.model_validate_json(body)) for body in notifications)
+        return sum(self._apply(receipt) for receipt in receipts if receipt)
+
+    def apply_sms_logs(self, events: Iterable[CloudWatchLogsLogEvent]) -> int:
+        """Apply SNS delivery status log lines; raises if a recent one matches no message yet."""
+        moved, waiting = 0, 0
+        for event in events:
+            receipt = sms_receipt(SmsDeliveryLog.model_validate_json(str(event.message)))
+            if self._provider_ids.find(receipt.provider_message_id):
+                moved += self._apply(receipt)
+            elif datetime.now(UTC) - event.timestamp < MATCH_WINDOW:
+                waiting += 1
+            else:
+                logger.info("SMS receipt matches no message", extra={"detail": receipt.detail})
+        if waiting:
+            raise ReceiptUnmatchedError(f"{waiting} SMS receipts match no sent message yet; retrying")
+        return moved
+
+    def _apply(self, receipt: Receipt) -> bool:
+        """Move the receipt's message on; False if it was already there (or is not ours)."""
+        if receipt.org_id and receipt.message_id:
+            key: tuple[str, str] | None = (receipt.org_id, receipt.message_id)
+        else:
+            key = self._provider_ids.find(receipt.provider_message_id)
+        if key is None:
+            return False
+        org_id, message_id = key
+        for address in receipt.suppress:
+            self._suppressions.add(org_id, address, reason=receipt.detail.lower())
+        if receipt.status is MessageStatus.FAILED:
+            code, reason = receipt.error_code or "PROVIDER_FAILED", receipt.error_message or receipt.detail
+            failed = self._settlement.fail(org_id, message_id, code=code, reason=reason, source=receipt.source)
+            return failed is not None
+        fields = {"providerMessageId": receipt.provider_message_id}
+        if receipt.sent_at:
+            fields["sentAt"] = receipt.sent_at
+        if receipt.error_code:
+            fields |= {"errorCode": receipt.error_code, "errorMessage": receipt.error_message or receipt.detail}
+        moved = self._messages.transition(
+            org_id, message_id, receipt.status, source=receipt.source, detail=receipt.detail, fields=fields
+        )
+        if moved:
+            metrics.add_metric(name=f"Messages{receipt.status.value.title()}", unit="Count", value=1)
+        return moved is not None

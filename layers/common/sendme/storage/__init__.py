@@ -1,0 +1,1 @@
+"""DynamoDB access: one repository per entity, every key format in `keys`."""

@@ -1,0 +1,122 @@
+"""Organisations and API keys in the accounts table."""
+
+from typing import TYPE_CHECKING
+
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
+
+from sendme.domain.accounts import ApiKey, Organization
+from sendme.domain.errors import CreditsInsufficientError, OrganizationNotFoundError
+from sendme.storage import keys
+from sendme.storage.dynamodb import is_condition_failure
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+class AccountRepository:
+    """Organisations and API keys in the overloaded accounts table.
+
+    Layout: pk "ORG#<orgId>" sk "PROFILE" is the organisation; pk "KEY#<sha256>" sk "KEY" is a
+    key as the authorizer reads it; pk "ORG#<orgId>" sk "APIKEY#<keyId>" is the same key listed
+    under its organisation (show-org, revoke-key). Keys are never stored in clear.
+    """
+
+    def __init__(self, table: "Table") -> None:
+        self._table = table
+
+    def add_organization(self, organization: Organization) -> None:
+        self._table.put_item(
+            Item={**keys.organization(organization.id), **organization.model_dump(mode="json", by_alias=True)},
+            ConditionExpression=Attr("pk").not_exists(),
+        )
+
+    def get_organization(self, org_id: str) -> Organization | None:
+        item = self._table.get_item(Key=keys.organization(org_id), ConsistentRead=True).get("Item")
+        return Organization.model_validate(item) if item else None
+
+    def reserve_credits(self, org_id: str, amount: int) -> int:
+        """Take `amount` credits atomically; returns the balance left. Never goes negative."""
+        try:
+            response = self._table.update_item(
+                Key=keys.organization(org_id),
+                UpdateExpression="SET credits = credits - :amount",
+                ConditionExpression=Attr("pk").exists() & Attr("credits").gte(amount),
+                ExpressionAttributeValues={":amount": amount},
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            if self.get_organization(org_id) is None:
+                raise OrganizationNotFoundError(f"organisation {org_id} does not exist") from error
+            raise CreditsInsufficientError(
+                f"this send costs {amount} credits and the balance does not cover it",
+                details={"required": amount},
+            ) from error
+        return int(str(response["Attributes"]["credits"]))
+
+    def add_credits(self, org_id: str, amount: int) -> int:
+        try:
+            response = self._table.update_item(
+                Key=keys.organization(org_id),
+                UpdateExpression="ADD credits :amount",
+                ConditionExpression=Attr("pk").exists(),
+                ExpressionAttributeValues={":amount": amount},
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise OrganizationNotFoundError(f"organisation {org_id} does not exist") from error
+            raise
+        return int(str(response["Attributes"]["credits"]))
+
+    def accept_terms(self, org_id: str, version: str) -> None:
+        try:
+            self._table.update_item(
+                Key=keys.organization(org_id),
+                UpdateExpression="SET acceptedTermsVersion = :version",
+                ConditionExpression=Attr("pk").exists(),
+                ExpressionAttributeValues={":version": version},
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise OrganizationNotFoundError(f"organisation {org_id} does not exist") from error
+            raise
+
+    def add_api_key(self, key: ApiKey) -> None:
+        """The key under its hash (what the authorizer reads) and under its organisation (to list it)."""
+        item = key.model_dump(mode="json", by_alias=True, exclude_none=True)
+        # The table's client converts Python values to DynamoDB's typed form, as the table does.
+        self._table.meta.client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": self._table.name, "Item": {**keys.api_key(key.key_hash), **item}}},
+                {"Put": {"TableName": self._table.name, "Item": {**keys.org_api_key(key.org_id, key.key_id), **item}}},
+            ]
+        )
+
+    def api_key(self, key_hash: str) -> ApiKey | None:
+        item = self._table.get_item(Key=keys.api_key(key_hash), ConsistentRead=True).get("Item")
+        return ApiKey.model_validate(item) if item else None
+
+    def api_keys(self, org_id: str) -> list[ApiKey]:
+        response = self._table.query(
+            KeyConditionExpression=Key("pk").eq(keys.org(org_id)) & Key("sk").begins_with(keys.API_KEY),
+            ConsistentRead=True,
+        )
+        return [ApiKey.model_validate(item) for item in response["Items"]]
+
+    def revoke_api_key(self, key: ApiKey, at: str) -> None:
+        """Mark both copies of the key revoked, in one transaction."""
+        update = {
+            "TableName": self._table.name,
+            "UpdateExpression": "SET revokedAt = if_not_exists(revokedAt, :at)",
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeValues": {":at": at},
+        }
+        self._table.meta.client.transact_write_items(
+            TransactItems=[
+                {"Update": {**update, "Key": keys.api_key(key.key_hash)}},  # type: ignore[typeddict-item]
+                {"Update": {**update, "Key": keys.org_api_key(key.org_id, key.key_id)}},  # type: ignore[typeddict-item]
+            ]
+        )

@@ -1,0 +1,125 @@
+"""Message counters: how many messages an organisation has, in all and per filter value.
+
+They give GET /api/messages its totalRecords without counting the organisation's messages on
+each request. The counters live in the accounts table under their own partition (pk
+"COUNTS#<orgId>"), apart from the organisation's other items: one small item per counter (sk
+"<attribute>#<value>", attribute `count`), except the status counters, which are attributes of
+one item (sk "status"), so that a status change, or a whole batch of them, is one update.
+
+Counted: every message ("all"), per UTC creation day, and per value of the low-cardinality
+filters (status, messageType, countryCode, contentType, provider, campaignId). A send adds one
+ADD per counter item it touches (about eight, whatever the number of recipients); status
+changes move their messages from the old statuses to the new in one ADD. A counter update that
+fails is logged and counted (metric CounterUpdatesFailed), never raised. Recipients and
+contacts are not counted: they have one value per message, so a 1,000-recipient send would
+cost 2,000 updates; their totals are counted on their own index instead (see listing.py).
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from sendme.domain.ids import created_at_of
+from sendme.domain.messages import Message, MessageStatus
+from sendme.observability import logger, metrics
+from sendme.storage import keys
+from sendme.storage.dynamodb import read_items
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+ALL = "all"
+
+
+# Message attribute -> counter dimension, for the filters that have a counter.
+COUNTED_ATTRIBUTES = ("status", "messageType", "countryCode", "contentType", "provider", "campaignId")
+
+
+def counter_key(attribute: str, value: str) -> str:
+    return f"{attribute}#{value}"
+
+
+def day_key(day: date) -> str:
+    return counter_key("day", day.isoformat())
+
+
+_STATUS_ITEM = "status"
+
+
+def _key(org_id: str, item: str) -> dict[str, str]:
+    return keys.counts(org_id, item)
+
+
+def _stored_at(counter: str) -> tuple[str, str]:
+    """The item and the attribute that hold a counter."""
+    dimension, _, value = counter.partition("#")
+    return (_STATUS_ITEM, value) if dimension == _STATUS_ITEM else (counter, "count")
+
+
+def _keys_of(message: Message) -> list[str]:
+    stored = message.model_dump(mode="json", by_alias=True)
+    keys = [ALL, day_key(created_at_of(message.id).date())]
+    keys += [counter_key(attribute, stored[attribute]) for attribute in COUNTED_ATTRIBUTES if stored.get(attribute)]
+    return keys
+
+
+class MessageCounters:
+    def __init__(self, table: "Table") -> None:
+        self._table = table
+
+    def record_added(self, messages: Iterable[Message]) -> None:
+        self._add(Counter((message.org_id, key) for message in messages for key in _keys_of(message)))
+
+    def record_transition(self, message: Message) -> None:
+        """Move `message` from its previous status's counter to its current one's.
+
+        The previous status is the one before the last event of its history: every status
+        change appends an event, so this needs no extra read.
+        """
+        if len(message.history) >= 2:
+            self.record_moves([(message.org_id, message.history[-2].status, message.status)])
+
+    def record_moves(self, moves: Iterable[tuple[str, MessageStatus, MessageStatus]]) -> None:
+        """Record (orgId, from, to) status changes: one ADD per organisation, however many moved."""
+        deltas: Counter[tuple[str, str]] = Counter()
+        for org_id, before, after in moves:
+            deltas[org_id, counter_key(_STATUS_ITEM, before.value)] -= 1
+            deltas[org_id, counter_key(_STATUS_ITEM, after.value)] += 1
+        self._add(deltas)
+
+    def read(self, org_id: str, keys: Iterable[str]) -> dict[str, int]:
+        """The value of each counter named (0 for one never incremented), 100 items per BatchGetItem."""
+        wanted = {key: _stored_at(key) for key in dict.fromkeys(keys)}
+        items = dict.fromkeys(item for item, _ in wanted.values())
+        stored = {str(found["sk"]): found for found in read_items(self._table, [_key(org_id, item) for item in items])}
+        return {key: int(str(stored.get(item, {}).get(attribute, 0))) for key, (item, attribute) in wanted.items()}
+
+    def _add(self, deltas: Mapping[tuple[str, str], int]) -> None:
+        """One ADD per counter item touched, of every nonzero amount it holds."""
+        updates: dict[tuple[str, str], dict[str, int]] = {}
+        for (org_id, key), amount in deltas.items():
+            if amount:
+                item, attribute = _stored_at(key)
+                updates.setdefault((org_id, item), {})[attribute] = amount
+        for (org_id, item), amounts in updates.items():
+            self._update(org_id, item, amounts)
+
+    def _update(self, org_id: str, item: str, amounts: Mapping[str, int]) -> None:
+        # Best effort: the message is already written, and failing its send or delivery over a
+        # counter would lose more than a total that is off by one.
+        names = {f"#a{n}": attribute for n, attribute in enumerate(amounts)}
+        values = {f":v{n}": amount for n, amount in enumerate(amounts.values())}
+        try:
+            self._table.update_item(
+                Key=_key(org_id, item),
+                UpdateExpression="ADD " + ", ".join(f"#a{n} :v{n}" for n in range(len(amounts))),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except (BotoCoreError, ClientError):
+            logger.exception("message counters not updated", extra={"counters": item, "amounts": dict(amounts)})
+            metrics.add_metric(name="CounterUpdatesFailed", unit="Count", value=1)

@@ -1,0 +1,72 @@
+"""Every key format of the two tables, in one place: reviewing or changing the single-table
+design is a diff of this file, and `keys.` finds every access pattern.
+
+The accounts table, (pk, sk):
+- ORG#<orgId> / PROFILE: the organisation (credits, sender id, accepted terms);
+- KEY#<sha256> / KEY: an API key as the authorizer reads it, by the hash of the key;
+- ORG#<orgId> / APIKEY#<keyId>: the same key listed under its organisation;
+- ORG#<orgId> / CONTACT#<contactId>: a contact;
+- ORG#<orgId> / PHONE#<e164> and EMAIL#<address>: which contact owns that number or address;
+- ORG#<orgId> / TAG#<tag>#<contactId>: a tag membership, so a tag's audience is one Query;
+- ORG#<orgId> / SUPPRESSED#<address>: an address the organisation must not send to again;
+- ORG#<orgId> / SENDJOB#<jobId>: a send job;
+- COUNTS#<orgId> / <counter>: the message list's totals.
+
+The messages table is keyed (orgId, id); its filter indexes are partitioned by
+"<orgId>#<value>", so one Query reads one organisation's one value.
+"""
+
+PROFILE = "PROFILE"
+CONTACT = "CONTACT#"
+API_KEY = "APIKEY#"
+SUPPRESSED = "SUPPRESSED#"
+
+
+def org(org_id: str) -> str:
+    return f"ORG#{org_id}"
+
+
+def organization(org_id: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": PROFILE}
+
+
+def api_key(key_hash: str) -> dict[str, str]:
+    return {"pk": f"KEY#{key_hash}", "sk": "KEY"}
+
+
+def org_api_key(org_id: str, key_id: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": f"{API_KEY}{key_id}"}
+
+
+def contact(contact_id: str) -> str:
+    return f"{CONTACT}{contact_id}"
+
+
+def phone_owner(e164: str) -> str:
+    return f"PHONE#{e164}"
+
+
+def email_owner(address: str) -> str:
+    return f"EMAIL#{address}"
+
+
+def member(tag: str, contact_id: str = "") -> str:
+    """A tag membership; with no contact id, the prefix of every member of the tag."""
+    return f"TAG#{tag}#{contact_id}"
+
+
+def suppressed(address: str) -> str:
+    return f"{SUPPRESSED}{address}"
+
+
+def send_job(org_id: str, job_id: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": f"SENDJOB#{job_id}"}
+
+
+def counts(org_id: str, item: str) -> dict[str, str]:
+    return {"pk": f"COUNTS#{org_id}", "sk": item}
+
+
+def partition(org_id: str, value: str) -> str:
+    """A filter index's partition key: one organisation's one value of the attribute."""
+    return f"{org_id}#{value}"

@@ -1,0 +1,212 @@
+"""The messages table: one item per message, written in batches and moved by conditional writes."""
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Attr, ConditionBase
+from botocore.exceptions import ClientError
+
+from sendme.domain.clock import now_iso
+from sendme.domain.errors import MessagesNotStoredError
+from sendme.domain.leases import LEASE_ATTRIBUTES
+from sendme.domain.messages import Message, MessageStatus, StatusEvent
+from sendme.domain.status import sources_of
+from sendme.storage import keys
+from sendme.storage.counters import MessageCounters
+from sendme.storage.dynamodb import cancellation_codes, is_condition_failure, read_items
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+BATCH_WRITE_LIMIT = 25
+
+
+TRANSACTION_LIMIT = 100
+
+
+# Filter index partition keys: "<orgId>#<value>", so one Query reads one org's one value.
+INDEXED_ATTRIBUTES: Mapping[str, str] = {
+    "orgStatus": "status",
+    "orgRecipient": "recipientDetails",
+    "orgCampaign": "campaignId",
+    "orgContact": "contactId",
+    "orgType": "messageType",
+    "orgCountry": "countryCode",
+}
+
+
+def _to_item(message: Message) -> dict[str, Any]:
+    item = {k: v for k, v in message.model_dump(mode="json", by_alias=True).items() if v is not None}
+    for index_key, attribute in INDEXED_ATTRIBUTES.items():
+        if attribute in item:
+            item[index_key] = keys.partition(message.org_id, item[attribute])
+    return item
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A message as it was read and as it is to be stored, with the lease (if any) it is to carry."""
+
+    before: Message
+    after: Message
+    lease: Mapping[str, str] = field(default_factory=dict)
+
+
+class MessageRepository:
+    def __init__(self, table: "Table", counters: MessageCounters | None = None) -> None:
+        self._table = table
+        # The list's totals (see counters.py); wiring always passes them.
+        self._counters = counters
+
+    def add_all(self, messages: Iterable[Message], *, attempts: int = 6, backoff_seconds: float = 0.05) -> None:
+        """Write messages 25 per BatchWriteItem, re-sending UnprocessedItems with backoff.
+
+        Raises MessagesNotStoredError if DynamoDB still leaves some unprocessed after
+        `attempts` calls for one chunk, so the caller never takes a partial write for success.
+        """
+        messages = list(messages)
+        items = [{"PutRequest": {"Item": _to_item(message)}} for message in messages]
+        client = self._table.meta.client
+        for start in range(0, len(items), BATCH_WRITE_LIMIT):
+            pending: list[Any] = items[start : start + BATCH_WRITE_LIMIT]
+            for attempt in range(attempts):
+                response = client.batch_write_item(RequestItems={self._table.name: pending})
+                pending = list((response.get("UnprocessedItems") or {}).get(self._table.name, []))
+                if not pending:
+                    break
+                time.sleep(backoff_seconds * 2**attempt)
+            if pending:
+                raise MessagesNotStoredError(f"DynamoDB left {len(pending)} messages unprocessed")
+            # Counted chunk by chunk, so what a failed send did store is counted like what it fails.
+            if self._counters:
+                self._counters.record_added(messages[start : start + BATCH_WRITE_LIMIT])
+
+    def get(self, org_id: str, message_id: str) -> Message | None:
+        item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")
+        return Message.model_validate(item) if item else None
+
+    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Message]:
+        """The messages of these (orgId, id) keys that exist, read consistently, 100 per BatchGetItem."""
+        wanted = [{"orgId": org_id, "id": message_id} for org_id, message_id in dict.fromkeys(keys)]
+        messages = (Message.model_validate(item) for item in read_items(self._table, wanted, ConsistentRead=True))
+        return {(message.org_id, message.id): message for message in messages}
+
+    def replace_all(
+        self, replacements: Sequence[Replacement], *, attempts: int = 4, backoff_seconds: float = 0.05
+    ) -> list[Replacement]:
+        """Store each replacement's `after` only if its message is still at `before`'s version,
+        up to 100 in one transaction. Returns the refused ones: their message changed meanwhile.
+
+        A refusal cancels the whole transaction, so the rest is written again without it. A
+        transaction that conflicts with another write is retried with backoff, then raises.
+        Each message may appear once.
+        """
+        refused: list[Replacement] = []
+        for start in range(0, len(replacements), TRANSACTION_LIMIT):
+            pending = list(replacements[start : start + TRANSACTION_LIMIT])
+            conflicts = 0
+            while pending:
+                try:
+                    self._table.meta.client.transact_write_items(
+                        TransactItems=[self._conditional_put(replacement) for replacement in pending]  # type: ignore[misc]
+                    )
+                except ClientError as error:
+                    codes = cancellation_codes(error)
+                    lost = {index for index, code in enumerate(codes) if code == "ConditionalCheckFailed"}
+                    if not lost:
+                        conflicts += 1
+                        if conflicts >= attempts:
+                            raise
+                        time.sleep(backoff_seconds * 2**conflicts)
+                    refused += [pending[index] for index in sorted(lost)]
+                    pending = [replacement for index, replacement in enumerate(pending) if index not in lost]
+                    continue
+                if self._counters:
+                    self._counters.record_moves((r.after.org_id, r.before.status, r.after.status) for r in pending)
+                break
+        return refused
+
+    def _conditional_put(self, replacement: Replacement) -> dict[str, Any]:
+        unchanged = "#version = :version"
+        if replacement.before.version == 0:
+            unchanged += " OR attribute_not_exists(#version)"  # an item stored without one is at 0
+        return {
+            "Put": {
+                "TableName": self._table.name,
+                "Item": _to_item(replacement.after) | dict(replacement.lease),
+                "ConditionExpression": unchanged,
+                "ExpressionAttributeNames": {"#version": "version"},
+                "ExpressionAttributeValues": {":version": replacement.before.version},
+            }
+        }
+
+    def transition(
+        self,
+        org_id: str,
+        message_id: str,
+        target: MessageStatus,
+        *,
+        source: str,
+        detail: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+        only_from: Iterable[MessageStatus] | None = None,
+        expect: Mapping[str, Any] | None = None,
+    ) -> Message | None:
+        """Move a message to `target` if the state machine allows it from its current status
+        (and, with `expect`, only if those attributes still hold those values).
+
+        A lease (see sendme.domain.leases) lives only as long as the status it was taken with: every
+        transition drops it unless `fields` sets a new one.
+
+        Returns the updated message, or None when the message is missing or its status does
+        not allow the move (already done, or another worker got there first).
+        """
+        now = now_iso()
+        allowed = sources_of(target, only_from)
+        event = StatusEvent(status=target, at=now, source=source, detail=detail)
+        values: dict[str, Any] = {
+            ":target": target.value,
+            ":orgStatus": keys.partition(org_id, target.value),
+            ":now": now,
+            ":event": [event.to_wire()],
+            ":empty": [],
+            ":one": 1,
+        }
+        assignments = [
+            "#status = :target",
+            "orgStatus = :orgStatus",
+            "updatedAt = :now",
+            "history = list_append(if_not_exists(history, :empty), :event)",
+        ]
+        names = {"#status": "status", "#version": "version"}
+        for position, (name, value) in enumerate((fields or {}).items()):
+            names[f"#f{position}"] = name
+            values[f":f{position}"] = value
+            assignments.append(f"#f{position} = :f{position}")
+        condition: ConditionBase = Attr("status").is_in([status.value for status in allowed])
+        for name, value in (expect or {}).items():
+            condition &= Attr(name).eq(value)
+        dropped = [name for name in LEASE_ATTRIBUTES if name not in (fields or {})]
+        try:
+            response = self._table.update_item(
+                Key={"orgId": org_id, "id": message_id},
+                UpdateExpression="SET "
+                + ", ".join(assignments)
+                + (" REMOVE " + ", ".join(dropped) if dropped else "")
+                + " ADD #version :one",
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return None
+            raise
+        updated = Message.model_validate(response["Attributes"])
+        if self._counters:
+            self._counters.record_transition(updated)
+        return updated

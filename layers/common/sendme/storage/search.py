@@ -1,0 +1,172 @@
+"""How GET /api/messages reads: the filter indexes, the query plan and the paged reads. Nothing scans."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from math import ceil
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
+
+from sendme.contracts.messages import MessageQuery
+from sendme.domain.ids import highest_id_at, lowest_id_at
+from sendme.domain.messages import Message
+from sendme.storage import keys
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+# Filter (a message attribute) -> (index name, index partition key attribute).
+INDEXES: Mapping[str, tuple[str, str]] = {
+    "recipientDetails": ("byRecipient", "orgRecipient"),
+    "contactId": ("byContact", "orgContact"),
+    "campaignId": ("byCampaign", "orgCampaign"),
+    "status": ("byStatus", "orgStatus"),
+    "countryCode": ("byCountry", "orgCountry"),
+    "messageType": ("byType", "orgType"),
+}
+
+
+# One value per message: their partitions are small whatever the counters say, so they win.
+HIGH_CARDINALITY = ("recipientDetails", "contactId")
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """One Query: which partition (of the table or an index), id bounds and a filter."""
+
+    org_id: str
+    index: str | None
+    partition_attribute: str
+    partition_value: str
+    lowest_id: str | None = None
+    highest_id: str | None = None
+    filter: ConditionBase | None = field(default=None, compare=False)
+
+    def key_condition(self) -> ConditionBase:
+        condition: ConditionBase = Key(self.partition_attribute).eq(self.partition_value)
+        if self.lowest_id and self.highest_id:
+            return condition & Key("id").between(self.lowest_id, self.highest_id)
+        if self.lowest_id:
+            return condition & Key("id").gte(self.lowest_id)
+        if self.highest_id:
+            return condition & Key("id").lte(self.highest_id)
+        return condition
+
+    def start_key(self, last_id: str) -> dict[str, str]:
+        """The ExclusiveStartKey after `last_id`, built from the caller's org, never a client's."""
+        key = {"orgId": self.org_id, "id": last_id}
+        if self.index:
+            key[self.partition_attribute] = self.partition_value
+        return key
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> QueryPlan:
+    """The cheapest Query for `query`: `sizes` estimates each indexed filter's partition size."""
+    equalities = query.equalities()
+    indexed = [attribute for attribute in INDEXES if attribute in equalities]
+    chosen = next((attribute for attribute in indexed if attribute in HIGH_CARDINALITY), None)
+    if chosen is None and indexed:
+        chosen = min(indexed, key=lambda attribute: sizes.get(attribute, 0))
+    conditions: list[ConditionBase] = [
+        Attr(attribute).eq(value) for attribute, value in equalities.items() if attribute != chosen
+    ]
+    if query.content:
+        conditions.append(Attr("content").contains(query.content))
+    highest_at = _day_start(query.end_date) + timedelta(days=1, milliseconds=-1) if query.end_date else None
+    if query.sent_at:
+        conditions.append(Attr("sentAt").between(query.sent_at.first, query.sent_at.last))
+        # A message is created before it is sent, so nothing created later can match.
+        highest_at = min(highest_at or query.sent_at.last_moment, query.sent_at.last_moment)
+    combined: ConditionBase | None = None
+    for condition in conditions:
+        combined = condition if combined is None else combined & condition
+    index, partition_attribute = INDEXES[chosen] if chosen else (None, "orgId")
+    return QueryPlan(
+        org_id=org_id,
+        index=index,
+        partition_attribute=partition_attribute,
+        partition_value=keys.partition(org_id, equalities[chosen]) if chosen else org_id,
+        lowest_id=lowest_id_at(_day_start(query.start_date)) if query.start_date else None,
+        highest_id=highest_id_at(highest_at) if highest_at else None,
+        filter=combined,
+    )
+
+
+@dataclass
+class PageRead:
+    messages: list[Message]
+    # Items DynamoDB read to find them (its ScannedCount): what the page cost.
+    scanned: int
+
+
+# A filtered read asks for more items than it still needs, in proportion to how many it has
+# had to read per match so far, but never more than this per request.
+_MAX_READ_PER_REQUEST = 1000
+
+
+class MessageSearch:
+    """Runs QueryPlans against the messages table and its indexes, newest first."""
+
+    def __init__(self, table: "Table") -> None:
+        self._table = table
+
+    def _query(self, plan: QueryPlan, limit: int, after: str | None, **extra: Any) -> dict[str, Any]:
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": plan.key_condition(),
+            "ScanIndexForward": False,
+            "Limit": limit,
+            **extra,
+        }
+        if plan.index:
+            arguments["IndexName"] = plan.index
+        if plan.filter is not None:
+            arguments["FilterExpression"] = plan.filter
+        if after:
+            arguments["ExclusiveStartKey"] = plan.start_key(after)
+        return dict(self._table.query(**arguments))
+
+    def _read(self, plan: QueryPlan, wanted: int, after: str | None, **extra: Any) -> tuple[list[dict[str, Any]], int]:
+        """Up to `wanted` matching items after `after`, and how many items were read."""
+        items: list[dict[str, Any]] = []
+        scanned = 0
+        while len(items) < wanted:
+            missing = wanted - len(items)
+            # Past a filter, ask for as many items as finding the missing matches has taken so far.
+            read_per_match = scanned / len(items) if items else (2 * scanned / missing if scanned else 1.0)
+            limit = min(max(ceil(missing * read_per_match), missing), _MAX_READ_PER_REQUEST)
+            response = self._query(plan, limit, after, **extra)
+            scanned += response["ScannedCount"]
+            items.extend(response["Items"][:missing])
+            if "LastEvaluatedKey" not in response:
+                break
+            after = str(response["LastEvaluatedKey"]["id"])
+        return items, scanned
+
+    def page(self, plan: QueryPlan, limit: int, after: str | None = None) -> PageRead:
+        items, scanned = self._read(plan, limit, after)
+        return PageRead(messages=[Message.model_validate(item) for item in items], scanned=scanned)
+
+    def id_at(self, plan: QueryPlan, position: int) -> str | None:
+        """The id of the `position`-th match (1-based), reading keys only; None if fewer match."""
+        items, _ = self._read(plan, position, None, ProjectionExpression="id")
+        return str(items[-1]["id"]) if len(items) == position else None
+
+    def count(self, plan: QueryPlan) -> int:
+        """How many messages match, counted on the plan's partition (Select=COUNT)."""
+        total, after = 0, None
+        while True:
+            response = self._query(plan, _MAX_READ_PER_REQUEST, after, Select="COUNT")
+            total += int(response["Count"])
+            if "LastEvaluatedKey" not in response:
+                return total
+            after = str(response["LastEvaluatedKey"]["id"])
+
+    def oldest_id(self, org_id: str) -> str | None:
+        response = self._table.query(KeyConditionExpression=Key("orgId").eq(org_id), Limit=1, ProjectionExpression="id")
+        return str(response["Items"][0]["id"]) if response["Items"] else None

@@ -1,0 +1,42 @@
+"""The delivery worker, its dead-letter handler, the receipts function and the sweeper."""
+
+from sendme import aws
+from sendme.config import get_settings
+from sendme.outbound.providers import EmailProvider, SmsProvider
+from sendme.services.dead_letters import DeadLetterService
+from sendme.services.delivery import DeliveryService
+from sendme.services.receipts import ReceiptService
+from sendme.services.sweeper import Sweeper
+from sendme.storage.indexes import LeaseIndex, ProviderMessageIndex
+from sendme.wiring import cached
+from sendme.wiring.contacts import suppressions
+from sendme.wiring.messages import messages, settlement
+
+
+@cached
+def delivery_service() -> DeliveryService:
+    settings = get_settings()
+    return DeliveryService(
+        messages(),
+        settlement(),
+        SmsProvider(aws.sns()),
+        EmailProvider(aws.sesv2(), settings.sender_email, settings.ses_configuration_set),
+        lease_seconds=settings.delivery_lease_seconds,
+        requeue_seconds=settings.delivery_requeue_seconds,
+    )
+
+
+@cached
+def dead_letter_service() -> DeadLetterService:
+    return DeadLetterService(settlement())
+
+
+@cached
+def receipt_service() -> ReceiptService:
+    table = aws.dynamodb().Table(get_settings().messages_table)
+    return ReceiptService(messages(), settlement(), suppressions(), ProviderMessageIndex(table))
+
+
+@cached
+def sweeper() -> Sweeper:
+    return Sweeper(LeaseIndex(aws.dynamodb().Table(get_settings().messages_table)), settlement())
