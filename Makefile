@@ -43,9 +43,11 @@ run: $(VENV)/.installed
 
 test: lint actionlint typecheck openapi-check validate build unit integration e2e sam-local
 
+# ruff, and the layer package's import contracts (pyproject.toml's [tool.importlinter]).
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # The GitHub Actions workflows: syntax, expressions, permissions and the inputs of known actions.
 actionlint: $(VENV)/.installed
