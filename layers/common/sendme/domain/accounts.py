@@ -1,7 +1,6 @@
-"""Pydantic models: the API's request and response bodies and the stored message.
+"""Organisations, API keys and the caller they resolve to.
 
-Field names are snake_case in Python and camelCase on the wire and in DynamoDB, as the
-SendMe123 contract spells them.
+A key is stored only as its SHA-256 hash; its public id is a prefix of that hash.
 """
 
 import hashlib

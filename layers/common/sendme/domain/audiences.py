@@ -1,8 +1,4 @@
-"""Pydantic models: the API's request and response bodies and the stored message.
-
-Field names are snake_case in Python and camelCase on the wire and in DynamoDB, as the
-SendMe123 contract spells them.
-"""
+"""Audiences: who a send goes to, normalised and deduplicated, and why anyone was skipped."""
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field

@@ -1,8 +1,4 @@
-"""Pydantic models: the API's request and response bodies and the stored message.
-
-Field names are snake_case in Python and camelCase on the wire and in DynamoDB, as the
-SendMe123 contract spells them.
-"""
+"""A send job: an /all or /tags send too large to enqueue within one API request."""
 
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
