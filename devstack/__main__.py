@@ -8,6 +8,11 @@ import sys
 import threading
 from pathlib import Path
 
+# Lambda puts the layer's contents on the path as /opt/python; here the layer's source is it, first
+# on the path before anything imports the package. Only this entry point does so: importing
+# devstack changes nothing (the tests get the layer from pyproject's pytest pythonpath).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "layers" / "common"))
+
 from .receipts import add_arguments, options_from
 from .stack import LocalStack, StackInfo, write_state
 

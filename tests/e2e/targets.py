@@ -24,7 +24,7 @@ from typing import Any
 
 import requests
 
-from devstack.stack import LOCAL_AWS_ENVIRONMENT
+from devstack.environment import LOCAL_AWS_ENVIRONMENT
 from devstack.template import Template
 
 ROOT = Path(__file__).resolve().parents[2]
