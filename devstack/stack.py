@@ -34,6 +34,8 @@ class StackInfo:
     accounts_table: str
     # What every function's environment resolves to here: `sam local --env-vars` takes it.
     function_environment: dict[str, str]
+    # The docker network of the functions' containers under `--sam-local`; empty otherwise.
+    docker_network: str = ""
 
 
 class LocalStack:
@@ -53,7 +55,7 @@ class LocalStack:
         self._stack_name = stack_name
         self._api_key = api_key
         self._retry_after = retry_after_seconds
-        # Without the API front the stack is the backend of `sam local start-api` (make sam-local).
+        # Without the API front the stack is the backend of `sam local start-api` (devstack.sam_local).
         self._serve_api = serve_api
         self._moto = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
         self._pollers: list[QueuePoller] = []
