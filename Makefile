@@ -14,12 +14,13 @@ SAM_ENV := PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REG
 PYTEST := $(PY) -m pytest
 ENV ?= default
 
-.PHONY: help run test lint format typecheck validate build unit integration e2e sam-local openapi openapi-check actionlint bench deploy clean check-python
+.PHONY: help run test lint format typecheck validate build unit integration e2e sam-local sam-api openapi openapi-check actionlint bench deploy clean check-python
 
 help:
 	@echo "make run    start the whole stack locally (API on http://127.0.0.1:$${PORT:-3000})"
 	@echo "make test   lint, typecheck, sam validate --lint, sam build, unit, integration and e2e tests, sam-local"
 	@echo "make sam-local  the e2e tests against sam local start-api (needs Docker; installs/starts it if it can)"
+	@echo "make sam-api  make run's API under sam local start-api, each function in a Lambda container (Docker)"
 	@echo "make openapi  regenerate openapi.json from the code (Swagger UI: /api/docs on make run)"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make deploy ENV=prod  sam build + sam deploy --config-env ENV"
@@ -80,6 +81,11 @@ e2e: $(VENV)/.installed
 # The same e2e suite, each function in a Lambda container (tools/samlocal/e2e.sh says how).
 sam-local: build $(VENV)/.installed
 	tools/samlocal/e2e.sh
+
+# By hand: sam local start-api on :$PORT (3000) in front of make run's backend (moto, the demo
+# organisation, the worker), the demo API key printed once every function is warm. Ctrl-C stops it all.
+sam-api: build $(VENV)/.installed
+	image="$$(tools/samlocal/image.sh)" && exec $(PY) -m devstack --sam-local "$$image"
 
 openapi: $(VENV)/.installed
 	$(PY) -m tools.openapi

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "layers" / "common"))  # as Lambda's /opt/python
 # Set before the handlers' Logger exists: one INFO line per duplicate claim would drown the figures.
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
@@ -30,12 +31,13 @@ from moto.server import ThreadedMotoServer
 from moto.sns.models import sns_backends
 from werkzeug.test import Client
 
+from devstack import moto_fixes
+from devstack.environment import LOCAL_AWS_ENVIRONMENT
 from devstack.gateway import LocalApiGateway
 from devstack.lambdas import LocalLambdas
 from devstack.poller import QueuePoller
 from devstack.provision import ACCOUNT_ID, provision
 from devstack.seed import seed_demo
-from devstack.stack import LOCAL_AWS_ENVIRONMENT
 from devstack.template import Template
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
@@ -63,6 +65,7 @@ def bare_provider_calls(count: int) -> float:
 
 def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call otherwise
+    moto_fixes.install()  # as under the local stack, whose send and worker path this measures
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()

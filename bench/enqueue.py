@@ -22,8 +22,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "common")]
 
 from moto import mock_aws  # noqa: E402
 
+from devstack import moto_fixes  # noqa: E402
+from devstack.environment import LOCAL_AWS_ENVIRONMENT  # noqa: E402
 from devstack.provision import provision  # noqa: E402
-from devstack.stack import LOCAL_AWS_ENVIRONMENT  # noqa: E402
 from devstack.template import Template  # noqa: E402
 
 CONSTANT = 2  # GetItem (sender id) + UpdateItem (credit reservation)
@@ -53,6 +54,7 @@ def numbers(count: int) -> list[str]:
 def main(sizes: tuple[int, ...] = (1_000, 10_000), fanout_max: int = 1_000) -> None:
     # A small sync limit so the /all send below becomes a job the fan-out worker runs.
     os.environ.update(LOCAL_AWS_ENVIRONMENT, AUDIENCE_SYNC_LIMIT="10")
+    moto_fixes.install()  # as under the local stack
     with mock_aws():
         stack = provision(Template.load(), "bench")
         os.environ.update(stack.shared_environment())

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The layer as Lambda's /opt/python.
+sys.path.insert(0, str(ROOT / "layers" / "common"))
 
-import devstack  # noqa: E402,F401  (the layer on the path)
 from sendme.domain.contacts import ContactInput, normalized  # noqa: E402
 from sendme.services.contacts_import import csv_rows  # noqa: E402
 

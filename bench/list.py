@@ -32,8 +32,9 @@ from moto import mock_aws  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
 from moto.dynamodb.models.dynamo_type import LimitedSizeDict  # noqa: E402
 
+from devstack import moto_fixes  # noqa: E402
+from devstack.environment import LOCAL_AWS_ENVIRONMENT  # noqa: E402
 from devstack.provision import ACCOUNT_ID, provision  # noqa: E402
-from devstack.stack import LOCAL_AWS_ENVIRONMENT  # noqa: E402
 from devstack.template import Template  # noqa: E402
 from sendme import aws, wiring  # noqa: E402
 from sendme.contracts.messages import MessageQuery  # noqa: E402
@@ -247,6 +248,7 @@ def _queries(sample: Any) -> list[tuple[str, dict[str, str], str]]:
 
 def main() -> None:
     os.environ.update(LOCAL_AWS_ENVIRONMENT)
+    moto_fixes.install()  # as under the local stack
     with mock_aws():
         stack = provision(Template.load(), "bench")
         os.environ.update(stack.shared_environment())

@@ -11,6 +11,8 @@ import boto3
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from . import moto_fixes
+from .environment import LOCAL_AWS_ENVIRONMENT
 from .gateway import LocalApiGateway
 from .lambdas import LocalLambdas
 from .poller import QueuePoller
@@ -18,17 +20,6 @@ from .provision import Stack, provision
 from .receipts import ReceiptOptions, ReceiptSimulator
 from .seed import seed_demo
 from .template import Template
-
-LOCAL_AWS_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    # No X-Ray daemon and no CloudWatch agent locally: keep traces and EMF metrics off.
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-}
 
 
 @dataclass(frozen=True)
@@ -43,6 +34,8 @@ class StackInfo:
     accounts_table: str
     # What every function's environment resolves to here: `sam local --env-vars` takes it.
     function_environment: dict[str, str]
+    # The docker network of the functions' containers under `--sam-local`; empty otherwise.
+    docker_network: str = ""
 
 
 class LocalStack:
@@ -62,7 +55,7 @@ class LocalStack:
         self._stack_name = stack_name
         self._api_key = api_key
         self._retry_after = retry_after_seconds
-        # Without the API front the stack is the backend of `sam local start-api` (make sam-local).
+        # Without the API front the stack is the backend of `sam local start-api` (devstack.sam_local).
         self._serve_api = serve_api
         self._moto = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
         self._pollers: list[QueuePoller] = []
@@ -77,6 +70,7 @@ class LocalStack:
         lambdas = LocalLambdas(template)
         if self._serve_api:
             self._server = make_server(self._host, self._port, LocalApiGateway(template, lambdas.invoke), threaded=True)
+        moto_fixes.install()  # before moto serves its first call
         self._moto.start()
         moto_host, moto_port = self._moto.get_host_and_port()
         endpoint = f"http://{moto_host}:{moto_port}"

@@ -6,9 +6,20 @@ from typing import Any
 
 import pytest
 
-import devstack  # noqa: F401  (puts the layer on sys.path as Lambda's /opt/python)
+from devstack import moto_fixes
+from devstack.environment import LOCAL_AWS_ENVIRONMENT
 
 EVENTS = Path(__file__).parent / "events"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """moto is patched in every test process, each xdist worker and the unit tier included, so that
+    moto in a test behaves as under the local stack: the integration tier runs the handlers on it
+    in-process, where unpatched deep queues and big tables take minutes and concurrent
+    transactions can crash (devstack/moto_fixes). Patched here, once, rather than by the test
+    that happens to need it first. (The layer is on the path through pyproject's pytest
+    pythonpath, as Lambda's /opt/python.)"""
+    moto_fixes.install()
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -20,8 +31,6 @@ def load_event(name: str) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may reach a real AWS account, whatever the machine's configuration."""
-    from devstack.stack import LOCAL_AWS_ENVIRONMENT
-
     for name, value in LOCAL_AWS_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from devstack.stack import LOCAL_AWS_ENVIRONMENT
+from devstack.environment import LOCAL_AWS_ENVIRONMENT
 
 from .conftest import Api, assert_refused_by_authorizer
 from .targets import ROOT

@@ -7,7 +7,6 @@
 # succeeds, so `make test` still runs on such machines; SAM_LOCAL_REQUIRED=1 makes it fail instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-OFFICIAL_IMAGE="public.ecr.aws/lambda/python:3.13"
 HERE=tools/samlocal
 
 skip() {
@@ -22,11 +21,6 @@ skip() {
 if ! why="$("$HERE/build-image.sh" --runtime 2>&1 >/dev/null)"; then
     skip "no container runtime: $(printf '%s' "$why" | tail -n 1)"
 fi
-if docker image inspect "$OFFICIAL_IMAGE" >/dev/null 2>&1 || docker pull --quiet "$OFFICIAL_IMAGE" >/dev/null 2>&1; then
-    image="$OFFICIAL_IMAGE"
-else
-    echo "sam-local: $OFFICIAL_IMAGE cannot be pulled; using the locally built image" >&2
-    image="$("$HERE/build-image.sh" | tail -n 1)"
-fi
+image="$("$HERE/image.sh")"
 echo "sam-local: functions run in $image" >&2
 E2E_TARGET=sam-local SAM_LOCAL_IMAGE="$image" exec .venv/bin/python -m pytest tests/e2e "$@"
