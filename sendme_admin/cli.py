@@ -114,6 +114,22 @@ def accept_terms(admin: Admin, args: argparse.Namespace) -> None:
     _print({"orgId": args.org_id, "acceptedTermsVersion": admin.accounts.accept_terms(args.org_id)})
 
 
+def suspend(admin: Admin, args: argparse.Namespace) -> None:
+    admin.accounts.suspend(args.org_id)
+    _print({"orgId": args.org_id, "suspendedAt": admin.accounts.organization(args.org_id).suspended_at})
+
+
+def resume(admin: Admin, args: argparse.Namespace) -> None:
+    admin.accounts.resume(args.org_id)
+    _print({"orgId": args.org_id, "suspendedAt": None})
+
+
+def set_limits(admin: Admin, args: argparse.Namespace) -> None:
+    burst = args.burst or args.requests_per_minute
+    admin.accounts.set_request_limit(args.org_id, args.requests_per_minute, burst)
+    _print({"orgId": args.org_id, "requestsPerMinute": args.requests_per_minute, "requestBurst": burst})
+
+
 def show_org(admin: Admin, args: argparse.Namespace) -> None:
     organization = admin.accounts.organization(args.org_id)
     keys = [
@@ -190,6 +206,11 @@ def _parser() -> argparse.ArgumentParser:
     imported.add_argument("--format", choices=["csv", "jsonl"], default=None, help="default: by file extension")
     imported.add_argument("--country", default=None, help="ISO country to read national numbers in, e.g. CO")
     imported.add_argument("--quiet", action="store_true", help="no progress bar")
+    command("suspend", suspend, "refuse every call of the organisation (403) until it is resumed")
+    command("resume", resume, "serve a suspended organisation again")
+    limits = command("set-limits", set_limits, "the organisation's own request rate limit")
+    limits.add_argument("--requests-per-minute", type=_positive, required=True)
+    limits.add_argument("--burst", type=_positive, default=None, help="requests at once (default: the per-minute rate)")
     command("show-org", show_org, "an organisation, its API keys (ids only) and its number of contacts")
     return parser
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sendme.domain.errors import CredentialsInvalidError
-from sendme.edge.auth import presented_api_key
+from sendme.edge.auth import authorizer_context, presented_api_key
 from sendme.observability import logger
 from sendme.wiring.accounts import account_service
 
@@ -29,7 +29,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         aws_account_id=arn.aws_account_id,
         api_id=arn.api_id,
         stage=arn.stage,
-        context={"orgId": principal.org_id, "termsAccepted": str(principal.terms_accepted).lower()},
+        context=authorizer_context(principal),
     )
     policy.allow_all_routes()
     return policy.asdict()

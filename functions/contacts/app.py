@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from sendme.contracts.contacts import ContactPage, ContactPatch, ContactQuery, ImportOptions, ImportReport
 from sendme.domain.contacts import Contact, ContactInput
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
+from sendme.wiring.accounts import request_guard
 from sendme.wiring.contacts import contact_importer, contact_service
 
 app = build_resolver()
@@ -56,4 +57,4 @@ def import_contacts() -> Response[ImportReport]:
     return json_response(report)
 
 
-lambda_handler = entrypoint(app)
+lambda_handler = entrypoint(app, request_guard)

@@ -6,6 +6,7 @@ import pytest
 
 from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
+from devstack.seed import DEMO_REQUESTS_PER_MINUTE
 from tests.conftest import load_event
 
 from .helpers import sms_sent, stored_messages
@@ -16,7 +17,9 @@ def test_event_authorizer_request_allows_a_known_key(lambdas: LocalLambdas, demo
     event["headers"]["api-key"] = demo.api_key
     policy = lambdas.invoke("AuthorizerFunction", event)
     assert policy["principalId"] == demo.org_id
-    assert policy["context"] == {"orgId": demo.org_id, "termsAccepted": "true"}
+    limit = str(DEMO_REQUESTS_PER_MINUTE)
+    expected = {"orgId": demo.org_id, "termsAccepted": "true", "requestsPerMinute": limit, "requestBurst": limit}
+    assert policy["context"] == expected
     assert policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"
 
 

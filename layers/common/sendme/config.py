@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     # How long a message handed back to the queue may wait for SQS to offer it again (SQS: at
     # most 5 receives x 180 s visibility) before the sweeper gives up on it.
     delivery_requeue_seconds: int = Field(default=1800, ge=1)
+    # Each organisation's request budget, unless an operator set its own (sendme-admin set-limits):
+    # SendMe123's documented 100 requests per minute, all of which may come at once.
+    rate_limit_per_minute: int = Field(default=100, ge=1)
+    rate_limit_burst: int = Field(default=100, ge=1)
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,11 @@ class Organization(CamelModel):
     sender_id: str | None = None
     accepted_terms_version: str | None = None
     created_at: str
+    # Set by an operator (sendme-admin suspend): every call of the organisation is refused.
+    suspended_at: str | None = None
+    # The organisation's own request rate limit, where an operator set one (sendme-admin set-limits).
+    requests_per_minute: int | None = None
+    request_burst: int | None = None
 
 
 class ApiKey(CamelModel):
@@ -33,6 +38,9 @@ class Principal(CamelModel):
 
     org_id: str
     terms_accepted: bool
+    suspended: bool = False
+    requests_per_minute: int | None = None
+    request_burst: int | None = None
 
 
 API_KEY_PREFIX = "sm_"

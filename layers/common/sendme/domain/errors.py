@@ -77,6 +77,18 @@ class MessagesNotStoredError(SendMeError):
     """DynamoDB kept refusing part of a batch write, even after retries."""
 
 
+class OrganizationSuspendedError(SendMeError):
+    """An operator suspended the organisation: every call is refused until it is resumed."""
+
+
+class RateLimitExceededError(SendMeError):
+    """The organisation used up its request budget; `retry_after` seconds until the next is admitted."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retryAfter": retry_after})
+        self.retry_after = retry_after
+
+
 class ProviderError(SendMeError):
     """The SMS or email provider refused a message."""
 

@@ -5,6 +5,7 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -27,11 +28,15 @@ from sendme.domain.errors import (
     MessageNotFoundError,
     MessagesNotStoredError,
     OrganizationNotFoundError,
+    OrganizationSuspendedError,
+    RateLimitExceededError,
     RequestInvalidError,
     SendMeError,
     TermsNotAcceptedError,
 )
+from sendme.edge.auth import principal_of
 from sendme.observability import logger, metrics, tracer
+from sendme.services.limits import Admission, RequestGuard
 
 # The one table from domain error to HTTP status and the "error" title of the JSON body.
 ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
@@ -50,6 +55,8 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     FeatureNotAvailableError: (HTTPStatus.NOT_IMPLEMENTED, "Not implemented"),
     # DynamoDB throttled the write even after retries: nothing was charged, retrying is safe.
     MessagesNotStoredError: (HTTPStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+    OrganizationSuspendedError: (HTTPStatus.FORBIDDEN, "Forbidden"),
+    RateLimitExceededError: (HTTPStatus.TOO_MANY_REQUESTS, "Too many requests"),
 }
 
 
@@ -121,11 +128,7 @@ def build_resolver() -> APIGatewayRestResolver:
 
 def caller(app: APIGatewayRestResolver) -> Principal:
     """The organisation the authorizer resolved the request's API key to."""
-    context = app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}
-    if not context.get("orgId"):
-        raise CredentialsInvalidError("Invalid or missing API key")
-    # Authorizer context values reach the function as strings.
-    return Principal(org_id=context["orgId"], terms_accepted=str(context.get("termsAccepted")).lower() == "true")
+    return principal_of(app.current_event.raw_event)
 
 
 def enqueue_response(result: EnqueueResult | DryRunResult) -> Response[SendJobAccepted | EnqueueResult | DryRunResult]:
@@ -138,18 +141,45 @@ def enqueue_response(result: EnqueueResult | DryRunResult) -> Response[SendJobAc
     return json_response(result, HTTPStatus.CREATED if result.messages else HTTPStatus.OK)
 
 
-def entrypoint(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The Lambda handler for a resolver: correlation id, tracing and metrics around resolve()."""
+def entrypoint(
+    app: APIGatewayRestResolver, guard: Callable[[], RequestGuard] | None = None
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The Lambda handler for a resolver: correlation id, tracing and metrics around resolve().
+
+    With a `guard`, every request is admitted first: a suspended organisation or one over its
+    rate limit is refused (by `_refuse_unadmitted`, after the body is validated), and every
+    answer carries the IETF RateLimit header fields."""
+    app.use([_refuse_unadmitted])
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @tracer().capture_lambda_handler(capture_response=False)
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        admission = _admission(event, guard) if guard else None
+        app.context["admission"] = admission  # read by _refuse_unadmitted; resolve() clears it
         response: dict[str, Any] = app.resolve(event, context)
+        if admission and admission.allowance:
+            headers = response.setdefault("multiValueHeaders", {})
+            headers.update({name: [value] for name, value in admission.allowance.headers().items()})
         return response
 
     handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler
     return handler
+
+
+def _admission(event: dict[str, Any], guard: Callable[[], RequestGuard]) -> Admission | None:
+    try:
+        principal = principal_of(event)
+    except CredentialsInvalidError:
+        return None  # the route's caller() answers 401
+    return guard().admit(principal)
+
+
+def _refuse_unadmitted(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    admission: Admission | None = app.context.get("admission")
+    if admission and admission.refusal:
+        raise admission.refusal
+    return next_middleware(app)
 
 
 def json_response[Model: CamelModel](model: Model, status: HTTPStatus = HTTPStatus.OK) -> Response[Model]:

@@ -79,6 +79,16 @@ class AccountService:
         self._accounts.accept_terms(org_id, self._terms_version)
         return self._terms_version
 
+    def suspend(self, org_id: str) -> None:
+        """Refuse every call of the organisation (403) until it is resumed."""
+        self._accounts.suspend(org_id, now_iso())
+
+    def resume(self, org_id: str) -> None:
+        self._accounts.resume(org_id)
+
+    def set_request_limit(self, org_id: str, per_minute: int, burst: int) -> None:
+        self._accounts.set_request_limit(org_id, per_minute, burst)
+
     def authenticate(self, key: str | None) -> Principal:
         key_hash = hash_api_key(key) if key else ""
         stored = self._accounts.api_key(key_hash) if key else None
@@ -89,4 +99,7 @@ class AccountService:
         return Principal(
             org_id=organization.id,
             terms_accepted=organization.accepted_terms_version == self._terms_version,
+            suspended=organization.suspended_at is not None,
+            requests_per_minute=organization.requests_per_minute,
+            request_burst=organization.request_burst,
         )

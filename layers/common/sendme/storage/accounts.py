@@ -1,6 +1,6 @@
 """Organisations and API keys in the accounts table."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
@@ -72,12 +72,27 @@ class AccountRepository:
         return int(str(response["Attributes"]["credits"]))
 
     def accept_terms(self, org_id: str, version: str) -> None:
+        self._update(org_id, "SET acceptedTermsVersion = :version", {":version": version})
+
+    def suspend(self, org_id: str, at: str) -> None:
+        self._update(org_id, "SET suspendedAt = :at", {":at": at})
+
+    def resume(self, org_id: str) -> None:
+        self._update(org_id, "REMOVE suspendedAt")
+
+    def set_request_limit(self, org_id: str, per_minute: int, burst: int) -> None:
+        values = {":rate": per_minute, ":burst": burst}
+        self._update(org_id, "SET requestsPerMinute = :rate, requestBurst = :burst", values)
+
+    def _update(self, org_id: str, expression: str, values: dict[str, Any] | None = None) -> None:
+        """Change the organisation's profile item; it must exist."""
+        arguments: dict[str, Any] = {"ExpressionAttributeValues": values} if values else {}
         try:
             self._table.update_item(
                 Key=keys.organization(org_id),
-                UpdateExpression="SET acceptedTermsVersion = :version",
+                UpdateExpression=expression,
                 ConditionExpression=Attr("pk").exists(),
-                ExpressionAttributeValues={":version": version},
+                **arguments,
             )
         except ClientError as error:
             if is_condition_failure(error):

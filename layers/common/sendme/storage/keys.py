@@ -10,6 +10,7 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / TAG#<tag>#<contactId>: a tag membership, so a tag's audience is one Query;
 - ORG#<orgId> / SUPPRESSED#<address>: an address the organisation must not send to again;
 - ORG#<orgId> / SENDJOB#<jobId>: a send job;
+- ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
 - COUNTS#<orgId> / <counter>: the message list's totals.
 
 The messages table is keyed (orgId, id); its filter indexes are partitioned by
@@ -61,6 +62,10 @@ def suppressed(address: str) -> str:
 
 def send_job(org_id: str, job_id: str) -> dict[str, str]:
     return {"pk": org(org_id), "sk": f"SENDJOB#{job_id}"}
+
+
+def rate_bucket(org_id: str, bucket: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": f"RATE#{bucket}"}
 
 
 def counts(org_id: str, item: str) -> dict[str, str]:

@@ -1,9 +1,12 @@
-"""Organisations and API keys: the authorizer and the admin CLI."""
+"""Organisations and API keys: the authorizer, the admin CLI, and the guard of every API function."""
 
 from sendme import aws
 from sendme.config import get_settings
+from sendme.domain.limits import RateLimit
 from sendme.services.accounts import AccountService
+from sendme.services.limits import RequestGuard
 from sendme.storage.accounts import AccountRepository
+from sendme.storage.rate_limits import RateLimitRepository
 from sendme.wiring import cached
 
 
@@ -14,3 +17,10 @@ def accounts() -> AccountRepository:
 @cached
 def account_service() -> AccountService:
     return AccountService(accounts(), get_settings().terms_version)
+
+
+@cached
+def request_guard() -> RequestGuard:
+    settings = get_settings()
+    buckets = RateLimitRepository(aws.dynamodb().Table(settings.accounts_table))
+    return RequestGuard(buckets, RateLimit(per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst))

@@ -1,0 +1,41 @@
+"""Who may call now: a suspended organisation is refused, and every organisation's requests
+are metered against its rate limit (its own, or the default)."""
+
+from dataclasses import dataclass
+
+from sendme.domain.accounts import Principal
+from sendme.domain.errors import OrganizationSuspendedError, RateLimitExceededError, SendMeError
+from sendme.domain.limits import Allowance, RateLimit
+from sendme.storage.rate_limits import RateLimitRepository
+
+REQUESTS = "requests"
+
+
+@dataclass(frozen=True)
+class Admission:
+    """The bucket's word on a request (None when it was not metered) and why it is refused, if it is."""
+
+    allowance: Allowance | None
+    refusal: SendMeError | None
+
+
+class RequestGuard:
+    def __init__(self, buckets: RateLimitRepository, default: RateLimit) -> None:
+        self._buckets = buckets
+        self._default = default
+
+    def admit(self, principal: Principal) -> Admission:
+        if principal.suspended:
+            return Admission(None, OrganizationSuspendedError("this organisation is suspended; contact support"))
+        limit = RateLimit(
+            per_minute=principal.requests_per_minute or self._default.per_minute,
+            burst=principal.request_burst or self._default.burst,
+        )
+        allowance = self._buckets.take(principal.org_id, REQUESTS, limit)
+        if allowance.allowed:
+            return Admission(allowance, None)
+        refusal = RateLimitExceededError(
+            f"at most {limit.per_minute} requests per minute; retry in {allowance.retry_after_seconds} s",
+            retry_after=allowance.retry_after_seconds,
+        )
+        return Admission(allowance, refusal)
