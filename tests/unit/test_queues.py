@@ -10,11 +10,13 @@ class FlakySqs:
 
     def __init__(self, fail_once: Collection[str] = (), sender_faults: Collection[str] = ()) -> None:
         self.calls: list[list[str]] = []
+        self.groups: list[str] = []
         self._fail_once = set(fail_once)
         self._sender_faults = sender_faults
 
     def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:
         ids = [entry["Id"] for entry in Entries]
+        self.groups.extend(entry["MessageGroupId"] for entry in Entries)
         self.calls.append(ids)
         failed = []
         for entry_id in ids:
@@ -48,3 +50,12 @@ def test_enqueue_returns_what_sqs_keeps_refusing():
     refused = DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(3))  # type: ignore[arg-type]
     assert [task.message_id for task in refused] == ["m1"]
     assert len(sqs.calls) == 1  # a sender fault is not retried
+
+
+def test_enqueue_groups_each_task_by_its_organisation():
+    # Given tasks of two organisations, When they are enqueued, Then each entry's message group is
+    # its organisation (a fair queue shares delivery between tenants)
+    sqs = FlakySqs()
+    mixed = [DeliveryTask(org_id=org, message_id=f"m{i}") for i, org in enumerate(["a", "b", "a"])]
+    DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(mixed)  # type: ignore[arg-type]
+    assert sqs.groups == ["a", "b", "a"]

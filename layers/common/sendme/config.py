@@ -1,8 +1,9 @@
 """Runtime configuration, read from the environment on first use and cached."""
 
+from decimal import Decimal
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +19,9 @@ class Settings(BaseSettings):
     ses_configuration_set: str = ""
     terms_version: str = "2024-01"
     sms_credits_per_segment: int = Field(default=1, ge=0)
+    # SNS refuses an SMS whose price (US$, per message) would exceed this: a ceiling on what a
+    # premium-rate or expensive destination can cost. None: no ceiling beyond the account's.
+    sms_max_price_usd: Decimal | None = Field(default=None, gt=0)
     email_credits_per_message: int = Field(default=1, ge=0)
     # An /all or /tags audience larger than this becomes a send job run by the fan-out worker,
     # so the request answers well within API Gateway's 29 s.
@@ -31,6 +35,12 @@ class Settings(BaseSettings):
     # SendMe123's documented 100 requests per minute, all of which may come at once.
     rate_limit_per_minute: int = Field(default=100, ge=1)
     rate_limit_burst: int = Field(default=100, ge=1)
+
+    @field_validator("sms_max_price_usd", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # CloudFormation cannot omit a variable, only leave it empty.
+        return None if value == "" else value
 
 
 @lru_cache(maxsize=1)

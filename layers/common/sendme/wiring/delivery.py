@@ -19,7 +19,7 @@ def delivery_service() -> DeliveryService:
     return DeliveryService(
         messages(),
         settlement(),
-        SmsProvider(aws.sns()),
+        SmsProvider(aws.sns(), settings.sms_max_price_usd),
         EmailProvider(aws.sesv2(), settings.sender_email, settings.ses_configuration_set),
         lease_seconds=settings.delivery_lease_seconds,
         requeue_seconds=settings.delivery_requeue_seconds,
