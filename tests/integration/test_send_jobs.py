@@ -78,6 +78,18 @@ def job_crashed_at_second_enqueue(
     return body, task, service
 
 
+def remove_contact(org_id: str, phone: str) -> None:
+    contacts = wiring_contacts.contact_service()
+    contact = next(c for c in contacts.list(org_id, ContactQuery()).data if c.phone == phone)
+    contacts.delete(org_id, contact.id)
+
+
+def change_audience(org_id: str) -> None:
+    """A new customer, read before the demo's staff member Carlos, and the customer Juan removed."""
+    wiring_contacts.contact_service().add(org_id, "Nueva", phone="3105550199", country="CO", tags=["customers"])
+    remove_contact(org_id, "+573001234567")
+
+
 def test_send_sms_all_above_the_limit_answers_202_with_a_job_and_enqueues_nothing_yet(api: Client, demo, stack):
     # Given an audience larger than the limit / When sending to all
     response = api.post("/api/messages/sms/all", json={"message": "Hi all"}, headers=auth(demo.api_key))
@@ -145,13 +157,10 @@ def test_fanout_worker_resumed_after_its_audience_changed_sends_to_exactly_the_r
     api: Client, demo, stack, monkeypatch, drain
 ):
     # Given a /tags job (customers: Juan, María, blocked Ana; staff: Carlos) in chunks of one,
-    # killed with Juan's message enqueued and María's stored but not enqueued
+    # killed with one customer's message enqueued and the other's stored but not enqueued
     body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch, "tags", ("customers", "staff"))
     # and whose audience changed meanwhile: a new customer (read before Carlos) and Juan removed
-    contacts = wiring_contacts.contact_service()
-    contacts.add(demo.org_id, "Nueva", phone="3105550199", country="CO", tags=["customers"])
-    juan = next(c for c in contacts.list(demo.org_id, ContactQuery()).data if c.phone == "+573001234567")
-    contacts.delete(demo.org_id, juan.id)
+    change_audience(demo.org_id)
     # When the queue redelivers the job and its messages are delivered
     service.run(task)
     drain()
@@ -161,6 +170,29 @@ def test_fanout_worker_resumed_after_its_audience_changed_sends_to_exactly_the_r
     assert credits_of(demo.org_id) == 100 - 3
     job = job_of(demo.org_id, body["job"]["id"])
     assert (job.status, job.accepted, job.skipped) == ("DONE", 3, 1)
+
+
+def test_fanout_worker_retried_before_reserving_sends_to_the_audience_it_reserved_for(
+    api: Client, demo, stack, monkeypatch, drain
+):
+    # Given an /all job in chunks of one whose first try froze its three recipients, then died
+    # before reserving
+    monkeypatch.setattr(fanout, "CHUNK_SIZE", 1)
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    task, service = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]), wiring_sending.fanout_service()
+    real_reserve = service._jobs.reserve
+    monkeypatch.setattr(service._jobs, "reserve", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError))
+    with pytest.raises(RuntimeError):
+        service.run(task)
+    # and Carlos was removed before the retry
+    remove_contact(demo.org_id, "+573015550101")
+    monkeypatch.setattr(service._jobs, "reserve", real_reserve)
+    # When the queue redelivers the job
+    service.run(task)
+    drain()
+    # Then the retry sent to, and charged for, the two recipients it read and reserved for
+    assert Counter(phone for phone, _ in sms_sent().values()) == dict.fromkeys(ACTIVE_PHONES - {"+573015550101"}, 1)
+    assert credits_of(demo.org_id) == 100 - 2
 
 
 def test_fanout_worker_duplicate_run_never_sets_a_sent_message_back_to_queued(
@@ -247,6 +279,25 @@ def test_send_job_dead_letter_fails_what_was_not_handed_to_delivery_and_refunds_
     assert credits_of(demo.org_id) == 100 - 1
     drain()
     assert sorted(item["status"] for item in stored_messages(stack)) == ["FAILED", "SENT"]
+
+
+def test_send_job_dead_letter_settles_the_recipients_paid_for_after_the_audience_changed(
+    api: Client, demo, stack, monkeypatch, dead_letter_jobs
+):
+    # Given a /tags job (the customers Juan and María, then Carlos) in chunks of one whose worker
+    # died at its second enqueue (one customer's message enqueued, the other's only stored), and
+    # whose audience then changed
+    body, task, _ = job_crashed_at_second_enqueue(api, demo, monkeypatch, "tags", ("customers", "staff"))
+    change_audience(demo.org_id)
+    # When the send-job queue gives up on it
+    dead_letter_jobs(task)
+    # Then the message only stored is FAILED, the enqueued one left to delivery and alone charged,
+    # and nothing was written for Carlos or the new customer
+    statuses = {item["recipientDetails"]: item["status"] for item in stored_messages(stack)}
+    assert set(statuses) == {"+573001234567", "+573009876543"}
+    assert sorted(statuses.values()) == ["FAILED", "QUEUED"]
+    assert credits_of(demo.org_id) == 100 - 1
+    assert job_of(demo.org_id, body["job"]["id"]).status == "FAILED"
 
 
 def test_send_job_dead_letter_of_an_unreserved_job_fails_it_and_charges_nothing(
