@@ -33,9 +33,6 @@ class SendJob(CamelModel):
     recipient_list: str | None = None
     # Chunks of the list already persisted and enqueued: a retried run resumes after them.
     chunks_done: int = 0
-    # Chunks some run has started. Only the run that claims a chunk first writes it unconditionally;
-    # any other run (a retry, or a duplicate delivery of the task) writes only messages not stored.
-    chunks_claimed: int = 0
     accepted: int = 0
     skipped: int = 0
     error_code: str | None = None

@@ -73,18 +73,17 @@ class FanOutService:
         if job is None or job.status in (SendJobStatus.DONE, SendJobStatus.FAILED):
             return  # a redelivered task for a finished job
         draft = self._sending.draft(job.org_id, job.send_request())
-        if job.status is SendJobStatus.PENDING:
+        # The reserving run owns chunk 0's first attempt. A retry or a duplicate delivery resumes at
+        # a chunk some run claimed already, so it may hold messages.
+        first = job.status is SendJobStatus.PENDING
+        if first:
             reserved = self._reserve(job, draft)
             if reserved is None:
                 return
-            job, first = reserved, True
-        else:
-            # A retry or a duplicate delivery: its first chunk is new only if no run claimed it.
-            first = job.chunks_claimed == job.chunks_done and self._jobs.claim_chunk(job, job.chunks_done)
+            job = reserved
         for number, messages in self._chunks(job, draft):
             self._persist_and_enqueue(job, messages, first=first)
-            # Record the chunk done and claim the next; refused when another run is ahead.
-            first = self._jobs.claim_chunk(job, number + 1, chunksDone=number + 1)
+            first = self._jobs.finish_chunk(job, number)
         unused = job.reserved_cost - draft.cost * job.recipient_count
         if unused > 0:
             self._accounts.add_credits(job.org_id, unused)
@@ -104,7 +103,7 @@ class FanOutService:
             self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode="INSUFFICIENT_CREDITS")
             return None
         changes = {"reserved_cost": cost, "recipient_count": len(recipients), "recipient_list": recipient_list}
-        return job.model_copy(update={**changes, "status": SendJobStatus.RESERVED, "chunks_claimed": 1})
+        return job.model_copy(update={**changes, "status": SendJobStatus.RESERVED})
 
     def abandon(self, task: SendJobTask) -> None:
         """End a job the send-job queue gave up on: FAILED, with every credit it did not spend back."""

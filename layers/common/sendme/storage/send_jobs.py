@@ -111,11 +111,13 @@ class SendJobRepository:
     def update(self, job: SendJob, **fields: Any) -> None:
         self._set(job, fields)
 
-    def claim_chunk(self, job: SendJob, chunk: int, **fields: Any) -> bool:
-        """Claim `chunk` (and set `fields`) if no run has yet: True for the one run whose claim
-        moved chunksClaimed from `chunk` on, False for any other."""
+    def finish_chunk(self, job: SendJob, chunk: int) -> bool:
+        """Record `chunk` done and claim the next for this run's first attempt, in one conditional
+        update: False, writing nothing, when another run claimed the next already (that run
+        recorded this chunk done). `chunksClaimed` counts the chunks some run has started; the
+        reservation claims chunk 0."""
         try:
-            self._set(job, {**fields, "chunksClaimed": chunk + 1}, claimed=chunk)
+            self._set(job, {"chunksDone": chunk + 1, "chunksClaimed": chunk + 2}, claimed=chunk + 1)
         except ClientError as error:
             if is_condition_failure(error):
                 return False
