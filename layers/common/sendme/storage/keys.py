@@ -10,6 +10,8 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / TAG#<tag>#<contactId>: a tag membership, so a tag's audience is one Query;
 - ORG#<orgId> / SUPPRESSED#<address>: an address the organisation must not send to again;
 - ORG#<orgId> / SENDJOB#<jobId>: a send job;
+- SENDJOB#<orgId>#<jobId> / RECIPIENTS#<listId>#<chunk>: the recipients a send job paid for, frozen
+  one fan-out chunk per item (in its own partition, so the organisation's stays small);
 - ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
 - COUNTS#<orgId> / <counter>: the message list's totals.
 
@@ -62,6 +64,10 @@ def suppressed(address: str) -> str:
 
 def send_job(org_id: str, job_id: str) -> dict[str, str]:
     return {"pk": org(org_id), "sk": f"SENDJOB#{job_id}"}
+
+
+def send_job_recipients(org_id: str, job_id: str, list_id: str, chunk: int) -> dict[str, str]:
+    return {"pk": f"SENDJOB#{org_id}#{job_id}", "sk": f"RECIPIENTS#{list_id}#{chunk:05d}"}
 
 
 def rate_bucket(org_id: str, bucket: str) -> dict[str, str]:

@@ -84,6 +84,26 @@ class MessageRepository:
             if self._counters:
                 self._counters.record_added(messages[start : start + BATCH_WRITE_LIMIT])
 
+    def add_missing(self, messages: Iterable[Message]) -> list[Message]:
+        """Write each message only if no message has its id yet (one conditional PutItem each:
+        BatchWriteItem takes no condition, and a transaction would bill twice the writes).
+        Returns the messages written; a stored one, whatever its status, is left as it is."""
+        added: list[Message] = []
+        try:
+            for message in messages:
+                try:
+                    self._table.put_item(Item=_to_item(message), ConditionExpression=Attr("id").not_exists())
+                except ClientError as error:
+                    if is_condition_failure(error):
+                        continue
+                    raise
+                added.append(message)
+        finally:
+            # What was stored is counted even if a later put fails (counters never raise).
+            if self._counters:
+                self._counters.record_added(added)
+        return added
+
     def get(self, org_id: str, message_id: str) -> Message | None:
         item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")
         return Message.model_validate(item) if item else None
