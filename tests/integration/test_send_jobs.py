@@ -10,6 +10,7 @@ from devstack.lambdas import LocalLambdas
 from devstack.poller import QueuePoller
 from devstack.provision import Stack
 from sendme import wiring
+from sendme.contracts.contacts import ContactQuery
 from sendme.domain.ledger import LedgerKind
 from sendme.domain.send_jobs import SendJob, SendJobTask
 from sendme.services import fanout
@@ -244,3 +245,26 @@ def test_send_job_abandoned_twice_after_a_crash_at_its_status_write_refunds_once
     assert credits_of(demo.org_id) == 100 - 1
     refunds = [entry for entry in account_service().ledger(demo.org_id) if entry.kind is LedgerKind.REFUND]
     assert sorted(entry.cause_type.value for entry in refunds) == ["job", "message"]
+
+
+def test_send_job_finishing_after_a_crash_at_its_done_write_gives_back_unused_credits_once(
+    api: Client, demo, stack, monkeypatch
+):
+    # Given a job that reserved 3 credits and died at its second enqueue, and the recipient it
+    # never reached deleted since, so its resumed run has 1 credit to give back
+    body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch)
+    reached = {item["recipientDetails"] for item in stored_messages(stack)}
+    contacts = wiring_contacts.contact_service()
+    for contact in contacts.list(demo.org_id, ContactQuery(limit=100)).data:
+        if contact.phone in ACTIVE_PHONES - reached:
+            contacts.delete(demo.org_id, contact.id)
+    # ... and a resumed run (its enqueues working again) that dies writing the job DONE
+    monkeypatch.delattr(service._sending, "enqueue")
+    crash_once_at(writes_the_job_status)
+    with pytest.raises(Crash):
+        service.run(task)
+    # When the queue redelivers the job
+    service.run(task)
+    # Then the job is DONE and the unused credit came back once
+    assert job_of(demo.org_id, body["job"]["id"]).status == "DONE"
+    assert credits_of(demo.org_id) == 100 - 3 + 1

@@ -51,7 +51,8 @@ UUID_LENGTH = 36
 def movement(
     org_id: str, kind: LedgerKind, amount: int, cause_type: CauseType, cause_id: str, note: str | None = None
 ) -> LedgerEntry:
-    """An entry for `amount` credits (given positive): a reservation takes them, the rest give them."""
+    """An entry for `amount` credits: a reservation takes them, a grant or a refund gives them, an
+    adjustment's amount is already signed."""
     signed = -amount if kind is LedgerKind.RESERVE else amount
     return LedgerEntry(
         org_id=org_id, kind=kind, amount=signed, cause_type=cause_type, cause_id=cause_id, at=now_iso(), note=note

@@ -70,9 +70,9 @@ class CreditLedger:
             codes = cancellation_codes(error)
             if "ConditionalCheckFailed" in codes[: len(status_change)]:
                 return False
-            if codes[len(status_change)] == "ConditionalCheckFailed":
+            if codes[len(status_change) : len(status_change) + 1] == ["ConditionalCheckFailed"]:
                 raise self._refusal(entry) from error
-            raise
+            raise  # the entry exists already: that cause moved these credits before
         return True
 
     def _refusal(self, entry: LedgerEntry) -> Exception:
