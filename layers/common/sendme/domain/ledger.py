@@ -35,7 +35,8 @@ class LedgerEntry(CamelModel):
     amount: int
     cause_type: CauseType
     # Ends in a UUIDv7 (a message, job or admin action id, or a queue id "<channel>-<uuid>"):
-    # entries sort by when their cause was created, so a send's refunds follow its reservation.
+    # entries sort by when their cause was created (to the millisecond: a send's reservation and
+    # its messages' refunds may tie, in either order).
     cause_id: str
     at: str
     note: str | None = None
