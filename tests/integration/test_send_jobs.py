@@ -1,5 +1,6 @@
 """Large /all and /tags sends: a send job answered at once, then run by the fan-out worker."""
 
+import dataclasses
 from collections import Counter
 from typing import Any
 
@@ -12,12 +13,14 @@ from devstack.poller import QueuePoller
 from devstack.provision import Stack
 from sendme import wiring
 from sendme.contracts.contacts import ContactQuery
+from sendme.domain.ledger import LedgerKind
 from sendme.domain.send_jobs import SendJob, SendJobTask
 from sendme.services import fanout
 from sendme.wiring import contacts as wiring_contacts
 from sendme.wiring import sending as wiring_sending
+from sendme.wiring.accounts import account_service
 
-from .helpers import auth, credits_of, organization, queued, sms_sent, stored_messages
+from .helpers import Crash, auth, crash_once_at, credits_of, organization, queued, sms_sent, stored_messages
 
 ACTIVE_PHONES = {"+573001234567", "+573009876543", "+573015550101"}
 
@@ -315,3 +318,47 @@ def test_send_job_dead_letter_leaves_a_finished_job_alone(api: Client, demo, sta
     dead_letter_jobs(SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]))
     assert job_of(demo.org_id, body["job"]["id"]).status == "DONE"
     assert ({item["status"] for item in stored_messages(stack)}, credits_of(demo.org_id)) == ({"QUEUED"}, 97)
+
+
+def writes_the_job_status(update: dict[str, Any]) -> bool:
+    return (
+        str(update["Key"].get("sk", "")).startswith("SENDJOB#")
+        and "status" in update["ExpressionAttributeNames"].values()
+    )
+
+
+def test_send_job_abandoned_twice_after_a_crash_at_its_status_write_refunds_once(api: Client, demo, stack, monkeypatch):
+    # Given a job (3 recipients in chunks of one) that died at its second enqueue, and an
+    # abandonment that dies writing the job FAILED
+    body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch)
+    crash_once_at(writes_the_job_status)
+    with pytest.raises(Crash):
+        service.abandon(task)
+    # When the dead-letter queue redelivers it
+    service.abandon(task)
+    # Then the job is FAILED and only the one message handed to delivery stays charged
+    assert job_of(demo.org_id, body["job"]["id"]).status == "FAILED"
+    assert credits_of(demo.org_id) == 100 - 1
+    refunds = [entry for entry in account_service().ledger(demo.org_id) if entry.kind is LedgerKind.REFUND]
+    assert sorted(entry.cause_type.value for entry in refunds) == ["job", "message"]
+
+
+def test_send_job_finishing_after_a_crash_at_its_done_write_gives_back_unused_credits_once(
+    api: Client, demo, stack, monkeypatch
+):
+    # Given a job that reserved 3 credits and died at its second enqueue, and the SMS price
+    # dropped to nothing since (a frozen list is always paid in full, so a price change is what
+    # leaves credits unused), so its resumed run has all 3 credits to give back
+    body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch)
+    limits = service._sending._limits
+    monkeypatch.setattr(service._sending, "_limits", dataclasses.replace(limits, sms_credits_per_segment=0))
+    # ... and a resumed run (its enqueues working again) that dies writing the job DONE
+    monkeypatch.delattr(service._sending, "enqueue")
+    crash_once_at(writes_the_job_status)
+    with pytest.raises(Crash):
+        service.run(task)
+    # When the queue redelivers the job
+    service.run(task)
+    # Then the job is DONE and the unused credits came back once
+    assert job_of(demo.org_id, body["job"]["id"]).status == "DONE"
+    assert credits_of(demo.org_id) == 100

@@ -17,13 +17,17 @@ SENDING claim makes a second queue entry harmless).
 A job the send-job queue gives up on (its dead-letter queue) is abandoned: the same ids tell
 which of its messages were never stored (refunded) and which still wait QUEUED (failed and
 refunded, so a queue entry already posted for one sends nothing); the job ends FAILED.
+
+Every credit a job gives back (what it reserved but no longer needs, what an abandoned job never
+spent) moves in the same transaction as the job's RESERVED -> DONE or FAILED write, so a run
+retried after a crash finds the job settled and refunds nothing twice.
 """
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sendme.domain.audiences import Recipient, pages
-from sendme.domain.errors import CreditsInsufficientError
+from sendme.domain.errors import CreditsInsufficientError, SendMeError
 from sendme.domain.ids import derived_id, millis_of
 from sendme.domain.messages import Message, MessageStatus
 from sendme.domain.send_jobs import SendJob, SendJobStatus, SendJobTask
@@ -31,7 +35,6 @@ from sendme.observability import logger
 from sendme.services.audiences import ContactAudiences
 from sendme.services.sending import Draft, SendingService
 from sendme.services.settlement import Settlement
-from sendme.storage.accounts import AccountRepository
 from sendme.storage.indexes import StoredStatuses
 from sendme.storage.messages import MessageRepository
 from sendme.storage.send_jobs import SendJobRepository
@@ -49,6 +52,10 @@ SOURCE = "fanout"
 JOB_ABANDONED = "SEND_JOB_FAILED"
 
 
+class SendJobChangedError(SendMeError):
+    """Another run reserved the job meanwhile: the task is retried, and resumes it."""
+
+
 class FanOutService:
     def __init__(
         self,
@@ -56,7 +63,6 @@ class FanOutService:
         sending: SendingService,
         audiences: ContactAudiences,
         messages: MessageRepository,
-        accounts: AccountRepository,
         stored: StoredStatuses,
         settlement: Settlement,
     ) -> None:
@@ -64,7 +70,6 @@ class FanOutService:
         self._sending = sending
         self._audiences = audiences
         self._messages = messages
-        self._accounts = accounts
         self._stored = stored
         self._settlement = settlement
 
@@ -84,10 +89,9 @@ class FanOutService:
         for number, messages in self._chunks(job, draft):
             self._persist_and_enqueue(job, messages, first=first)
             first = self._jobs.finish_chunk(job, number)
-        unused = job.reserved_cost - draft.cost * job.recipient_count
-        if unused > 0:
-            self._accounts.add_credits(job.org_id, unused)
-        self._jobs.update(job, status=SendJobStatus.DONE.value, accepted=job.recipient_count)
+        unused = max(0, job.reserved_cost - draft.cost * job.recipient_count)
+        if not self._jobs.settle(job, SendJobStatus.DONE, unused, accepted=job.recipient_count):
+            return  # another run settled it first, and gave back what was unused
         logger.info("send job done", extra={"job_id": job.id, "accepted": job.recipient_count})
 
     def _reserve(self, job: SendJob, draft: Draft) -> SendJob | None:
@@ -97,11 +101,15 @@ class FanOutService:
         recipients, cost = audience.recipients, draft.cost * len(audience.recipients)
         recipient_list = self._jobs.freeze(job, pages(iter(recipients), CHUNK_SIZE))
         try:
-            self._jobs.reserve(job, cost, len(recipients), skipped=len(audience.skipped), recipient_list=recipient_list)
+            reserved = self._jobs.reserve(
+                job, cost, len(recipients), skipped=len(audience.skipped), recipient_list=recipient_list
+            )
         except CreditsInsufficientError:
             logger.info("send job short of credits", extra={"job_id": job.id})
             self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode="INSUFFICIENT_CREDITS")
             return None
+        if not reserved:
+            raise SendJobChangedError(f"send job {job.id} was reserved by another run; retrying to resume it")
         changes = {"reserved_cost": cost, "recipient_count": len(recipients), "recipient_list": recipient_list}
         return job.model_copy(update={**changes, "status": SendJobStatus.RESERVED})
 
@@ -126,9 +134,11 @@ class FanOutService:
                             source=SOURCE,
                             only_from=[MessageStatus.QUEUED],
                         )
-            if refund > 0:
-                self._accounts.add_credits(job.org_id, refund)
-        self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode=JOB_ABANDONED)
+            # The job's FAILED write carries the refund: a retry after a crash refunds nothing twice.
+            if not self._jobs.settle(job, SendJobStatus.FAILED, max(0, refund), errorCode=JOB_ABANDONED):
+                return
+        else:
+            self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode=JOB_ABANDONED)
         logger.warning("send job abandoned", extra={"job_id": job.id})
 
     def _chunks(self, job: SendJob, draft: Draft) -> Iterator[tuple[int, list[Message]]]:

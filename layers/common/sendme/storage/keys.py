@@ -13,6 +13,9 @@ The accounts table, (pk, sk):
 - SENDJOB#<orgId>#<jobId> / RECIPIENTS#<listId>#<chunk>: the recipients a send job paid for, frozen
   one fan-out chunk per item (in its own partition, so the organisation's stays small);
 - ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
+- ORG#<orgId> / LEDGER#<uuid>#<kind>#<causeType>: a credits ledger entry (sendme.domain.ledger),
+  keyed by its cause so that one cause moves credits of one kind at most once, and ordered by
+  the UUIDv7 the cause's id ends with, so the whole ledger is one Query, oldest cause first;
 - COUNTS#<orgId> / <counter>: the message list's totals.
 
 The messages table is keyed (orgId, id); its filter indexes are partitioned by
@@ -23,6 +26,7 @@ PROFILE = "PROFILE"
 CONTACT = "CONTACT#"
 API_KEY = "APIKEY#"
 SUPPRESSED = "SUPPRESSED#"
+LEDGER = "LEDGER#"
 
 
 def org(org_id: str) -> str:
@@ -72,6 +76,10 @@ def send_job_recipients(org_id: str, job_id: str, list_id: str, chunk: int) -> d
 
 def rate_bucket(org_id: str, bucket: str) -> dict[str, str]:
     return {"pk": org(org_id), "sk": f"RATE#{bucket}"}
+
+
+def ledger_entry(org_id: str, ordering_id: str, kind: str, cause_type: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": f"{LEDGER}{ordering_id}#{kind}#{cause_type}"}
 
 
 def counts(org_id: str, item: str) -> dict[str, str]:

@@ -5,17 +5,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.conditions import Attr, ConditionBase
+from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import MessagesNotStoredError
 from sendme.domain.leases import LEASE_ATTRIBUTES
+from sendme.domain.ledger import LedgerEntry
 from sendme.domain.messages import Message, MessageStatus, StatusEvent
 from sendme.domain.status import sources_of
 from sendme.storage import keys
 from sendme.storage.counters import MessageCounters
 from sendme.storage.dynamodb import cancellation_codes, is_condition_failure, read_items
+from sendme.storage.ledger import CreditLedger
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -56,10 +58,14 @@ class Replacement:
 
 
 class MessageRepository:
-    def __init__(self, table: "Table", counters: MessageCounters | None = None) -> None:
+    def __init__(
+        self, table: "Table", counters: MessageCounters | None = None, ledger: CreditLedger | None = None
+    ) -> None:
         self._table = table
         # The list's totals (see counters.py); wiring always passes them.
         self._counters = counters
+        # Where a transition that moves credits records them (see ledger.py); wiring always passes it.
+        self._ledger = ledger
 
     def add_all(self, messages: Iterable[Message], *, attempts: int = 6, backoff_seconds: float = 0.05) -> None:
         """Write messages 25 per BatchWriteItem, re-sending UnprocessedItems with backoff.
@@ -174,18 +180,22 @@ class MessageRepository:
         fields: Mapping[str, Any] | None = None,
         only_from: Iterable[MessageStatus] | None = None,
         expect: Mapping[str, Any] | None = None,
+        paying: LedgerEntry | None = None,
     ) -> Message | None:
         """Move a message to `target` if the state machine allows it from its current status
         (and, with `expect`, only if those attributes still hold those values).
 
         A lease (see sendme.domain.leases) lives only as long as the status it was taken with: every
-        transition drops it unless `fields` sets a new one.
+        transition drops it unless `fields` sets a new one. With `paying`, the credit movement
+        is written in the same transaction as the status change: both or neither.
 
         Returns the updated message, or None when the message is missing or its status does
         not allow the move (already done, or another worker got there first).
         """
-        now = now_iso()
         allowed = sources_of(target, only_from)
+        if not allowed:
+            return None
+        now = now_iso()
         event = StatusEvent(status=target, at=now, source=source, detail=detail)
         values: dict[str, Any] = {
             ":target": target.value,
@@ -206,27 +216,42 @@ class MessageRepository:
             names[f"#f{position}"] = name
             values[f":f{position}"] = value
             assignments.append(f"#f{position} = :f{position}")
-        condition: ConditionBase = Attr("status").is_in([status.value for status in allowed])
-        for name, value in (expect or {}).items():
-            condition &= Attr(name).eq(value)
+        # Spelled out rather than built with Attr: boto3 expands those only at the top of a call,
+        # never inside a transaction's items.
+        clauses = ["#status IN (" + ", ".join(f":from{n}" for n in range(len(allowed))) + ")"]
+        values |= {f":from{n}": status.value for n, status in enumerate(sorted(allowed))}
+        for position, (name, value) in enumerate((expect or {}).items()):
+            names[f"#e{position}"], values[f":e{position}"] = name, value
+            clauses.append(f"#e{position} = :e{position}")
         dropped = [name for name in LEASE_ATTRIBUTES if name not in (fields or {})]
+        update: dict[str, Any] = {
+            "Key": {"orgId": org_id, "id": message_id},
+            "UpdateExpression": "SET "
+            + ", ".join(assignments)
+            + (" REMOVE " + ", ".join(dropped) if dropped else "")
+            + " ADD #version :one",
+            "ConditionExpression": " AND ".join(clauses),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        updated = self._update(update) if paying is None else self._update_paying(update, paying)
+        if updated and self._counters:
+            self._counters.record_transition(updated)
+        return updated
+
+    def _update(self, update: dict[str, Any]) -> Message | None:
         try:
-            response = self._table.update_item(
-                Key={"orgId": org_id, "id": message_id},
-                UpdateExpression="SET "
-                + ", ".join(assignments)
-                + (" REMOVE " + ", ".join(dropped) if dropped else "")
-                + " ADD #version :one",
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValues="ALL_NEW",
-            )
+            response = self._table.update_item(**update, ReturnValues="ALL_NEW")
         except ClientError as error:
             if is_condition_failure(error):
                 return None
             raise
-        updated = Message.model_validate(response["Attributes"])
-        if self._counters:
-            self._counters.record_transition(updated)
-        return updated
+        return Message.model_validate(response["Attributes"])
+
+    def _update_paying(self, update: dict[str, Any], entry: LedgerEntry) -> Message | None:
+        if self._ledger is None:
+            raise TypeError("a MessageRepository without a ledger cannot move credits")
+        if not self._ledger.record(entry, {"Update": {"TableName": self._table.name, **update}}):
+            return None
+        # A transaction returns no attributes; the message is read back as it now is.
+        return self.get(update["Key"]["orgId"], update["Key"]["id"])
