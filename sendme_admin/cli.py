@@ -22,8 +22,11 @@ from sendme.services.contacts_import import ContactImporter, Row, csv_rows, json
 from sendme.storage.accounts import AccountRepository
 from sendme.storage.contacts import ContactRepository
 
+from .redrive import RedriveError, queue_url, redrive, source_of
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_sqs import SQSClient
 
 PROG = "sendme-admin"
 # moto (the local stack) takes any credentials; a real endpoint never gets these.
@@ -158,6 +161,21 @@ def import_contacts(admin: Admin, args: argparse.Namespace) -> None:
     _print(report.to_wire())
 
 
+def connect_sqs(args: argparse.Namespace) -> "SQSClient":
+    return _session(args).client("sqs", endpoint_url=args.endpoint_url)
+
+
+def redrive_queue(sqs: "SQSClient", args: argparse.Namespace) -> None:
+    try:
+        dead_letters = queue_url(sqs, args.queue)
+        target = source_of(sqs, dead_letters)
+        with tqdm(unit=" messages", file=sys.stderr, desc="redriving", disable=args.quiet) as bar:
+            moved = redrive(sqs, dead_letters, target, bar.update)
+    except RedriveError as error:
+        raise AdminError(str(error)) from error
+    _print({"queue": dead_letters, "movedTo": target, "moved": moved})
+
+
 def _data_lines(path: Path, *, header: bool) -> int:
     with path.open("rb") as handle:
         lines = sum(1 for line in handle if line.strip())
@@ -212,6 +230,13 @@ def _parser() -> argparse.ArgumentParser:
     limits.add_argument("--requests-per-minute", type=_positive, required=True)
     limits.add_argument("--burst", type=_positive, default=None, help="requests at once (default: the per-minute rate)")
     command("show-org", show_org, "an organisation, its API keys (ids only) and its number of contacts")
+    redriven = commands.add_parser(
+        "redrive", help="move a dead-letter queue's messages back to their queue (docs/operations.md)"
+    )
+    redriven.set_defaults(run=redrive_queue, connect=connect_sqs)
+    redriven.add_argument("queue", help="the dead-letter queue's name or URL (stack outputs *DeadLetterQueueName)")
+    redriven.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(connect=connect)
     return parser
 
 
@@ -230,7 +255,7 @@ def _non_negative(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        args.run(connect(args), args)
+        args.run(args.connect(args), args)
     except (AdminError, SendMeError) as error:
         return _fail(str(error))
     except NoCredentialsError:
