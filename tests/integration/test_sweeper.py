@@ -10,8 +10,8 @@ from sendme.domain.clock import to_iso, utc_now
 from sendme.domain.errors import ProviderError
 from sendme.domain.leases import ExpiredLease
 from sendme.outbound.providers import SmsProvider
-from sendme.services import sweeper as sweeper_module
 from sendme.outbound.queues import DeliveryQueue
+from sendme.services import sweeper as sweeper_module
 from sendme.services.dispatch import Dispatcher
 from sendme.services.sweeper import RedrivePolicy, Sweeper
 from sendme.storage.indexes import LeaseIndex
@@ -136,4 +136,8 @@ def test_sweeper_scheduled_event_runs_a_sweep(lambdas, api, demo, stack: Stack, 
         drain()
     sweep_an_hour_later(monkeypatch)
     # When EventBridge's schedule invokes the sweeper, Then it reports what it settled
-    assert lambdas.invoke("SweeperFunction", load_event("sweeper_schedule.json")) == {"settled": 2, "skipped": 0, "redriven": 0}
+    assert lambdas.invoke("SweeperFunction", load_event("sweeper_schedule.json")) == {
+        "settled": 2,
+        "skipped": 0,
+        "redriven": 0,
+    }

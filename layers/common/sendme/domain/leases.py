@@ -15,7 +15,6 @@ from datetime import timedelta
 from sendme.domain.clock import to_iso, utc_now
 from sendme.domain.messages import MessageStatus
 
-
 LEASE_UNTIL = "leaseUntil"
 
 

@@ -67,9 +67,7 @@ class DeliveryService:
         self._requeue_seconds = requeue_seconds
         self._reserve_millis = reserve_millis
 
-    def deliver_all(
-        self, tasks: Iterable[DeliveryTask], remaining_millis: Callable[[], int] | None = None
-    ) -> set[str]:
+    def deliver_all(self, tasks: Iterable[DeliveryTask], remaining_millis: Callable[[], int] | None = None) -> set[str]:
         """Deliver a batch of queue messages; returns the ids of the messages handed back to the
         queue (a transient provider error, or too little time left), whose queue messages must
         be offered again. `remaining_millis` is the Lambda's time left."""

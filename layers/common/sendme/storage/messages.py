@@ -102,7 +102,7 @@ class MessageRepository:
         False if the message moved on or took another lease since (it is not the sweeper's to
         re-drive), or if it was re-driven `max_redrives` times already.
         """
-        below = Attr(REDRIVES).lt(max_redrives)
+        below: ConditionBase = Attr(REDRIVES).lt(max_redrives)
         if max_redrives > 0:
             below |= Attr(REDRIVES).not_exists()
         try:
@@ -111,9 +111,7 @@ class MessageRepository:
                 # A new version, as for every write: a claim built from an earlier read is refused,
                 # and the re-driven queue entry delivers the message instead.
                 UpdateExpression="SET #until = :until ADD #redrives :one, #version :one",
-                ConditionExpression=Attr("status").eq(MessageStatus.QUEUED.value)
-                & Attr(LEASE_UNTIL).eq(held)
-                & below,
+                ConditionExpression=Attr("status").eq(MessageStatus.QUEUED.value) & Attr(LEASE_UNTIL).eq(held) & below,
                 ExpressionAttributeNames={"#until": LEASE_UNTIL, "#redrives": REDRIVES, "#version": "version"},
                 ExpressionAttributeValues={":until": lease_fields(message_id, seconds)[LEASE_UNTIL], ":one": 1},
             )

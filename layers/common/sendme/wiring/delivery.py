@@ -4,11 +4,12 @@ from sendme import aws
 from sendme.config import get_settings
 from sendme.outbound.providers import EmailProvider, SmsProvider
 from sendme.outbound.queues import DeliveryQueue
+from sendme.services import sweeper as sweeping
 from sendme.services.dead_letters import DeadLetterService
 from sendme.services.delivery import DeliveryService
-from sendme.services.receipts import ReceiptService
 from sendme.services.dispatch import Dispatcher
-from sendme.services.sweeper import SOURCE as SWEEPER, RedrivePolicy, Sweeper
+from sendme.services.receipts import ReceiptService
+from sendme.services.sweeper import RedrivePolicy, Sweeper
 from sendme.storage.indexes import LeaseIndex, ProviderMessageIndex
 from sendme.wiring import cached
 from sendme.wiring.contacts import suppressions
@@ -47,6 +48,6 @@ def sweeper() -> Sweeper:
         LeaseIndex(aws.dynamodb().Table(settings.messages_table)),
         messages(),
         settlement(),
-        Dispatcher(DeliveryQueue(aws.sqs(), settings.delivery_queue_url), settlement(), source=SWEEPER),
+        Dispatcher(DeliveryQueue(aws.sqs(), settings.delivery_queue_url), settlement(), source=sweeping.SOURCE),
         RedrivePolicy(lease_seconds=settings.delivery_requeue_seconds, max_redrives=settings.max_redrives),
     )
