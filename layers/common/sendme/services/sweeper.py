@@ -112,15 +112,15 @@ class Sweeper:
 
     def _settle(self, lease: ExpiredLease) -> bool:
         code, reason = _SETTLEMENTS.get(lease.status, ("", ""))
-        return bool(code) and (
-            self._settlement.fail(
-                lease.org_id,
-                lease.message_id,
-                code=code,
-                reason=reason,
-                source=SOURCE,
-                only_from=[lease.status],
-                expect={LEASE_UNTIL: lease.lease_until},
-            )
-            is not None
+        if not code:
+            return False
+        failed = self._settlement.fail(
+            lease.org_id,
+            lease.message_id,
+            code=code,
+            reason=reason,
+            source=SOURCE,
+            only_from=[lease.status],
+            expect={LEASE_UNTIL: lease.lease_until},
         )
+        return failed is not None
