@@ -1,4 +1,5 @@
-"""The local stack runs scheduled functions as EventBridge would: the sweeper every minute."""
+"""The local stack runs its functions as AWS would: the sweeper every minute, the worker's poller
+through a queue that is briefly gone."""
 
 import threading
 from functools import partial
@@ -7,6 +8,7 @@ from typing import Any
 import pytest
 
 from devstack.lambdas import LocalLambdas
+from devstack.poller import QueuePoller
 from devstack.provision import Stack
 from devstack.schedules import ScheduleRunner, rate_seconds
 
@@ -44,3 +46,32 @@ def test_schedule_runner_runs_again_at_each_interval_until_stopped():
     runner.join(timeout=5)
     assert not runner.is_alive()
     assert {event["detail-type"] for event in events} == {"Scheduled Event"}
+
+
+class QueueBrieflyGone:
+    """An SQS client whose queue does not exist for its first receive."""
+
+    meta = type("Meta", (), {"region_name": "us-east-1"})()
+
+    def __init__(self) -> None:
+        self.receives = 0
+        self.again = threading.Event()
+
+    def receive_message(self, **_: Any) -> dict[str, Any]:
+        self.receives += 1
+        if self.receives == 1:
+            raise RuntimeError("The specified queue does not exist")
+        self.again.set()
+        return {"Messages": []}
+
+
+def test_poller_keeps_polling_after_the_queue_was_briefly_gone():
+    # Given a queue that is gone when the poller first receives from it
+    sqs = QueueBrieflyGone()
+    poller = QueuePoller(sqs, "https://sqs/123/q", 10, lambda event: None)  # type: ignore[arg-type]
+    # When the poller runs, Then it receives again once the queue is back, and still stops
+    poller.start()
+    assert sqs.again.wait(timeout=5)
+    poller.stop()
+    poller.join(timeout=5)
+    assert not poller.is_alive()
