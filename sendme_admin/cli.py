@@ -25,8 +25,11 @@ from sendme.storage.contacts import ContactRepository
 from sendme.storage.indexes import LeaseIndex
 from sendme.storage.ledger import CreditLedger
 
+from .redrive import RedriveError, queue_url, redrive, source_of
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_sqs import SQSClient
 
 PROG = "sendme-admin"
 # moto (the local stack) takes any credentials; a real endpoint never gets these.
@@ -194,6 +197,21 @@ def import_contacts(admin: Admin, args: argparse.Namespace) -> None:
     _print(report.to_wire())
 
 
+def connect_sqs(args: argparse.Namespace) -> "SQSClient":
+    return _session(args).client("sqs", endpoint_url=args.endpoint_url)
+
+
+def redrive_queue(sqs: "SQSClient", args: argparse.Namespace) -> None:
+    try:
+        dead_letters = queue_url(sqs, args.queue)
+        target = source_of(sqs, dead_letters)
+        with tqdm(unit=" messages", file=sys.stderr, desc="redriving", disable=args.quiet) as bar:
+            moved = redrive(sqs, dead_letters, target, bar.update)
+    except RedriveError as error:
+        raise AdminError(str(error)) from error
+    _print({"queue": dead_letters, "movedTo": target, "moved": moved})
+
+
 def _data_lines(path: Path, *, header: bool) -> int:
     with path.open("rb") as handle:
         lines = sum(1 for line in handle if line.strip())
@@ -256,6 +274,13 @@ def _parser() -> argparse.ArgumentParser:
     shown = command("show-org", show_org, "an organisation, its API keys (ids only) and its number of contacts")
     shown.add_argument("--ledger", action="store_true", help="and every movement of its credits")
     command("audit", audit, "check the balance against the ledger (exit 1 if off); list messages past their lease")
+    redriven = commands.add_parser(
+        "redrive", help="move a dead-letter queue's messages back to their queue (docs/operations.md)"
+    )
+    redriven.set_defaults(run=redrive_queue, connect=connect_sqs)
+    redriven.add_argument("queue", help="the dead-letter queue's name or URL (stack outputs *DeadLetterQueueName)")
+    redriven.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(connect=connect)
     return parser
 
 
@@ -280,7 +305,7 @@ def _non_negative(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        args.run(connect(args), args)
+        args.run(args.connect(args), args)
     except (AdminError, SendMeError) as error:
         return _fail(str(error))
     except NoCredentialsError:

@@ -28,9 +28,23 @@ class Settings(BaseSettings):
     audience_sync_limit: int = Field(default=1000, ge=1)
     # How long a worker owns a message it claimed before the sweeper may settle it.
     delivery_lease_seconds: int = Field(default=120, ge=1)
-    # How long a message handed back to the queue may wait for SQS to offer it again (SQS: at
-    # most 5 receives x 180 s visibility) before the sweeper gives up on it.
-    delivery_requeue_seconds: int = Field(default=1800, ge=1)
+    # The lease every message is stored with: how long it may wait for a worker's claim before the
+    # sweeper puts it on the queue again, in case its queue entry never came (decision 03).
+    queued_lease_seconds: int = Field(default=900, ge=1)
+    # How long a message put back on the queue (handed back after a transient error, or re-driven)
+    # may wait for SQS to offer it: longer than SQS's whole retry window, 10 receives x 180 s.
+    delivery_requeue_seconds: int = Field(default=3600, ge=1)
+    # How many times the sweeper re-drives a message no worker claimed before it fails and refunds
+    # it; queued + max_redrives x requeue stays below the queue's 4-day retention.
+    max_redrives: int = Field(default=12, ge=0)
+    # The worker starts no provider call with less than this left: enough for one call and the
+    # outcome write, so it hands the rest back rather than being killed mid-batch.
+    delivery_reserve_seconds: int = Field(default=8, ge=0)
+    # Every AWS call gives up (all tries included) well within the shortest Lambda timeout that
+    # makes it: 3 tries x (2 s to connect + 5 s to read) plus backoff.
+    aws_connect_timeout_seconds: float = Field(default=2, gt=0)
+    aws_read_timeout_seconds: float = Field(default=5, gt=0)
+    aws_max_attempts: int = Field(default=3, ge=1)
     # Each organisation's request budget, unless an operator set its own (sendme-admin set-limits):
     # SendMe123's documented 100 requests per minute, all of which may come at once.
     rate_limit_per_minute: int = Field(default=100, ge=1)

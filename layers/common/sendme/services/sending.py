@@ -2,8 +2,9 @@
 
 Credits are reserved with one conditional update before anything is written (in one
 transaction with its ledger entry), so a send the balance cannot cover changes nothing. Every
-persisted message is either on the delivery queue or, if SQS refused it, already FAILED with
-its credits refunded: none is left waiting forever.
+persisted message is stored under a lease, then handed to the delivery queue
+(sendme.services.dispatch): one SQS could not take waits for the sweeper to re-drive it, and the
+send still answers success; none is left waiting forever.
 An /all or /tags audience larger than `audience_sync_limit` is handed to a send job
 (sendme.services.send_jobs) that the fan-out worker runs with the same rules.
 """
@@ -25,6 +26,7 @@ from sendme.observability import logger, metrics
 from sendme.outbound.idempotency import IdempotentCalls
 from sendme.outbound.queues import DeliveryQueue
 from sendme.services.audiences import ContactAudiences
+from sendme.services.dispatch import Dispatcher
 from sendme.services.send_jobs import SendJobs
 from sendme.services.settlement import Settlement
 from sendme.storage.accounts import AccountRepository
@@ -68,7 +70,7 @@ class SendingService:
         self._messages = messages
         self._accounts = accounts
         self._ledger = ledger
-        self._queue = queue
+        self._dispatcher = Dispatcher(queue, settlement, source=SOURCE)
         self._limits = limits
         self._audiences = audiences
         self._jobs = jobs
@@ -184,13 +186,10 @@ class SendingService:
         )
 
     def enqueue(self, org_id: str, messages: Sequence[Message]) -> None:
-        """Put persisted messages on the delivery queue; any SQS refuses is failed and refunded."""
-        refused = self._queue.enqueue([DeliveryTask(org_id=m.org_id, message_id=m.id) for m in messages])
-        refused_ids = {task.message_id for task in refused}
-        for message in messages:
-            if message.id in refused_ids:
-                self._fail_unqueued(org_id, message)
-        metrics.add_metric(name="MessagesAccepted", unit="Count", value=len(messages) - len(refused_ids))
+        """Put persisted messages on the delivery queue; any SQS refuses is failed and refunded,
+        any it could not take is re-driven by the sweeper. Never raises for SQS's sake."""
+        accepted = self._dispatcher.dispatch([DeliveryTask(org_id=m.org_id, message_id=m.id) for m in messages])
+        metrics.add_metric(name="MessagesAccepted", unit="Count", value=accepted)
 
     def _abandon(self, org_id: str, queue_id: str, messages: Sequence[Message]) -> None:
         """A write that failed part-way: refund the messages never stored (one entry for the
@@ -209,11 +208,6 @@ class SendingService:
                 source=SOURCE,
                 only_from=[MessageStatus.QUEUED],
             )
-
-    def _fail_unqueued(self, org_id: str, message: Message) -> None:
-        self._settlement.fail(
-            org_id, message.id, code="ENQUEUE_FAILED", reason="the delivery queue refused the message", source=SOURCE
-        )
 
     def _dry_run(self, org_id: str, draft: Draft, selection: Selection) -> DryRunResult:
         audience = self._resolve(org_id, draft.channel, selection, None)

@@ -5,12 +5,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.conditions import Attr
+from boto3.dynamodb.conditions import Attr, ConditionBase
 from botocore.exceptions import ClientError
 
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import MessagesNotStoredError
-from sendme.domain.leases import LEASE_ATTRIBUTES
+from sendme.domain.leases import LEASE_ATTRIBUTES, LEASE_UNTIL, REDRIVES, lease_fields
 from sendme.domain.ledger import LedgerEntry
 from sendme.domain.messages import Message, MessageStatus, StatusEvent
 from sendme.domain.status import sources_of
@@ -59,22 +59,31 @@ class Replacement:
 
 class MessageRepository:
     def __init__(
-        self, table: "Table", counters: MessageCounters | None = None, ledger: CreditLedger | None = None
+        self,
+        table: "Table",
+        counters: MessageCounters | None = None,
+        ledger: CreditLedger | None = None,
+        *,
+        queued_lease_seconds: int | None = None,
     ) -> None:
         self._table = table
         # The list's totals (see counters.py); wiring always passes them.
         self._counters = counters
         # Where a transition that moves credits records them (see ledger.py); wiring always passes it.
         self._ledger = ledger
+        # The lease every QUEUED message is born with (sendme.domain.leases); wiring always passes it.
+        self._queued_lease_seconds = queued_lease_seconds
 
     def add_all(self, messages: Iterable[Message], *, attempts: int = 6, backoff_seconds: float = 0.05) -> None:
         """Write messages 25 per BatchWriteItem, re-sending UnprocessedItems with backoff.
 
+        Each QUEUED message is written under its birth lease, so one whose queue entry never
+        comes is found by the sweeper: stored implies it will reach a final status.
         Raises MessagesNotStoredError if DynamoDB still leaves some unprocessed after
         `attempts` calls for one chunk, so the caller never takes a partial write for success.
         """
         messages = list(messages)
-        items = [{"PutRequest": {"Item": _to_item(message)}} for message in messages]
+        items = [{"PutRequest": {"Item": self._born(message)}} for message in messages]
         client = self._table.meta.client
         for start in range(0, len(items), BATCH_WRITE_LIMIT):
             pending: list[Any] = items[start : start + BATCH_WRITE_LIMIT]
@@ -98,7 +107,7 @@ class MessageRepository:
         try:
             for message in messages:
                 try:
-                    self._table.put_item(Item=_to_item(message), ConditionExpression=Attr("id").not_exists())
+                    self._table.put_item(Item=self._born(message), ConditionExpression=Attr("id").not_exists())
                 except ClientError as error:
                     if is_condition_failure(error):
                         continue
@@ -109,6 +118,37 @@ class MessageRepository:
             if self._counters:
                 self._counters.record_added(added)
         return added
+
+    def _born(self, message: Message) -> dict[str, Any]:
+        item = _to_item(message)
+        if self._queued_lease_seconds and message.status is MessageStatus.QUEUED:
+            item |= lease_fields(message.id, self._queued_lease_seconds)
+        return item
+
+    def redrive(self, org_id: str, message_id: str, *, held: str, seconds: int, max_redrives: int) -> bool:
+        """Renew the lease `held` of a QUEUED message for `seconds`, counting one more re-drive.
+
+        False if the message moved on or took another lease since (it is not the sweeper's to
+        re-drive), or if it was re-driven `max_redrives` times already.
+        """
+        below: ConditionBase = Attr(REDRIVES).lt(max_redrives)
+        if max_redrives > 0:
+            below |= Attr(REDRIVES).not_exists()
+        try:
+            self._table.update_item(
+                Key={"orgId": org_id, "id": message_id},
+                # A new version, as for every write: a claim built from an earlier read is refused,
+                # and the re-driven queue entry delivers the message instead.
+                UpdateExpression="SET #until = :until ADD #redrives :one, #version :one",
+                ConditionExpression=Attr("status").eq(MessageStatus.QUEUED.value) & Attr(LEASE_UNTIL).eq(held) & below,
+                ExpressionAttributeNames={"#until": LEASE_UNTIL, "#redrives": REDRIVES, "#version": "version"},
+                ExpressionAttributeValues={":until": lease_fields(message_id, seconds)[LEASE_UNTIL], ":one": 1},
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
 
     def get(self, org_id: str, message_id: str) -> Message | None:
         item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")

@@ -13,7 +13,13 @@ def counters() -> MessageCounters:
 
 
 def messages() -> MessageRepository:
-    return MessageRepository(aws.dynamodb().Table(get_settings().messages_table), counters(), ledger())
+    settings = get_settings()
+    return MessageRepository(
+        aws.dynamodb().Table(settings.messages_table),
+        counters(),
+        ledger(),
+        queued_lease_seconds=settings.queued_lease_seconds,
+    )
 
 
 def settlement() -> Settlement:
