@@ -39,7 +39,7 @@ import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -63,7 +63,7 @@ from werkzeug.test import Client  # noqa: E402
 from devstack import moto_fixes  # noqa: E402
 from devstack.environment import LOCAL_AWS_ENVIRONMENT  # noqa: E402
 from devstack.gateway import LocalApiGateway  # noqa: E402
-from devstack.lambdas import LocalLambdas  # noqa: E402
+from devstack.lambdas import LambdaContext, LocalLambdas, load_handler  # noqa: E402
 from devstack.poller import QueuePoller  # noqa: E402
 from devstack.provision import ACCOUNT_ID, Stack, provision  # noqa: E402
 from devstack.template import Template  # noqa: E402
@@ -219,10 +219,11 @@ class Harness:
         account_service().set_request_limit(organization.id, 6000, 6000)
         self.faults = Faults()
         self.after_kill: Callable[[], None] = lambda: None
-        self.deliveries = 1  # how many times each batch reaches its function
+        # The queue-fed invocation running now: (function, batch), for a scenario that races it.
+        self.running: tuple[str, dict[str, Any]] | None = None
         sqs = boto3.client("sqs")  # the event source mappings' own client: never faulted
-        self.pollers = [
-            QueuePoller(
+        self.pollers = {
+            function: QueuePoller(
                 sqs,
                 stack.ref(event["Queue"]["Fn::GetAtt"][0]),
                 int(event.get("BatchSize", 10)),
@@ -230,7 +231,7 @@ class Harness:
                 retry_after_seconds=0,  # a failed batch is offered again at once, not in minutes
             )
             for function, event in stack.template.events("SQS")
-        ]
+        }
 
     def phones(self, count: int, start: int = 0) -> list[str]:
         return [f"{self.prefix}{n:07d}" for n in range(start, start + count)]
@@ -244,16 +245,21 @@ class Harness:
             raise Crashed(f"{function} killed: {killed}") from None
 
     def deliver(self, function: str, batch: dict[str, Any]) -> Any:
-        results = [self.invoke(function, batch) for _ in range(self.deliveries)]
-        return results[-1]
+        outer, self.running = self.running, (function, batch)
+        try:
+            return self.invoke(function, batch)
+        finally:
+            self.running = outer
 
     def send_sms(self, phones: list[str]) -> int:
         body = {"message": SMS_TEXT, "contacts": phones, "country": COUNTRY}
         return self.api.post("/api/messages/sms/contacts", json=body, headers=self.headers).status_code
 
-    def drain(self) -> None:
+    def drain(self, *functions: str) -> None:
+        """Run the queues (only those feeding `functions`, if named) until all are empty."""
+        pollers = [poller for function, poller in self.pollers.items() if function in (functions or self.pollers)]
         for _ in range(MAX_BATCHES):
-            if not sum(poller.poll_once() for poller in self.pollers):
+            if not sum(poller.poll_once() for poller in pollers):
                 return
 
     def settle(self) -> None:
@@ -418,11 +424,29 @@ def job_killed_mid_chunk(h: Harness) -> None:
 
 
 def every_message_twice(h: Harness) -> None:
-    """Half the messages sent to numbers, half by an /all send job: every queue message (send job
-    and delivery task) is on its queue twice, and every batch is handed to its function twice."""
+    """Half the messages sent to numbers, half by an /all send job. Every queue message (send job
+    and delivery task) is on its queue twice, and every batch reaches a second execution
+    environment while the first is about to make its first write to the messages table (the
+    worker's claim, the job's chunk): the second runs in full, and after a send job's, so do the
+    deliveries it enqueued. Then the first goes on."""
     sqs = boto3.client("sqs")
     phones = h.phones(h.size)
     import_contacts(h, phones[h.size // 2 :])
+    messages_table = h.stack.ref("MessagesTable")
+    writes = {"BatchWriteItem", "PutItem", "UpdateItem", "TransactWriteItems"}
+    second = {function: second_environment(h.stack.template, function) for function in RACED}
+
+    def race(event_name: str, params: dict[str, Any], **_: Any) -> None:
+        if h.running is None or h.running[0] not in RACED or event_name.rsplit(".", 1)[-1] not in writes:
+            return
+        if messages_table not in str(params.get("body", "")):
+            return
+        (function, batch), h.running = h.running, None  # once per invocation, and not in the second
+        h.faults.injected += 1
+        with suppress(Exception):  # the first environment's result is the one SQS acts on
+            second[function](batch)
+        if function == "FanOutWorkerFunction":
+            h.drain("DeliveryWorkerFunction")
 
     def duplicate(params: dict[str, Any], **_: Any) -> None:
         h.faults.injected += 1
@@ -432,12 +456,33 @@ def every_message_twice(h: Harness) -> None:
         h.faults.injected += 1
         sqs.send_message(**params)
 
-    h.deliveries = 2
+    h.faults.on_service("dynamodb", "before-call", race)
     h.faults.on_service("sqs", "before-parameter-build.sqs.SendMessageBatch", duplicate)
     h.faults.on_service("sqs", "before-parameter-build.sqs.SendMessage", duplicate_job)
     h.send_sms(phones[: h.size // 2])
     h.api.post("/api/messages/sms/all", json={"message": SMS_TEXT}, headers=h.headers)
     h.settle()
+
+
+# The functions whose batches a second execution environment races in every-message-twice.
+RACED = ("DeliveryWorkerFunction", "FanOutWorkerFunction")
+
+
+def second_environment(template: Template, function: str) -> Callable[[dict[str, Any]], Any]:
+    """The function's handler in an execution environment of its own (its module loaded again)."""
+    name = f"sendme_function_{template.function_code(function).name}"
+    first = load_handler(template, function)
+    registered = sys.modules.pop(name)
+    try:
+        handler = load_handler(template, function)
+    finally:
+        sys.modules[name] = registered
+    assert handler is not first
+
+    def invoke(event: dict[str, Any]) -> Any:
+        return handler(event, LambdaContext(function, template.function_timeout(function)))
+
+    return invoke
 
 
 def import_contacts(h: Harness, phones: list[str]) -> None:

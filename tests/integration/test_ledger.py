@@ -34,7 +34,13 @@ SCENARIOS = [
         "job-killed-mid-chunk",
         marks=known_failing("jobs: a retried job re-reads its changed audience and sends to more than it paid for"),
     ),
-    "every-message-twice",
+    pytest.param(
+        "every-message-twice",
+        marks=known_failing(
+            "jobs: a send job's unconditional chunk write lands after a duplicate run of its task"
+            " stored and delivered the chunk, resets those messages to QUEUED, and they are sent again"
+        ),
+    ),
 ]
 
 
