@@ -10,7 +10,8 @@ by a botocore event hook on the product's own clients:
     worker-killed-after-send    the worker dies after SNS accepted a message, before the outcome write
     settlement-throttled        DynamoDB throttles every other credit write while messages fail
     job-killed-mid-chunk        a send job dies inside a chunk, and its audience changes before the retry
-    every-message-twice         every queue message is on the queue twice and every batch runs twice
+    every-message-twice         every queue message is on its queue twice, and every batch is raced by a
+                                second execution environment just before its first message write
 
 "Dies" is a BaseException raised at that point (no `except Exception` cleanup runs), after which
 every AWS call of the same invocation raises it too, so no `finally` can write: a Lambda timeout.
@@ -18,8 +19,8 @@ The event source mapping then sees a failed invocation and offers the batch agai
 
 After the fault, the queues are drained, then the sweeper runs with the product's clock moved a
 day on per round (past every lease) and the queues are drained again, until no message waits
-(at most ten rounds). The
-invariant is then read from what is stored and what the provider received, never from ledgers:
+(at most ten rounds). The invariant is then read from what is stored and what the provider
+received, never from a ledger the product keeps:
 
     unaccounted  initial balance - final balance - the cost of every message not FAILED or CANCELED
     stranded     messages not in a settled status (sendme.domain.status.SETTLED)
