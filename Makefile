@@ -15,7 +15,7 @@ SAM_ENV := PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REG
 PYTEST := $(PY) -m pytest
 ENV ?= default
 
-.PHONY: help run test lint format typecheck validate checkov build unit integration e2e sam-local sam-api openapi openapi-check actionlint bench deploy clean check-python
+.PHONY: help run test lint format typecheck validate checkov build unit integration e2e sam-local sam-api openapi openapi-check actionlint bench ledger deploy clean check-python
 
 help:
 	@echo "make run    start the whole stack locally (API on http://127.0.0.1:$${PORT:-3000})"
@@ -24,6 +24,7 @@ help:
 	@echo "make sam-api  make run's API under sam local start-api, each function in a Lambda container (Docker)"
 	@echo "make openapi  regenerate openapi.json from the code (Swagger UI: /api/docs on make run)"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make ledger  the fault scenarios of bench/ledger.py: every credit accounted for, none stranded or sent twice"
 	@echo "make deploy ENV=prod  sam build + sam deploy --config-env ENV"
 
 check-python:
@@ -103,8 +104,13 @@ openapi: $(VENV)/.installed
 openapi-check: $(VENV)/.installed
 	$(PY) -m tools.openapi --check
 
+# Every script runs, even after one misses its target; the target fails if any did.
 bench: $(VENV)/.installed
-	for script in bench/*.py; do $(PY) "$$script" || exit 1; done
+	status=0; for script in bench/*.py; do $(PY) "$$script" || status=1; done; exit $$status
+
+# 50 messages per fault scenario; `make integration` runs each scenario's short form (tests/integration/test_ledger.py).
+ledger: $(VENV)/.installed
+	$(PY) bench/ledger.py
 
 deploy: build
 	$(SAM_ENV) $(SAM) deploy --config-env $(ENV)
