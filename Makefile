@@ -108,7 +108,7 @@ openapi-check: $(VENV)/.installed
 bench: $(VENV)/.installed
 	status=0; for script in bench/*.py; do $(PY) "$$script" || status=1; done; exit $$status
 
-# 50 messages per fault scenario; `make integration` runs each scenario's short form (tests/integration/test_ledger.py).
+# 50 messages per fault scenario; `make integration` runs each scenario's short form (tests/integration/test_ledger_chaos.py).
 ledger: $(VENV)/.installed
 	$(PY) bench/ledger.py
 
