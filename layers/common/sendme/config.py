@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     sender_email: str = "no-reply@example.com"
     ses_configuration_set: str = ""
     terms_version: str = "2024-01"
+    # The home country of an organisation created without one (sendme-admin create-org
+    # --country), and of one stored before organisations had one: SendMe123's Colombia.
+    default_country: str = Field(default="CO", pattern="^[A-Z]{2}$")
     sms_credits_per_segment: int = Field(default=1, ge=0)
     email_credits_per_message: int = Field(default=1, ge=0)
     # An /all or /tags audience larger than this becomes a send job run by the fan-out worker,

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import phonenumbers
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from sendme.domain.addresses import normalize_email, normalize_phone
 from sendme.domain.base import CamelModel
@@ -143,11 +144,25 @@ CallingCode = Annotated[str, _parsed_from_text(_calling_code)]
 UpperCase = BeforeValidator(_upper)
 
 
+def _between(low: int, high: int) -> AfterValidator:
+    """A bound the error body states whole ("must be between 1 and 100"), in either language."""
+
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise PydanticCustomError("between", "must be between {low} and {high}", {"low": low, "high": high})
+        return value
+
+    return AfterValidator(check)
+
+
+PageSize = Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": 100}), _between(1, 100)]
+
+
 class MessageQuery(CamelModel):
     """The query string of GET /api/messages. Unknown parameters are ignored."""
 
     page: int = Field(default=1, ge=1)
-    limit: int = Field(default=10, ge=1, le=100)
+    limit: PageSize = 10
     cursor: str | None = Field(default=None, max_length=2048)
     content: str | None = Field(default=None, max_length=1600)
     content_type: Annotated[ContentType | None, UpperCase] = None

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from sendme.domain.audiences import SkippedRecipient
 from sendme.domain.base import CamelModel
-from sendme.domain.messages import Channel
+from sendme.domain.messages import Channel, ContentType
 from sendme.domain.send_jobs import SendJobStatus
 from sendme.domain.sends import MAX_RECIPIENTS, EmailRequest, SmsRequest, Tag
 
@@ -40,6 +40,9 @@ class EnqueueResult(CamelModel):
     channel: Channel
     messages: list[EnqueuedMessage]
     skipped: list[SkippedRecipient] = Field(default_factory=list)
+    # Email: what the messages are sent as, and whether it was detected because the request gave none.
+    content_type: ContentType | None = None
+    content_type_detected: bool | None = None
 
 
 class DryRunResult(CamelModel):

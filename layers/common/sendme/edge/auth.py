@@ -26,6 +26,7 @@ def authorizer_context(principal: Principal) -> dict[str, str]:
     context = {
         "orgId": principal.org_id,
         "termsAccepted": str(principal.terms_accepted).lower(),
+        "country": principal.country or "",
         "suspended": "true" if principal.suspended else "",
         "requestsPerMinute": str(principal.requests_per_minute or ""),
         "requestBurst": str(principal.request_burst or ""),
@@ -42,6 +43,7 @@ def principal_of(event: Mapping[str, Any]) -> Principal:
         org_id=context["orgId"],
         terms_accepted=str(context.get("termsAccepted")).lower() == "true",
         suspended=str(context.get("suspended")).lower() == "true",
+        country=context.get("country") or None,
         requests_per_minute=int(context["requestsPerMinute"]) if context.get("requestsPerMinute") else None,
         request_burst=int(context["requestBurst"]) if context.get("requestBurst") else None,
     )

@@ -16,7 +16,8 @@ def accounts() -> AccountRepository:
 
 @cached
 def account_service() -> AccountService:
-    return AccountService(accounts(), get_settings().terms_version)
+    settings = get_settings()
+    return AccountService(accounts(), settings.terms_version, settings.default_country)
 
 
 @cached
