@@ -115,6 +115,8 @@ def test_send_email_html_normalises_addresses_and_enqueues(api: Client, demo, st
     assert response.status_code == 201
     assert [m["recipient"] for m in response.json["messages"]] == ["Ana@example.com", "bob@example.com"]
     assert [s["reason"] for s in response.json["skipped"]] == ["invalid"]
+    assert {item["contentType"] for item in stored_messages(stack)} == {"HTML"}
+    assert queued(stack) == 2
 
 
 def test_send_email_addresses_differing_only_in_case_are_one_recipient(api: Client, demo, stack: Stack):
@@ -126,5 +128,3 @@ def test_send_email_addresses_differing_only_in_case_are_one_recipient(api: Clie
     assert [m["recipient"] for m in response.json["messages"]] == ["Ana@example.com"]
     assert response.json["skipped"] == [{"recipient": "ana@example.com", "reason": "duplicate"}]
     assert credits_of(demo.org_id) == 100 - 1
-    assert {item["contentType"] for item in stored_messages(stack)} == {"HTML"}
-    assert queued(stack) == 2
