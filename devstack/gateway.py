@@ -130,7 +130,10 @@ class LocalApiGateway:
                 return self._gateway_response("UNAUTHORIZED", "Unauthorized"), {}
             return self._gateway_response("AUTHORIZER_FAILURE", "Authorizer error", status=500), {}
         if not _allows(policy, method_arn):
-            return self._gateway_response("ACCESS_DENIED", "User is not authorized to access this resource"), {}
+            denial = self._gateway_response(
+                "ACCESS_DENIED", "User is not authorized to access this resource", authorizer=policy.get("context")
+            )
+            return denial, {}
         return None, {**policy.get("context", {}), "principalId": policy.get("principalId")}
 
     def _proxy_event(
@@ -163,7 +166,9 @@ class LocalApiGateway:
         response.headers["x-amzn-RequestId"] = request_id
         return response
 
-    def _gateway_response(self, kind: str, message: str, status: int | None = None) -> Response:
+    def _gateway_response(
+        self, kind: str, message: str, status: int | None = None, authorizer: dict[str, Any] | None = None
+    ) -> Response:
         """The template's GatewayResponses entry for `kind`, falling back to DEFAULT_4XX/5XX."""
         defaults = {"UNAUTHORIZED": 401, "ACCESS_DENIED": 403, "MISSING_AUTHENTICATION_TOKEN": 403}
         status = status or defaults.get(kind, 500)
@@ -171,6 +176,9 @@ class LocalApiGateway:
         spec = self._responses.get(kind) or self._responses.get(fallback) or {}
         body = spec.get("ResponseTemplates", {}).get("application/json") or json.dumps({"message": message})
         body = body.replace("$context.error.messageString", message.replace('"', '\\"'))
+        # A Deny policy's context, as API Gateway substitutes it (simple substitution, no VTL).
+        for name, value in (authorizer or {}).items():
+            body = body.replace(f"$context.authorizer.{name}", str(value).replace('"', '\\"'))
         return Response(body, status=int(spec.get("StatusCode", status)), content_type="application/json")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sendme.domain.accounts import Principal
 from sendme.domain.errors import CredentialsInvalidError
+from sendme.edge.language import language_of, translated
 
 
 def presented_api_key(headers: Mapping[str, str] | None) -> str | None:
@@ -32,6 +33,15 @@ def authorizer_context(principal: Principal) -> dict[str, str]:
         "requestBurst": str(principal.request_burst or ""),
     }
     return {name: value for name, value in context.items() if value}
+
+
+def refusal_context(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The 401's texts in the caller's language, as a Deny policy's context: the template's
+    ACCESS_DENIED gateway response (status 401) reads them as $context.authorizer.error/.message."""
+    lowered = {name.lower(): value for name, value in (headers or {}).items()}
+    language = language_of(lowered.get("accept-language"))
+    error = CredentialsInvalidError("Invalid or missing API key")
+    return {"error": translated("Unauthorized", language), "message": translated(error.message, language)}
 
 
 def principal_of(event: Mapping[str, Any]) -> Principal:
