@@ -8,6 +8,7 @@ event and turn the handler's result into the HTTP response.
 import base64
 import fnmatch
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -176,9 +177,10 @@ class LocalApiGateway:
         spec = self._responses.get(kind) or self._responses.get(fallback) or {}
         body = spec.get("ResponseTemplates", {}).get("application/json") or json.dumps({"message": message})
         body = body.replace("$context.error.messageString", message.replace('"', '\\"'))
-        # A Deny policy's context, as API Gateway substitutes it (simple substitution, no VTL).
-        for name, value in (authorizer or {}).items():
-            body = body.replace(f"$context.authorizer.{name}", str(value).replace('"', '\\"'))
+        # A Deny policy's context, as API Gateway substitutes it (simple substitution, no VTL; a
+        # variable the context lacks becomes empty).
+        context = {name: str(value).replace('"', '\\"') for name, value in (authorizer or {}).items()}
+        body = re.sub(r"\$context\.authorizer\.(\w+)", lambda match: context.get(match[1], ""), body)
         return Response(body, status=int(spec.get("StatusCode", status)), content_type="application/json")
 
 

@@ -56,31 +56,43 @@ def _recipients(response: requests.Response) -> list[str]:
 # sendme123-sms-contacts.txt
 
 
-def test_spec_sms_contacts_example_request_body_is_201_with_e164_recipients(spec: Spec, api: Api):
-    body = {
-        "message": "Hello, this is a test message from SendMe",
-        "contacts": ["3001234567", "3009876543"],
-        "type": "SMS",
-        "country": "CO",
-    }
+SMS_CONTACTS_EXAMPLES = [
+    pytest.param(
+        {
+            "message": "Hello, this is a test message from SendMe",
+            "contacts": ["3001234567", "3009876543"],
+            "type": "SMS",
+            "country": "CO",
+        },
+        ["+573001234567", "+573009876543"],
+        id="example-request-body",
+    ),
+    pytest.param(
+        {
+            "message": "Welcome to SendMe! Your account has been activated.",
+            "contacts": ["3001234567", "3007654321"],
+            "country": "CO",
+        },
+        ["+573001234567", "+573007654321"],
+        id="fetch-usage",
+    ),
+    pytest.param(
+        {"message": "Hello, this is a message from SendMe", "contacts": ["3001234567", "3009876543"], "country": "CO"},
+        ["+573001234567", "+573009876543"],
+        id="curl",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "recipients"), SMS_CONTACTS_EXAMPLES)
+def test_spec_sms_contacts_example_is_201_with_e164_recipients_and_sent(spec: Spec, api: Api, body, recipients):
     response = spec.request("POST", "/api/messages/sms/contacts", BEARER_JSON, body)
     assert response.status_code == 201, response.text
     assert response.json()["queueId"].startswith("sms-")
     assert response.json()["channel"] == "sms"
-    assert _recipients(response) == ["+573001234567", "+573009876543"]
+    assert _recipients(response) == recipients
     for message in response.json()["messages"]:
         assert api.wait_for(message["id"], PROVIDER_ACCEPTED)["status"] in PROVIDER_ACCEPTED
-
-
-def test_spec_sms_contacts_fetch_usage_is_201(spec: Spec):
-    body = {
-        "message": "Welcome to SendMe! Your account has been activated.",
-        "contacts": ["3001234567", "3007654321"],
-        "country": "CO",
-    }
-    response = spec.request("POST", "/api/messages/sms/contacts", BEARER_JSON, body)
-    assert response.status_code == 201, response.text
-    assert _recipients(response) == ["+573001234567", "+573007654321"]
 
 
 def test_spec_sms_contacts_axios_otp_without_country_is_read_in_the_home_country(spec: Spec, api: Api):
@@ -92,17 +104,6 @@ def test_spec_sms_contacts_axios_otp_without_country_is_read_in_the_home_country
     (message,) = response.json()["messages"]
     stored = api.wait_for(message["id"], PROVIDER_ACCEPTED)
     assert (stored["messageType"], stored["status"] in PROVIDER_ACCEPTED) == ("OTP", True)
-
-
-def test_spec_sms_contacts_curl_is_201(spec: Spec):
-    body = {
-        "message": "Hello, this is a message from SendMe",
-        "contacts": ["3001234567", "3009876543"],
-        "country": "CO",
-    }
-    response = spec.request("POST", "/api/messages/sms/contacts", BEARER_JSON, body)
-    assert response.status_code == 201, response.text
-    assert _recipients(response) == ["+573001234567", "+573009876543"]
 
 
 def test_spec_sms_contacts_nothing_sendable_is_400_with_the_reasons(spec: Spec, api: Api):
