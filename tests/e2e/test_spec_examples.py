@@ -88,6 +88,8 @@ SMS_CONTACTS_EXAMPLES = [
 def test_spec_sms_contacts_example_is_201_with_e164_recipients_and_sent(spec: Spec, api: Api, body, recipients):
     response = spec.request("POST", "/api/messages/sms/contacts", BEARER_JSON, body)
     assert response.status_code == 201, response.text
+    # The contract's MessageEnqueueResultDto, plus why any recipient got nothing
+    assert set(response.json()) == {"queueId", "channel", "messages", "skipped"}
     assert response.json()["queueId"].startswith("sms-")
     assert response.json()["channel"] == "sms"
     assert _recipients(response) == recipients

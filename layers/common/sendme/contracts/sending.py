@@ -28,6 +28,10 @@ class EmailTagsRequest(EmailRequest):
     tags: list[Tag] = Field(min_length=1, max_length=50)
 
 
+def _unset(value: object) -> bool:
+    return value is None
+
+
 class EnqueuedMessage(CamelModel):
     id: str
     recipient: str
@@ -40,9 +44,10 @@ class EnqueueResult(CamelModel):
     channel: Channel
     messages: list[EnqueuedMessage]
     skipped: list[SkippedRecipient] = Field(default_factory=list)
-    # Email: what the messages are sent as, and whether it was detected because the request gave none.
-    content_type: ContentType | None = None
-    content_type_detected: bool | None = None
+    # Email only (left out of an SMS answer): what the messages are sent as, and whether it was
+    # detected because the request gave none.
+    content_type: ContentType | None = Field(default=None, exclude_if=_unset)
+    content_type_detected: bool | None = Field(default=None, exclude_if=_unset)
 
 
 class DryRunResult(CamelModel):
