@@ -31,6 +31,9 @@ SPANISH: Mapping[str, str] = {
     "Too many requests": "Demasiadas solicitudes",
     "Internal error": "Error interno",
     "Something went wrong": "Algo salió mal",
+    "none of the contacts can be sent to; skipped gives the reason for each": (
+        "no se puede enviar a ninguno de los contactos; skipped da el motivo de cada uno"
+    ),
 }
 
 
