@@ -1,7 +1,8 @@
 """AWS calls per recipient of a send, against the floor and a naive baseline, on in-process moto.
 
-Floor: ceil(N/25) BatchWriteItem + ceil(N/10) SendMessageBatch + a constant (the organisation
-read for the sender id and the one conditional credit reservation). Naive: one PutItem and
+Floor: ceil(N/25) BatchWriteItem + ceil(N/10) SendMessageBatch + ceil(N/100) BatchGetItem (which
+recipients are contacts) + a constant (the organisation read for the sender id and the one
+conditional credit reservation). Naive: one PutItem and
 one SendMessage per recipient. Both run in this process, counted by botocore event hooks.
 Also runs the same audience as an /all send job through the fan-out worker.
 
@@ -60,7 +61,7 @@ def main(sizes: tuple[int, ...] = (1_000, 10_000), fanout_max: int = 1_000) -> N
         os.environ.update(stack.shared_environment())
         from sendme import aws, wiring
         from sendme.contracts.sending import SendJobAccepted
-        from sendme.domain.audiences import Audience, AudienceSelector, Recipient
+        from sendme.domain.audiences import AudienceSelector, NamedRecipients
         from sendme.domain.send_jobs import SendJobTask
         from sendme.domain.sends import SmsRequest
         from sendme.observability import logger
@@ -75,12 +76,12 @@ def main(sizes: tuple[int, ...] = (1_000, 10_000), fanout_max: int = 1_000) -> N
         keep_queue_short(sqs, queue_url)
         print(f"{'N':>7} {'path':<22} {'calls':>7} {'per recipient':>14} {'floor':>6} {'x floor':>8} {'seconds':>8}")
         for size in sizes:
-            floor = math.ceil(size / 25) + math.ceil(size / 10) + CONSTANT
+            floor = math.ceil(size / 25) + math.ceil(size / 10) + math.ceil(size / 100) + CONSTANT
             request = SmsRequest(message="Your order has shipped")
 
             # The send path: named recipients, as /contacts (the service takes any audience size).
             org = accounts.create_organization("Bench", credits=size * 3, accept_terms=True)
-            audience = Audience(recipients=[Recipient(n, "57") for n in numbers(size)])
+            audience = NamedRecipients(numbers(size))
             counter, started = CallCounter(), time.monotonic()
             watch(counter, aws.dynamodb().meta.client, sqs)
             wiring_sending.sending_service().send(org.id, True, request, audience)

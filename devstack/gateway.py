@@ -8,6 +8,7 @@ event and turn the handler's result into the HTTP response.
 import base64
 import fnmatch
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -130,7 +131,10 @@ class LocalApiGateway:
                 return self._gateway_response("UNAUTHORIZED", "Unauthorized"), {}
             return self._gateway_response("AUTHORIZER_FAILURE", "Authorizer error", status=500), {}
         if not _allows(policy, method_arn):
-            return self._gateway_response("ACCESS_DENIED", "User is not authorized to access this resource"), {}
+            denial = self._gateway_response(
+                "ACCESS_DENIED", "User is not authorized to access this resource", authorizer=policy.get("context")
+            )
+            return denial, {}
         return None, {**policy.get("context", {}), "principalId": policy.get("principalId")}
 
     def _proxy_event(
@@ -163,22 +167,28 @@ class LocalApiGateway:
         response.headers["x-amzn-RequestId"] = request_id
         return response
 
-    def _gateway_response(self, kind: str, message: str, status: int | None = None) -> Response:
+    def _gateway_response(
+        self, kind: str, message: str, status: int | None = None, authorizer: dict[str, Any] | None = None
+    ) -> Response:
         """The template's GatewayResponses entry for `kind`, falling back to DEFAULT_4XX/5XX."""
         defaults = {"UNAUTHORIZED": 401, "ACCESS_DENIED": 403, "MISSING_AUTHENTICATION_TOKEN": 403}
         status = status or defaults.get(kind, 500)
         fallback = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
         spec = self._responses.get(kind) or self._responses.get(fallback) or {}
-        body = render_gateway_response(spec.get("ResponseTemplates", {}).get("application/json"), message)
+        template = spec.get("ResponseTemplates", {}).get("application/json")
+        body = render_gateway_response(template, message, authorizer)
         return Response(body, status=int(spec.get("StatusCode", status)), content_type="application/json")
 
 
-def render_gateway_response(template: str | None, message: str) -> str:
+def render_gateway_response(template: str | None, message: str, authorizer: dict[str, Any] | None = None) -> str:
     """A GatewayResponses body as API Gateway renders it: `$context.error.messageString` is the
-    message already quoted as a JSON string."""
+    message already quoted as a JSON string; `$context.authorizer.<name>` is a Deny policy's context
+    value, substituted as it is (no VTL; a name the context lacks becomes empty)."""
     if template is None:
         return json.dumps({"message": message})
-    return template.replace("$context.error.messageString", json.dumps(message))
+    body = template.replace("$context.error.messageString", json.dumps(message))
+    context = {name: str(value).replace('"', '\\"') for name, value in (authorizer or {}).items()}
+    return re.sub(r"\$context\.authorizer\.(\w+)", lambda match: context.get(match[1], ""), body)
 
 
 def _allows(policy: Any, method_arn: str) -> bool:

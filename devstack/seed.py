@@ -25,7 +25,9 @@ class DemoOrganization:
 
 
 def seed_demo(api_key: str | None = None, credits: int = 10_000) -> DemoOrganization:
-    organization = account_service().create_organization("Demo organisation", credits=credits, accept_terms=True)
+    organization = account_service().create_organization(
+        "Demo organisation", credits=credits, accept_terms=True, country="CO"
+    )
     key = account_service().issue_api_key(organization.id, key=api_key)
     # A developer's demo (and the e2e suite polling it) goes past the default 100 requests a
     # minute; the limit is the organisation's own, so every request is still metered.

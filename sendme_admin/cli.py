@@ -92,7 +92,8 @@ def connect(args: argparse.Namespace) -> Admin:
         raise
     contacts, accounts, ledger = ContactRepository(table), AccountRepository(table), CreditLedger(table)
     audit = CreditAudit(accounts, ledger, LeaseIndex(dynamodb.Table(messages_name))) if messages_name else None
-    return Admin(AccountService(accounts, ledger, args.terms_version), ContactImporter(contacts), contacts, audit)
+    service = AccountService(accounts, ledger, args.terms_version, args.default_country)
+    return Admin(service, ContactImporter(contacts), contacts, audit)
 
 
 def _print(value: Any) -> None:
@@ -101,7 +102,11 @@ def _print(value: Any) -> None:
 
 def create_org(admin: Admin, args: argparse.Namespace) -> None:
     organization = admin.accounts.create_organization(
-        args.name, credits=args.credits, sender_id=args.sender_id, accept_terms=args.accept_terms
+        args.name,
+        credits=args.credits,
+        sender_id=args.sender_id,
+        accept_terms=args.accept_terms,
+        country=args.country,
     )
     _print(organization.to_wire())
 
@@ -239,6 +244,11 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("TERMS_VERSION") or Settings.model_fields["terms_version"].default,
         help="the terms version the API requires (its TERMS_VERSION)",
     )
+    parser.add_argument(
+        "--default-country",
+        default=os.environ.get("DEFAULT_COUNTRY") or Settings.model_fields["default_country"].default,
+        help="the home country of an organisation created without --country (the API's DEFAULT_COUNTRY)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, run: Callable[[Admin, argparse.Namespace], None], text: str) -> argparse.ArgumentParser:
@@ -254,6 +264,12 @@ def _parser() -> argparse.ArgumentParser:
     created.add_argument("--credits", type=_non_negative, default=0)
     created.add_argument("--sender-id", default=None)
     created.add_argument("--accept-terms", action="store_true", help="record the current terms as accepted")
+    created.add_argument(
+        "--country",
+        default=None,
+        help="home country (ISO, e.g. CO) national numbers are read in when a request names none "
+        "(default: --default-country)",
+    )
     command("issue-key", issue_key, "issue an API key (printed once)")
     command("revoke-key", revoke_key, "revoke an API key, named by its keyId or the key itself").add_argument("key")
     command("add-credits", add_credits, "add credits to the balance").add_argument("amount", type=_positive)

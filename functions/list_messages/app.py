@@ -14,7 +14,8 @@ app = build_resolver()
 def list_messages() -> Response[MessagePage]:
     # Parsed by hand rather than as Query() arguments: unknown parameters must be ignored.
     query = MessageQuery.from_parameters(app.current_event.query_string_parameters)
-    return json_response(listing_service().list_messages(caller(app).org_id, query))
+    principal = caller(app)
+    return json_response(listing_service().list_messages(principal.org_id, query, principal.country))
 
 
 @app.get("/api/messages/<message_id>")

@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from sendme.contracts.sending import EmailContactsRequest, EmailTagsRequest
-from sendme.domain.audiences import AudienceSelector, email_audience
+from sendme.domain.audiences import AudienceSelector, NamedRecipients
 from sendme.domain.sends import EmailRequest
 from sendme.edge.http import build_resolver, entrypoint
 from sendme.edge.send import SendResponse, send_and_respond
@@ -17,7 +17,13 @@ app = build_resolver()
 
 @app.post("/api/messages/email/contacts")
 def to_addresses(request: Annotated[EmailContactsRequest, Body()]) -> SendResponse:
-    return send_and_respond(app, sending_service(), request, email_audience(request.contacts))
+    return send_and_respond(app, sending_service(), request, NamedRecipients(request.contacts))
+
+
+# The overview's example posts here: an alias of /email/contacts, kept for clients that copied it.
+@app.post("/api/messages/send/email", deprecated=True)
+def to_addresses_by_old_path(request: Annotated[EmailContactsRequest, Body()]) -> SendResponse:
+    return to_addresses(request)
 
 
 @app.post("/api/messages/email/all")

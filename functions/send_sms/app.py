@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from sendme.contracts.sending import SmsContactsRequest, SmsTagsRequest
-from sendme.domain.audiences import AudienceSelector, phone_audience
+from sendme.domain.audiences import AudienceSelector, NamedRecipients
 from sendme.domain.sends import SmsRequest
 from sendme.edge.http import build_resolver, entrypoint
 from sendme.edge.send import SendResponse, send_and_respond
@@ -17,7 +17,7 @@ app = build_resolver()
 
 @app.post("/api/messages/sms/contacts")
 def to_numbers(request: Annotated[SmsContactsRequest, Body()]) -> SendResponse:
-    return send_and_respond(app, sending_service(), request, phone_audience(request.contacts, request.country))
+    return send_and_respond(app, sending_service(), request, NamedRecipients(request.contacts, request.country))
 
 
 @app.post("/api/messages/sms/all")

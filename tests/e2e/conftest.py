@@ -38,7 +38,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 PROVIDER_ACCEPTED = frozenset({"SENT", "DELIVERED"})
 
 # SAM CLI's local API Gateway answers denials with its own bodies: it ignores the template's
-# GatewayResponses and turns the authorizer's "Unauthorized" into a 502 (API Gateway: 401).
+# GatewayResponses and answers the authorizer's Deny with its own 403 (API Gateway: the 401).
 SAM_GATEWAY_RESPONSES = "sam local ignores the template's GatewayResponses (its own 403/502 bodies)"
 SPEC_401 = {"error": "Unauthorized", "message": "Invalid or missing API key"}
 

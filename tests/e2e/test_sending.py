@@ -107,61 +107,6 @@ def test_e2e_dry_run_previews_and_adds_no_message(api: Api):
     assert total_messages(api) == before
 
 
-# The contract's example bodies, verbatim (sendme123-sms-contacts.txt, sendme123-messages-overview.txt).
-SPEC_EXAMPLES = [
-    pytest.param(
-        "/api/messages/sms/contacts",
-        {"message": "Hello, this is a message from SendMe", "contacts": ["3001234567", "3009876543"], "country": "CO"},
-        201,
-        [JUAN, MARIA],
-        id="sms-contacts-curl",
-    ),
-    pytest.param(
-        "/api/messages/sms/contacts",
-        {
-            "message": "Welcome to SendMe! Your account has been activated.",
-            "contacts": ["3001234567", "3007654321"],
-            "country": "CO",
-        },
-        201,
-        [JUAN, "+573007654321"],
-        id="sms-contacts-fetch-usage",
-    ),
-    pytest.param(
-        # No country: a national number cannot be read, so it is skipped (the contract's 200).
-        "/api/messages/sms/contacts",
-        {"message": "Your verification code is: 123456", "contacts": ["3001234567"], "type": "OTP"},
-        200,
-        [],
-        id="sms-contacts-axios-otp",
-    ),
-    pytest.param(
-        "/api/messages/sms/contacts",
-        {"message": "Hello, this is a test message", "contacts": ["3001234567"], "country": "CO"},
-        201,
-        [JUAN],
-        id="overview-send-sms",
-    ),
-]
-
-
-@pytest.mark.parametrize(("path", "body", "status", "recipients"), SPEC_EXAMPLES)
-def test_e2e_spec_example_bodies_are_answered_as_the_contract_says(api: Api, path, body, status, recipients):
-    response = api.post(path, body)
-    assert response.status_code == status
-    assert [m["recipient"] for m in response.json()["messages"]] == recipients
-    assert (response.json()["queueId"] == "") == (status == 200)
-
-
-def test_e2e_spec_overview_email_example_without_contacts_is_400_naming_contacts(api: Api):
-    body = {"subject": "Welcome to SendMe", "message": "<h1>Welcome!</h1><p>Thank you for joining us.</p>"}
-    before = total_messages(api)
-    response = api.post("/api/messages/email/contacts", body)
-    assert response.status_code == 400
-    assert response.json()["field"] == "contacts"
-    assert total_messages(api) == before
-
-
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [

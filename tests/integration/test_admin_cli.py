@@ -43,6 +43,27 @@ def test_cli_create_org_and_issue_key_give_a_working_key(admin, api: Client):
     assert api.get("/api/contacts", headers=auth(issued["apiKey"])).status_code == 200
 
 
+def test_cli_create_org_country_is_its_home_country(admin, api: Client):
+    # Given an organisation created in the US
+    _, organization, _ = admin("create-org", "Acme US", "--credits", "10", "--accept-terms", "--country", "us")
+    assert organization["country"] == "US"
+    key = admin("issue-key", organization["id"])[1]["apiKey"]
+    # When it sends to a national number without a country / Then it is read as a US number
+    response = api.post(
+        "/api/messages/sms/contacts", json={"message": "Hi", "contacts": ["(202) 555-0123"]}, headers=auth(key)
+    )
+    assert [m["recipient"] for m in response.json["messages"]] == ["+12025550123"]
+
+
+def test_cli_create_org_without_country_gets_the_default(admin):
+    assert admin("create-org", "Acme")[1]["country"] == "CO"
+
+
+def test_cli_create_org_unknown_country_is_one_clear_line(admin):
+    status, _, err = admin("create-org", "Acme", "--country", "ZZ")
+    assert one_line_error(status, err).startswith("sendme-admin: error: country must be an ISO 3166-1 alpha-2")
+
+
 def test_cli_revoke_key_stops_the_key(admin, api: Client, demo):
     from sendme.domain.accounts import key_id_of
 

@@ -64,7 +64,7 @@ def test_authorizer_passes_the_organisation_id_to_the_functions(stack: Stack, la
     account_service().issue_api_key(organization.id, key=event["headers"]["api-key"])
     # When the authorizer runs / Then its context names the organisation
     policy = lambdas.invoke("AuthorizerFunction", event)
-    assert policy["context"] == {"orgId": organization.id, "termsAccepted": "true"}
+    assert policy["context"] == {"orgId": organization.id, "termsAccepted": "true", "country": "CO"}
     assert policy["principalId"] == organization.id
 
 

@@ -2,8 +2,6 @@
 
 import json
 
-import pytest
-
 from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
 from devstack.seed import DEMO_REQUESTS_PER_MINUTE
@@ -18,14 +16,21 @@ def test_event_authorizer_request_allows_a_known_key(lambdas: LocalLambdas, demo
     policy = lambdas.invoke("AuthorizerFunction", event)
     assert policy["principalId"] == demo.org_id
     limit = str(DEMO_REQUESTS_PER_MINUTE)
-    expected = {"orgId": demo.org_id, "termsAccepted": "true", "requestsPerMinute": limit, "requestBurst": limit}
+    expected = {
+        "orgId": demo.org_id,
+        "termsAccepted": "true",
+        "country": "CO",
+        "requestsPerMinute": limit,
+        "requestBurst": limit,
+    }
     assert policy["context"] == expected
     assert policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"
 
 
-def test_event_authorizer_request_raises_unauthorized_for_an_unknown_key(lambdas: LocalLambdas, demo):
-    with pytest.raises(Exception, match=r"^Unauthorized$"):
-        lambdas.invoke("AuthorizerFunction", load_event("authorizer_request.json"))
+def test_event_authorizer_request_denies_an_unknown_key_with_the_401_texts(lambdas: LocalLambdas, demo):
+    policy = lambdas.invoke("AuthorizerFunction", load_event("authorizer_request.json"))
+    assert policy["policyDocument"]["Statement"][0]["Effect"] == "Deny"
+    assert policy["context"] == {"error": "Unauthorized", "message": "Invalid or missing API key"}
 
 
 def test_event_send_and_deliver_round_trip(lambdas: LocalLambdas, demo, stack: Stack):

@@ -195,6 +195,23 @@ def test_list_international_recipient_needs_no_country_code(api: Client, seeded,
     assert _ids(_list(api, seeded.key, f"?recipientDetails={recipient}")) == [seeded.again.id, seeded.welcome.id]
 
 
+def test_list_national_recipient_is_read_in_the_home_country(api: Client, seeded):
+    # Given the demo organisation, whose home country is CO / When the list's own example number is
+    # asked for without countryCode / Then it finds +573001234567's messages
+    assert _ids(_list(api, seeded.key, "?recipientDetails=3001234567")) == [seeded.again.id, seeded.welcome.id]
+
+
+def test_list_queue_id_gives_that_sends_messages_only(api: Client, seeded):
+    # Given two sends to the same numbers
+    first = api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(seeded.key)).json
+    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(seeded.key))
+    # When the list is filtered by the first one's queueId
+    page = _list(api, seeded.key, f"?queueId={first['queueId']}")
+    # Then it gives the first send's messages, and counts them
+    assert sorted(_ids(page)) == sorted(m["id"] for m in first["messages"])
+    assert page["meta"]["totalRecords"] == 2
+
+
 def test_list_email_recipient_is_normalised_as_sends_store_it(api: Client, seeded):
     assert _ids(_list(api, seeded.key, "?recipientDetails=%20ana@EXAMPLE.com")) == [seeded.email.id]
 
@@ -282,7 +299,8 @@ def test_list_cursor_of_other_filters_is_refused(api: Client, seeded):
         ("countryCode=999", "countryCode"),
         ("countryCode=XX", "countryCode"),
         ("recipientDetails=not-a-number", "recipientDetails"),
-        ("recipientDetails=3001234567", "recipientDetails"),
+        ("recipientDetails=12", "recipientDetails"),
+        ("queueId=sms-123", "queueId"),
         ("cursor=garbage", "cursor"),
     ],
 )

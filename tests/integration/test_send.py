@@ -32,13 +32,18 @@ def test_send_sms_reserves_credits_per_segment(api: Client, demo):
     assert credits_of(demo.org_id) == 100 - 4
 
 
-def test_send_sms_with_no_valid_recipient_is_200_and_empty(api: Client, demo, stack: Stack):
+def test_send_sms_with_no_valid_recipient_is_400_with_the_reasons(api: Client, demo, stack: Stack):
+    # Given only numbers that cannot be read / When they are sent to
     response = api.post(
         "/api/messages/sms/contacts", json={**SPEC_SMS_BODY, "contacts": ["12", "abc"]}, headers=auth(demo.api_key)
     )
-    assert response.status_code == 200
-    assert (response.json["queueId"], response.json["messages"]) == ("", [])
-    assert [s["reason"] for s in response.json["skipped"]] == ["invalid", "invalid"]
+    # Then the answer says why, not a silent 200; nothing is stored or charged
+    assert response.status_code == 400
+    assert (response.json["error"], response.json["field"]) == ("Invalid parameters", "contacts")
+    assert response.json["skipped"] == [
+        {"recipient": "12", "reason": "invalid"},
+        {"recipient": "abc", "reason": "invalid"},
+    ]
     assert stored_messages(stack) == []
     assert credits_of(demo.org_id) == 100
 
@@ -104,11 +109,22 @@ def test_send_email_html_normalises_addresses_and_enqueues(api: Client, demo, st
         "subject": "Welcome to SendMe",
         "message": "<h1>Welcome!</h1><p>Thank you for joining us.</p>",
         "contentType": "html",
-        "contacts": ["Ana@Example.COM", "ana@example.com", "not-an-email"],
+        "contacts": ["Ana@Example.COM", "bob@example.com", "not-an-email"],
     }
     response = api.post("/api/messages/email/contacts", json=body, headers=auth(demo.api_key))
     assert response.status_code == 201
-    assert [m["recipient"] for m in response.json["messages"]] == ["Ana@example.com", "ana@example.com"]
+    assert [m["recipient"] for m in response.json["messages"]] == ["Ana@example.com", "bob@example.com"]
     assert [s["reason"] for s in response.json["skipped"]] == ["invalid"]
     assert {item["contentType"] for item in stored_messages(stack)} == {"HTML"}
     assert queued(stack) == 2
+
+
+def test_send_email_addresses_differing_only_in_case_are_one_recipient(api: Client, demo, stack: Stack):
+    # Given one mailbox written in two cases
+    body = {"subject": "Hi", "message": "Hello", "contacts": ["Ana@Example.com", "ana@example.com"]}
+    # When it is sent to
+    response = api.post("/api/messages/email/contacts", json=body, headers=auth(demo.api_key))
+    # Then one message is sent and charged, the other is skipped as a duplicate
+    assert [m["recipient"] for m in response.json["messages"]] == ["Ana@example.com"]
+    assert response.json["skipped"] == [{"recipient": "ana@example.com", "reason": "duplicate"}]
+    assert credits_of(demo.org_id) == 100 - 1

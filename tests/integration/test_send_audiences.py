@@ -120,11 +120,12 @@ def test_send_email_contacts_skips_suppressed_addresses(api: Client, demo, stack
     assert [item["recipientDetails"] for item in stored_messages(stack)] == ["fine@example.com"]
 
 
-def test_send_email_contacts_all_suppressed_is_200_and_charges_nothing(api: Client, demo, stack: Stack):
+def test_send_email_contacts_all_suppressed_is_400_and_charges_nothing(api: Client, demo, stack: Stack):
     suppress(stack, demo.org_id, "bounced@example.com")
     body = {"subject": "Hi", "message": "Hello", "contacts": ["bounced@example.com"]}
     response = api.post("/api/messages/email/contacts", json=body, headers=auth(demo.api_key))
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response.json["skipped"] == [{"recipient": "bounced@example.com", "reason": "suppressed"}]
     assert (stored_messages(stack), queued(stack), credits_of(demo.org_id)) == ([], 0, 100)
 
 

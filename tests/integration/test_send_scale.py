@@ -49,6 +49,24 @@ def test_send_of_250_recipients_takes_10_writes_and_25_queue_sends(api: Client, 
     assert queued(stack) == 250
 
 
+def test_send_of_250_recipients_finds_their_contacts_in_3_batch_gets(api: Client, demo, stack: Stack):
+    # Given every AWS call counted, and 250 recipients of which the first is the demo's Juan
+    calls: Counter[str] = Counter()
+    count_calls(calls)
+    from sendme.wiring.accounts import account_service
+
+    account_service().add_credits(demo.org_id, 250)
+    body = {"message": "Hi", "contacts": ["+573001234567", *NUMBERS[1:]]}
+    # When they are sent to
+    response = api.post("/api/messages/sms/contacts", json=body, headers=auth(demo.api_key))
+    # Then which are contacts is read 100 recipients per BatchGetItem, not one query each
+    assert response.status_code == 201
+    assert calls["BatchGetItem"] == math.ceil(250 / 100)
+    assert "Query" not in calls
+    juan = next(m for m in stored_messages(stack) if m["recipientDetails"] == "+573001234567")
+    assert juan.get("contactId")
+
+
 @pytest.fixture
 def throttled_writes() -> list[int]:
     """Hold back 7 items of the first BatchWriteItem and return them as UnprocessedItems."""

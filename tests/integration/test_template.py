@@ -45,6 +45,7 @@ def test_template_every_api_route_is_authorized(stack: Stack):
             for channel in ("sms", "email")
             for audience in ("contacts", "all", "tags")
         },
+        ("POST", "/api/messages/send/email"),  # the overview's example: a deprecated alias
         ("GET", "/api/contacts"),
         ("POST", "/api/contacts"),
         ("POST", "/api/contacts/import"),

@@ -6,7 +6,7 @@ import pytest
 
 from sendme.contracts.messages import MessageQuery, normalized_recipient
 from sendme.domain.errors import RequestInvalidError
-from sendme.domain.ids import highest_id_at, lowest_id_at
+from sendme.domain.ids import highest_id_at, ids_of_millisecond, lowest_id_at, new_id
 from sendme.services.listing import Cursor, decode_cursor, encode_cursor
 from sendme.storage.search import plan_query
 
@@ -54,17 +54,38 @@ def test_plan_sent_at_bounds_creation_by_the_sending_time():
     assert plan.filter is not None
 
 
+def test_plan_queue_id_reads_only_its_millisecond_of_the_partition():
+    # Given a queue id minted at a known millisecond
+    millis = 1_704_104_100_123
+    queue_id = f"sms-{new_id(millis)}"
+    # When the list is filtered by it
+    plan = _plan(queueId=queue_id)
+    # Then the key condition is that millisecond, and the queue id is checked on what it yields
+    assert (plan.index, plan.partition_value) == (None, ORG)
+    assert (plan.lowest_id, plan.highest_id) == ids_of_millisecond(millis)
+    assert plan.filter is not None
+
+
+def test_plan_queue_id_with_a_date_range_keeps_the_narrower_bounds():
+    millis = 1_704_104_100_123  # 2024-01-01
+    plan = _plan(queueId=f"email-{new_id(millis)}", startDate="2023-12-01", endDate="2024-01-31")
+    assert (plan.lowest_id, plan.highest_id) == ids_of_millisecond(millis)
+
+
 @pytest.mark.parametrize(
-    ("raw", "country", "expected"),
+    ("raw", "country", "home", "expected"),
     [
-        ("3001234567", "57", "+573001234567"),
-        ("573001234567", None, "+573001234567"),
-        ("Ana@EXAMPLE.com", None, "Ana@example.com"),
-        ("3001234567", None, None),
+        ("3001234567", "57", None, "+573001234567"),
+        ("573001234567", None, None, "+573001234567"),
+        ("Ana@EXAMPLE.com", None, None, "Ana@example.com"),
+        ("3001234567", None, None, None),
+        ("3001234567", None, "CO", "+573001234567"),
+        ("573001234567", None, "CO", "+573001234567"),
+        ("2025550123", "1", "CO", "+12025550123"),
     ],
 )
-def test_recipient_is_normalised_as_sends_store_it(raw, country, expected):
-    assert normalized_recipient(raw, country) == expected
+def test_recipient_is_normalised_as_sends_store_it(raw, country, home, expected):
+    assert normalized_recipient(raw, country, home) == expected
 
 
 def test_cursor_round_trips_for_the_same_org_and_filters():

@@ -1,5 +1,18 @@
+import time
+
+import pytest
+
 from sendme.domain.addresses import normalize_email, normalize_phone
-from sendme.domain.audiences import SkipReason, email_audience, phone_audience
+from sendme.domain.audiences import (
+    NamedRecipients,
+    SkipReason,
+    email_audience,
+    named_audience,
+    phone_audience,
+    with_contacts,
+)
+from sendme.domain.content import content_type_of
+from sendme.domain.messages import Channel, ContentType
 from sendme.outbound.providers import html_to_text
 
 
@@ -48,3 +61,45 @@ def test_email_audience_dedupes_case_insensitive_domains():
 def test_html_to_text_keeps_words_and_line_breaks_drops_markup():
     html = "<html><head><style>p{}</style></head><h1>Welcome!</h1><p>Thank you &amp; <b>enjoy</b>.</p></html>"
     assert html_to_text(html) == "Welcome!\nThank you & enjoy."
+
+
+def test_email_audience_dedupes_addresses_differing_only_in_case():
+    # Given one mailbox written in two cases
+    audience = email_audience(["Ana@Example.com", "ana@example.com"])
+    # Then it is one recipient (one message, one charge), the second skipped as a duplicate
+    assert [r.address for r in audience.recipients] == ["Ana@example.com"]
+    assert [(s.recipient, s.reason) for s in audience.skipped] == [("ana@example.com", SkipReason.DUPLICATE)]
+
+
+def test_named_audience_reads_national_numbers_in_its_country():
+    audience = named_audience(Channel.SMS, NamedRecipients(["3001234567"], "CO"))
+    assert [r.address for r in audience.recipients] == ["+573001234567"]
+
+
+def test_with_contacts_marks_the_recipients_that_are_contacts():
+    audience = with_contacts(email_audience(["ana@example.com", "bob@example.com"]), {"ana@example.com": "c-1"})
+    assert [(r.address, r.contact_id) for r in audience.recipients] == [
+        ("ana@example.com", "c-1"),
+        ("bob@example.com", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["<h1>Welcome!</h1><p>Thank you for joining us.</p>", "Hi<br>there", "Fish &amp; chips", "<P CLASS='x'>Hi"],
+)
+def test_content_type_of_detects_html(message):
+    assert content_type_of(message) is ContentType.HTML
+
+
+@pytest.mark.parametrize("message", ["Welcome to our platform", "Reply <name> to join", "x<y and y>z", "5 < 6 > 4"])
+def test_content_type_of_keeps_plain_text_plain(message):
+    assert content_type_of(message) is ContentType.PLAIN_TEXT
+
+
+def test_html_to_text_is_fast_on_hostile_markup():
+    # Given 60,000 characters of unterminated comments and tags, quadratic for html.parser
+    # (CVE-2025-6069: about 15 s here) / Then the text part is built well within a second
+    started = time.perf_counter()
+    html_to_text("<!--" + "<a" * 30_000)
+    assert time.perf_counter() - started < 1.0

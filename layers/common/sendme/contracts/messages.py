@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import phonenumbers
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from sendme.domain.addresses import normalize_email, normalize_phone
 from sendme.domain.base import CamelModel
 from sendme.domain.clock import to_iso
+from sendme.domain.ids import millis_of
 from sendme.domain.messages import ContentType, Message, MessageStatus, MessageType, StatusEvent
 
 if TYPE_CHECKING:
@@ -127,6 +129,16 @@ def _sent_window(value: str) -> SentWindow:
     return SentWindow(first=to_iso(start), last=to_iso(end), last_moment=end)
 
 
+# What a send answers as its queueId: the channel and the UUIDv7 minted when the send began.
+_QUEUE_ID = re.compile(r"^(sms|email)-[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+def _queue_id(value: str) -> str:
+    if not _QUEUE_ID.match(value.strip().lower()):
+        raise ValueError("is not a queueId this API issued (sms-<uuid> or email-<uuid>)")
+    return value.strip().lower()
+
+
 def _parsed_from_text(parse: Callable[[str], Any]) -> BeforeValidator:
     return BeforeValidator(lambda value: parse(value) if isinstance(value, str) else value)
 
@@ -140,14 +152,31 @@ CalendarDate = Annotated[date, _parsed_from_text(_calendar_date)]
 CallingCode = Annotated[str, _parsed_from_text(_calling_code)]
 
 
+QueueId = Annotated[str, _parsed_from_text(_queue_id)]
+
+
 UpperCase = BeforeValidator(_upper)
+
+
+def _between(low: int, high: int) -> AfterValidator:
+    """A bound the error body states whole ("must be between 1 and 100"), in either language."""
+
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise PydanticCustomError("between", "must be between {low} and {high}", {"low": low, "high": high})
+        return value
+
+    return AfterValidator(check)
+
+
+PageSize = Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": 100}), _between(1, 100)]
 
 
 class MessageQuery(CamelModel):
     """The query string of GET /api/messages. Unknown parameters are ignored."""
 
     page: int = Field(default=1, ge=1)
-    limit: int = Field(default=10, ge=1, le=100)
+    limit: PageSize = 10
     cursor: str | None = Field(default=None, max_length=2048)
     content: str | None = Field(default=None, max_length=1600)
     content_type: Annotated[ContentType | None, UpperCase] = None
@@ -159,6 +188,7 @@ class MessageQuery(CamelModel):
     provider_id: Annotated[str | None, UpperCase, Field(max_length=64)] = None
     campaign_id: str | None = Field(default=None, max_length=128)
     contact_id: str | None = Field(default=None, max_length=128)
+    queue_id: QueueId | None = None
     start_date: CalendarDate | None = None
     end_date: CalendarDate | None = None
 
@@ -178,6 +208,7 @@ class MessageQuery(CamelModel):
             "provider": self.provider_id,
             "campaignId": self.campaign_id,
             "contactId": self.contact_id,
+            "queueId": self.queue_id,
         }
         return {attribute: str(value) for attribute, value in values.items() if value is not None}
 
@@ -185,21 +216,27 @@ class MessageQuery(CamelModel):
     def has_date_range(self) -> bool:
         return self.start_date is not None or self.end_date is not None
 
+    @property
+    def queue_millis(self) -> int | None:
+        """When the queue's send began: every message of it was created in that millisecond."""
+        return millis_of(self.queue_id.partition("-")[2]) if self.queue_id else None
+
     def fingerprint(self) -> str:
         """What identifies the result set: every filter, and the page size."""
         return self.model_dump_json(include=set(type(self).model_fields) - {"page", "cursor"})
 
 
-def normalized_recipient(raw: str, calling_code: str | None) -> str | None:
+def normalized_recipient(raw: str, calling_code: str | None, home_country: str | None = None) -> str | None:
     """A recipient as sends store it: E.164 for a phone, lower-cased for an email.
 
-    A national number is read in the country of `calling_code`; digits without one are tried
-    as an international number. None when it is neither a phone number nor an email address.
+    A national number is read in the country of `calling_code`, else in the organisation's
+    `home_country`, as a send reads it; digits that are no number there are tried as an
+    international number. None when it is neither a phone number nor an email address.
     """
     if "@" in raw:
         return normalize_email(raw)
-    region = phonenumbers.region_code_for_country_code(int(calling_code)) if calling_code else None
+    region = phonenumbers.region_code_for_country_code(int(calling_code)) if calling_code else home_country
     phone = normalize_phone(raw, region)
-    if phone is None and region is None and raw.strip().isdigit():
+    if phone is None and calling_code is None and raw.strip().isdigit():
         phone = normalize_phone(f"+{raw.strip()}")
     return phone.e164 if phone else None

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from sendme.domain.audiences import SkippedRecipient
 from sendme.domain.base import CamelModel
-from sendme.domain.messages import Channel
+from sendme.domain.messages import Channel, ContentType
 from sendme.domain.send_jobs import SendJobStatus
 from sendme.domain.sends import MAX_RECIPIENTS, EmailRequest, SmsRequest, Tag
 
@@ -28,6 +28,10 @@ class EmailTagsRequest(EmailRequest):
     tags: list[Tag] = Field(min_length=1, max_length=50)
 
 
+def _unset(value: object) -> bool:
+    return value is None
+
+
 class EnqueuedMessage(CamelModel):
     id: str
     recipient: str
@@ -40,6 +44,10 @@ class EnqueueResult(CamelModel):
     channel: Channel
     messages: list[EnqueuedMessage]
     skipped: list[SkippedRecipient] = Field(default_factory=list)
+    # Email only (left out of an SMS answer): what the messages are sent as, and whether it was
+    # detected because the request gave none.
+    content_type: ContentType | None = Field(default=None, exclude_if=_unset)
+    content_type_detected: bool | None = Field(default=None, exclude_if=_unset)
 
 
 class DryRunResult(CamelModel):

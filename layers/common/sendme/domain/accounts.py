@@ -14,6 +14,8 @@ class Organization(CamelModel):
     name: str
     credits: int = 0
     sender_id: str | None = None
+    # The home country (ISO 3166-1 alpha-2) national numbers are read in when a request names none.
+    country: str | None = None
     accepted_terms_version: str | None = None
     created_at: str
     # Set by an operator (sendme-admin suspend): every call of the organisation is refused.
@@ -39,6 +41,8 @@ class Principal(CamelModel):
     org_id: str
     terms_accepted: bool
     suspended: bool = False
+    # The organisation's home country, to read national numbers a request gives without one.
+    country: str | None = None
     requests_per_minute: int | None = None
     request_burst: int | None = None
 

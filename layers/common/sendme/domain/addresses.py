@@ -48,3 +48,11 @@ def region_of(calling_code: str | None) -> str | None:
         return None
     region = phonenumbers.region_code_for_country_code(int(calling_code))
     return None if region == phonenumbers.UNKNOWN_REGION else region
+
+
+def region_code(value: str) -> str:
+    """An ISO 3166-1 alpha-2 country code phone numbers can be read in ("co" -> "CO")."""
+    code = value.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError("must be an ISO 3166-1 alpha-2 country code, such as CO or US")
+    return code

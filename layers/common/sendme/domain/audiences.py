@@ -1,7 +1,7 @@
 """Audiences: who a send goes to, normalised and deduplicated, and why anyone was skipped."""
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import islice
 
@@ -46,8 +46,17 @@ class Audience:
     truncated: bool = False
 
 
-# Who a send goes to: recipients already named (/contacts), or contacts to read (/all, /tags).
-type Selection = Audience | AudienceSelector
+@dataclass(frozen=True)
+class NamedRecipients:
+    """The numbers or addresses a /contacts send names; national numbers are read in `country`,
+    else in the organisation's home country."""
+
+    addresses: Sequence[str]
+    country: str | None = None
+
+
+# Who a send goes to: recipients named in the request (/contacts), or contacts to read (/all, /tags).
+type Selection = NamedRecipients | AudienceSelector
 
 
 class AudienceBuilder:
@@ -58,12 +67,14 @@ class AudienceBuilder:
         self._seen: set[str] = set()
 
     def offer(self, raw: str, recipient: Recipient | None) -> None:
+        # Case-insensitive: Ana@example.com and ana@example.com are one mailbox, one charge.
+        key = recipient.address.casefold() if recipient else ""
         if recipient is None:
             self.skip(raw, SkipReason.INVALID)
-        elif recipient.address in self._seen:
+        elif key in self._seen:
             self.skip(recipient.address, SkipReason.DUPLICATE)
         else:
-            self._seen.add(recipient.address)
+            self._seen.add(key)
             self.audience.recipients.append(recipient)
 
     def skip(self, recipient: str, reason: SkipReason) -> None:
@@ -103,6 +114,23 @@ def phone_audience(numbers: Iterable[str], country: str | None) -> Audience:
 
 def email_audience(addresses: Iterable[str]) -> Audience:
     return _resolve(addresses, to_email)
+
+
+def named_audience(channel: Channel, named: NamedRecipients) -> Audience:
+    """The recipients a /contacts send names, normalised and deduplicated."""
+    if channel is Channel.SMS:
+        return phone_audience(named.addresses, named.country)
+    return email_audience(named.addresses)
+
+
+def with_contacts(audience: Audience, owners: dict[str, str]) -> Audience:
+    """The audience with each recipient that is one of the organisation's contacts carrying it
+    (`owners`: address -> contact id)."""
+    recipients = [
+        replace(r, contact_id=owners[r.address]) if r.address in owners and not r.contact_id else r
+        for r in audience.recipients
+    ]
+    return Audience(recipients=recipients, skipped=audience.skipped, truncated=audience.truncated)
 
 
 def without_suppressed(audience: Audience, suppressed: set[str]) -> Audience:

@@ -21,6 +21,14 @@ class RequestInvalidError(SendMeError):
         self.field = field
 
 
+class RecipientsInvalidError(RequestInvalidError):
+    """None of the recipients a /contacts send names can be sent to; `skipped` says why, each."""
+
+    def __init__(self, message: str, *, skipped: list[dict[str, str]]) -> None:
+        super().__init__(message, field="contacts")
+        self.details["skipped"] = skipped
+
+
 class CredentialsInvalidError(SendMeError):
     """No API key, or one that is unknown or revoked."""
 

@@ -41,9 +41,17 @@ def _uuid7(millis: int, random_bits: int) -> str:
 
 
 def _bound(moment: datetime, fill: str) -> str:
-    millis = int(moment.timestamp() * 1000) & _TIMESTAMP_MASK
-    head = f"{millis:012x}"
+    return _bound_at(int(moment.timestamp() * 1000), fill)
+
+
+def _bound_at(millis: int, fill: str) -> str:
+    head = f"{millis & _TIMESTAMP_MASK:012x}"
     return f"{head[:8]}-{head[8:]}-{fill * 4}-{fill * 4}-{fill * 12}"
+
+
+def ids_of_millisecond(millis: int) -> tuple[str, str]:
+    """The smallest and the largest id a message created in that Unix millisecond can have."""
+    return _bound_at(millis, "0"), _bound_at(millis, "f")
 
 
 def lowest_id_at(moment: datetime) -> str:

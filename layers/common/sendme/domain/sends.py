@@ -59,7 +59,8 @@ class EmailRequest(SendOptions):
     subject: str = Field(min_length=1, max_length=998)
     # Bounded so a message and its plain-text part fit one DynamoDB item.
     message: str = Field(min_length=1, max_length=100_000)
-    content_type: Annotated[ContentType, BeforeValidator(_upper)] = ContentType.PLAIN_TEXT
+    # None: detected from the message (sendme.domain.content).
+    content_type: Annotated[ContentType | None, BeforeValidator(_upper)] = None
 
 
 @dataclass(frozen=True)

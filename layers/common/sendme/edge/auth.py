@@ -8,6 +8,7 @@ from typing import Any
 
 from sendme.domain.accounts import Principal
 from sendme.domain.errors import CredentialsInvalidError
+from sendme.edge.language import language_of, translated
 
 
 def presented_api_key(headers: Mapping[str, str] | None) -> str | None:
@@ -26,11 +27,21 @@ def authorizer_context(principal: Principal) -> dict[str, str]:
     context = {
         "orgId": principal.org_id,
         "termsAccepted": str(principal.terms_accepted).lower(),
+        "country": principal.country or "",
         "suspended": "true" if principal.suspended else "",
         "requestsPerMinute": str(principal.requests_per_minute or ""),
         "requestBurst": str(principal.request_burst or ""),
     }
     return {name: value for name, value in context.items() if value}
+
+
+def refusal_context(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The 401's texts in the caller's language, as a Deny policy's context: the template's
+    ACCESS_DENIED gateway response (status 401) reads them as $context.authorizer.error/.message."""
+    lowered = {name.lower(): value for name, value in (headers or {}).items()}
+    language = language_of(lowered.get("accept-language"))
+    error = CredentialsInvalidError("Invalid or missing API key")
+    return {"error": translated("Unauthorized", language), "message": translated(error.message, language)}
 
 
 def principal_of(event: Mapping[str, Any]) -> Principal:
@@ -42,6 +53,7 @@ def principal_of(event: Mapping[str, Any]) -> Principal:
         org_id=context["orgId"],
         terms_accepted=str(context.get("termsAccepted")).lower() == "true",
         suspended=str(context.get("suspended")).lower() == "true",
+        country=context.get("country") or None,
         requests_per_minute=int(context["requestsPerMinute"]) if context.get("requestsPerMinute") else None,
         request_burst=int(context["requestBurst"]) if context.get("requestBurst") else None,
     )

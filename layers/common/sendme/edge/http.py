@@ -30,11 +30,13 @@ from sendme.domain.errors import (
     OrganizationNotFoundError,
     OrganizationSuspendedError,
     RateLimitExceededError,
+    RecipientsInvalidError,
     RequestInvalidError,
     SendMeError,
     TermsNotAcceptedError,
 )
 from sendme.edge.auth import principal_of
+from sendme.edge.language import Language, language_of, reason, translated
 from sendme.observability import logger, metrics, tracer
 from sendme.services.limits import Admission, RequestGuard
 
@@ -50,6 +52,7 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ContactConflictError: (HTTPStatus.CONFLICT, "Conflict"),
     ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
+    RecipientsInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     IdempotencyKeyReusedError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused"),
     IdempotencyKeyInProgressError: (HTTPStatus.CONFLICT, "Idempotency key in progress"),
     FeatureNotAvailableError: (HTTPStatus.NOT_IMPLEMENTED, "Not implemented"),
@@ -60,8 +63,11 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
 }
 
 
-def error_response(status: HTTPStatus, title: str, message: str, **extra: Any) -> Response[dict[str, Any]]:
-    body = ErrorBody(error=title, message=message, **extra)
+def error_response(
+    status: HTTPStatus, title: str, message: str, language: Language = Language.ENGLISH, **extra: Any
+) -> Response[dict[str, Any]]:
+    """The error body, its title and message in the caller's language (same keys in every one)."""
+    body = ErrorBody(error=translated(title, language), message=translated(message, language), **extra)
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
@@ -85,43 +91,46 @@ def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
     return path or "body"
 
 
-def _invalid(errors: list[dict[str, Any]] | Any) -> Response[dict[str, Any]]:
+def _invalid(errors: list[dict[str, Any]] | Any, language: Language) -> Response[dict[str, Any]]:
     first = errors[0]
-    if first.get("type") == "json_invalid":
-        field, reason = "body", "is not valid JSON"
-    elif first.get("type") == "missing":
-        field, reason = _field_path(first["loc"]), "is required"
+    kind = first.get("type")
+    field = "body" if kind == "json_invalid" else _field_path(first["loc"])
+    if kind in ("json_invalid", "missing", "between"):
+        detail = reason(kind, language, field=field, **first.get("ctx", {}))
     else:
-        field, reason = _field_path(first["loc"]), f"is invalid: {first.get('msg', 'unexpected value')}"
-    detail = f"The parameter '{field}' {reason}" if field != "body" else f"The request body {reason}"
-    return error_response(HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, details=detail, field=field)
+        detail = reason("invalid", language, field=field, reason=first.get("msg", "unexpected value"))
+    return error_response(HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, language, details=detail, field=field)
 
 
 def build_resolver() -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
 
+    def language() -> Language:
+        return language_of(app.current_event.headers.get("accept-language"))
+
     @app.exception_handler(SendMeError)
     def domain_error(error: SendMeError) -> Response[dict[str, Any]]:
         status, title = _status_of(error)
-        return error_response(status, title, error.message, details=error.message, **error.details)
+        message = translated(error.message, language())
+        return error_response(status, title, message, language(), details=message, **error.details)
 
     @app.exception_handler(RequestValidationError)
     def request_invalid(error: RequestValidationError) -> Response[dict[str, Any]]:
-        return _invalid(list(error.errors()))
+        return _invalid(list(error.errors()), language())
 
     @app.exception_handler(ValidationError)
     def query_invalid(error: ValidationError) -> Response[dict[str, Any]]:
-        return _invalid(error.errors())
+        return _invalid(error.errors(), language())
 
     @app.not_found
     def no_route(_: Exception) -> Response[dict[str, Any]]:
-        return error_response(HTTPStatus.NOT_FOUND, "Not found", "No such route")
+        return error_response(HTTPStatus.NOT_FOUND, "Not found", "No such route", language())
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response[dict[str, Any]]:
         # Never echo an unexpected error to the client: log it with the request id instead.
         logger.exception("unhandled error")
-        return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong")
+        return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong", language())
 
     return app
 

@@ -16,5 +16,7 @@ def send_and_respond(
     app: APIGatewayRestResolver, service: SendingService, request: SmsRequest | EmailRequest, selection: Selection
 ) -> SendResponse:
     principal = caller(app)
-    result = service.send(principal.org_id, principal.terms_accepted, request, selection, send_controls(app))
+    result = service.send(
+        principal.org_id, principal.terms_accepted, request, selection, send_controls(app), principal.country
+    )
     return enqueue_response(result)

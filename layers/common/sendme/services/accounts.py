@@ -17,8 +17,14 @@ from sendme.domain.accounts import (
     hash_api_key,
     key_id_of,
 )
+from sendme.domain.addresses import region_code
 from sendme.domain.clock import now_iso
-from sendme.domain.errors import ApiKeyNotFoundError, CredentialsInvalidError, OrganizationNotFoundError
+from sendme.domain.errors import (
+    ApiKeyNotFoundError,
+    CredentialsInvalidError,
+    OrganizationNotFoundError,
+    RequestInvalidError,
+)
 from sendme.domain.ids import new_id
 from sendme.domain.ledger import CauseType, LedgerEntry, LedgerKind, movement
 from sendme.storage.accounts import AccountRepository
@@ -26,19 +32,33 @@ from sendme.storage.ledger import CreditLedger
 
 
 class AccountService:
-    def __init__(self, accounts: AccountRepository, ledger: CreditLedger, terms_version: str) -> None:
+    def __init__(
+        self, accounts: AccountRepository, ledger: CreditLedger, terms_version: str, default_country: str
+    ) -> None:
         self._accounts = accounts
         self._ledger = ledger
         self._terms_version = terms_version
+        self._default_country = default_country
 
     def create_organization(
-        self, name: str, *, credits: int = 0, sender_id: str | None = None, accept_terms: bool = False
+        self,
+        name: str,
+        *,
+        credits: int = 0,
+        sender_id: str | None = None,
+        accept_terms: bool = False,
+        country: str | None = None,
     ) -> Organization:
+        try:
+            home_country = region_code(country or self._default_country)
+        except ValueError as error:
+            raise RequestInvalidError(f"country {error}", field="country") from None
         organization = Organization(
             id=new_id(),
             name=name,
             credits=credits,
             sender_id=sender_id,
+            country=home_country,
             accepted_terms_version=self._terms_version if accept_terms else None,
             created_at=now_iso(),
         )
@@ -118,4 +138,6 @@ class AccountService:
             suspended=organization.suspended_at is not None,
             requests_per_minute=organization.requests_per_minute,
             request_burst=organization.request_burst,
+            # An organisation stored before organisations had a home country gets the default.
+            country=organization.country or self._default_country,
         )

@@ -1,8 +1,19 @@
-"""The contacts an /all or /tags send goes to, screened against the suppression list."""
+"""Who a send goes to: the recipients a /contacts send names, or the contacts an /all or /tags send
+reads; both screened against the suppression list."""
 
 from collections.abc import Iterator
 
-from sendme.domain.audiences import Audience, AudienceBuilder, AudienceSelector, pages, unique, without_suppressed
+from sendme.domain.audiences import (
+    Audience,
+    AudienceBuilder,
+    AudienceSelector,
+    NamedRecipients,
+    named_audience,
+    pages,
+    unique,
+    with_contacts,
+    without_suppressed,
+)
 from sendme.domain.contacts import Contact
 from sendme.domain.messages import Channel
 from sendme.storage.contacts import ContactRepository
@@ -36,6 +47,13 @@ class ContactAudiences:
                 read += 1
                 builder.offer_contact(channel, contact)
         return self.screen(org_id, channel, builder.audience)
+
+    def named(self, org_id: str, channel: Channel, named: NamedRecipients) -> Audience:
+        """The recipients a /contacts send names; those that are contacts of the organisation carry
+        them (so the contact filter and name work), found with one BatchGetItem per 100."""
+        audience = named_audience(channel, named)
+        owners = self._contacts.owners_of(org_id, channel, (r.address for r in audience.recipients))
+        return self.screen(org_id, channel, with_contacts(audience, owners))
 
     def screen(self, org_id: str, channel: Channel, audience: Audience) -> Audience:
         """Apply the email suppression list (SMS has none)."""

@@ -90,8 +90,9 @@ class ListingService:
         self._counters = counters
         self._contacts = contacts
 
-    def list_messages(self, org_id: str, query: MessageQuery) -> MessagePage:
-        query = self._normalized(query)
+    def list_messages(self, org_id: str, query: MessageQuery, home_country: str | None = None) -> MessagePage:
+        """`home_country`: where a national recipientDetails without countryCode is read, as sends do."""
+        query = self._normalized(query, home_country)
         cursor = decode_cursor(org_id, query, query.cursor) if query.cursor else None
         equalities = query.equalities()
         sizes_wanted = {a: counter_key(a, v) for a, v in equalities.items() if a in INDEXES and a in COUNTED_ATTRIBUTES}
@@ -131,12 +132,12 @@ class ListingService:
         return MessageDetail(**view.model_dump(), history=message.history)
 
     @staticmethod
-    def _normalized(query: MessageQuery) -> MessageQuery:
+    def _normalized(query: MessageQuery, home_country: str | None) -> MessageQuery:
         if query.start_date and query.end_date and query.start_date > query.end_date:
             raise RequestInvalidError("The parameter 'endDate' must not be before startDate", field="endDate")
         if query.recipient_details is None:
             return query
-        recipient = normalized_recipient(query.recipient_details, query.country_code)
+        recipient = normalized_recipient(query.recipient_details, query.country_code, home_country)
         if recipient is None:
             raise RequestInvalidError(
                 "The parameter 'recipientDetails' must be a phone number (national ones with countryCode) "

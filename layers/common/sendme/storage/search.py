@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from sendme.contracts.messages import MessageQuery
-from sendme.domain.ids import highest_id_at, lowest_id_at
+from sendme.domain.ids import highest_id_at, ids_of_millisecond, lowest_id_at
 from sendme.domain.messages import Message
 from sendme.storage import keys
 
@@ -87,13 +87,20 @@ def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> Qu
     for condition in conditions:
         combined = condition if combined is None else combined & condition
     index, partition_attribute = INDEXES[chosen] if chosen else (None, "orgId")
+    lowest = [lowest_id_at(_day_start(query.start_date))] if query.start_date else []
+    highest = [highest_id_at(highest_at)] if highest_at else []
+    if query.queue_millis is not None:
+        # A queue's messages all carry its millisecond (decision 15): the queueId's filter
+        # reads that millisecond of the partition, not the organisation's history.
+        first, last = ids_of_millisecond(query.queue_millis)
+        lowest, highest = [*lowest, first], [*highest, last]
     return QueryPlan(
         org_id=org_id,
         index=index,
         partition_attribute=partition_attribute,
         partition_value=keys.partition(org_id, equalities[chosen]) if chosen else org_id,
-        lowest_id=lowest_id_at(_day_start(query.start_date)) if query.start_date else None,
-        highest_id=highest_id_at(highest_at) if highest_at else None,
+        lowest_id=max(lowest, default=None),
+        highest_id=min(highest, default=None),
         filter=combined,
     )
 

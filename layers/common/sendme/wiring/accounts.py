@@ -21,7 +21,8 @@ def ledger() -> CreditLedger:
 
 @cached
 def account_service() -> AccountService:
-    return AccountService(accounts(), ledger(), get_settings().terms_version)
+    settings = get_settings()
+    return AccountService(accounts(), ledger(), settings.terms_version, settings.default_country)
 
 
 @cached
