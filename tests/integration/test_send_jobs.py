@@ -14,6 +14,7 @@ from devstack.provision import Stack
 from sendme import wiring
 from sendme.contracts.contacts import ContactQuery
 from sendme.domain.ledger import LedgerKind
+from sendme.domain.pricing import PriceTable
 from sendme.domain.send_jobs import SendJob, SendJobTask
 from sendme.services import fanout
 from sendme.wiring import contacts as wiring_contacts
@@ -351,7 +352,7 @@ def test_send_job_finishing_after_a_crash_at_its_done_write_gives_back_unused_cr
     # leaves credits unused), so its resumed run has all 3 credits to give back
     body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch)
     limits = service._sending._limits
-    monkeypatch.setattr(service._sending, "_limits", dataclasses.replace(limits, sms_credits_per_segment=0))
+    monkeypatch.setattr(service._sending, "_limits", dataclasses.replace(limits, sms_prices=PriceTable.flat(0)))
     # ... and a resumed run (its enqueues working again) that dies writing the job DONE
     monkeypatch.delattr(service._sending, "enqueue")
     crash_once_at(writes_the_job_status)
