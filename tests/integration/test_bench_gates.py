@@ -87,3 +87,25 @@ def test_bench_import_contacts_imports_every_row(tmp_path: Path):
     figures = run_bench("import_contacts", tmp_path)
     # Then every row is created (its times are not a gate)
     assert figures == {"rows": 200, "created": 200, "updated": 0, "rejected": 0}
+
+
+# bench/cost.py's billed units per message and per list page in its short form (100 of each),
+# as measured when the gate was set: a ratchet, not a target. Lower them when a change lowers
+# the cost; the floor design's figures (bench/cost.py FLOOR) are where they should end.
+COST_RATCHET = {
+    "sms": {"write_units": 47.24, "read_units": 2.04, "sqs_requests": 0.31, "lambda_invocations": 1.12},
+    "email": {"write_units": 616.24, "read_units": 6.53, "sqs_requests": 0.31, "lambda_invocations": 1.12},
+    "list page": {"write_units": 1.0, "read_units": 25.4, "sqs_requests": 0.0, "lambda_invocations": 2.0},
+}
+COST_FLOOR_WRITES = {"sms": 5, "email": 5, "list page": 0}
+
+
+def test_bench_cost_billed_units_do_not_grow(tmp_path: Path):
+    # When bench/cost.py bills 100 SMS, 100 emails and 100 list pages
+    figures = run_bench("cost", tmp_path)["per"]
+    for kind, ratchet in COST_RATCHET.items():
+        # Then each is billed at least the floor design's writes (the metering sees them)
+        assert figures[kind]["write_units"] >= COST_FLOOR_WRITES[kind], (kind, figures[kind])
+        # and no more units than when the ratchet was set (1% for an item crossing a size step)
+        for unit, today in ratchet.items():
+            assert figures[kind][unit] <= today * 1.01, (kind, unit, figures[kind])
