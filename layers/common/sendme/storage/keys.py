@@ -11,7 +11,7 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / SUPPRESSED#<address>: an address the organisation must not send to again;
 - ORG#<orgId> / SENDJOB#<jobId>: a send job;
 - ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
-- COUNTS#<orgId> / <counter>: the message list's totals.
+- COUNTS#<orgId> / totals, day#<date>, campaignId#<id>: the message list's totals (storage.counters).
 
 The messages table is keyed (orgId, id); its filter indexes are partitioned by
 "<orgId>#<value>", so one Query reads one organisation's one value.
