@@ -11,7 +11,8 @@ DynamoDB's, SQS's and Lambda's rules:
 
 - DynamoDB (on-demand): a write is ceil(item size / 1 KB) write units, the larger of the item
   before and after it, in the table and again in each global secondary index whose projection
-  changed (a changed index key is a delete and a put there); in a transaction, twice. A read is
+  changed (a changed index key is a delete and a put there); a transaction bills its items
+  twice (its prepare and commit), the index writes it causes once (they follow it). A read is
   ceil(size / 4 KB) read units, half for an eventually consistent one; a Query is billed on the
   size of every item it evaluated (before its filter; index items as projected), at least one
   unit. Item size: attribute names plus values, as DynamoDB documents it.
@@ -189,7 +190,9 @@ class DynamoDbMeter:
 
     def after(self, operation: str, body: dict[str, Any], parsed: dict[str, Any], context: dict[str, Any]) -> None:
         for table, key, before, factor in context.get("cost_writes", []):
-            self._bill.add(write_units=factor * self._write_units(table, before, self._item(table, key)))
+            after = self._item(table, key)
+            written = factor * self._item_units(before, after) + self._index_units(table, before, after)
+            self._bill.add(write_units=written)
         if operation == "GetItem":
             self._bill.add(read_units=self._read_units(body["TableName"], [body["Key"]], body.get("ConsistentRead")))
         elif operation == "BatchGetItem":
@@ -221,8 +224,12 @@ class DynamoDbMeter:
         found = self._backend.get_item(table, key)
         return found.to_json()["Attributes"] if found else None
 
-    def _write_units(self, table: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
-        total = units(max(item_size(before), item_size(after)), 1024)
+    @staticmethod
+    def _item_units(before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
+        return units(max(item_size(before), item_size(after)), 1024)
+
+    def _index_units(self, table: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
+        total = 0
         for index in self._indexes[table]:
             old, new = index.projected(before, self._keys[table]), index.projected(after, self._keys[table])
             if old == new:
@@ -230,7 +237,7 @@ class DynamoDbMeter:
             if old is None or new is None:
                 total += units(item_size(old or new), 1024)
             elif all(old[key] == new[key] for key in index.keys):
-                total += units(max(item_size(old), item_size(new)), 1024)
+                total += self._item_units(old, new)
             else:
                 total += units(item_size(old), 1024) + units(item_size(new), 1024)
         return total
