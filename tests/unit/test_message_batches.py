@@ -28,9 +28,19 @@ class ThrottlingDynamoDb:
         return {"UnprocessedItems": {"Messages": refused} if refused else {}}
 
 
-def repository(dynamodb: ThrottlingDynamoDb) -> MessageRepository:
+class RecordingCounters:
+    """Records how many messages each record_added call counts."""
+
+    def __init__(self) -> None:
+        self.counted: list[int] = []
+
+    def record_added(self, messages: list[Message]) -> None:
+        self.counted.append(len(messages))
+
+
+def repository(dynamodb: ThrottlingDynamoDb, counters: RecordingCounters | None = None) -> MessageRepository:
     table = SimpleNamespace(name="Messages", meta=SimpleNamespace(client=dynamodb))
-    return MessageRepository(table)  # type: ignore[arg-type]
+    return MessageRepository(table, counters)  # type: ignore[arg-type]
 
 
 def messages(count: int) -> list[Message]:
@@ -59,3 +69,29 @@ def test_add_all_raises_when_dynamodb_keeps_refusing():
     with pytest.raises(MessagesNotStoredError):
         repository(dynamodb).add_all(messages(10), attempts=3, backoff_seconds=0)
     assert dynamodb.calls == [10, 3, 3]
+
+
+def test_add_all_counts_the_messages_once_per_call():
+    # Given a send of 60 messages, three BatchWriteItem chunks
+    counters = RecordingCounters()
+    # When they are written
+    repository(ThrottlingDynamoDb(), counters).add_all(messages(60))
+    # Then the counters are updated once for all 60, not once per chunk
+    assert counters.counted == [60]
+
+
+class FailingSecondChunk(ThrottlingDynamoDb):
+    def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        (requests,) = RequestItems.values()
+        self.calls.append(len(requests))
+        return {"UnprocessedItems": {"Messages": requests} if len(self.calls) > 1 else {}}
+
+
+def test_add_all_counts_what_it_stored_before_failing():
+    # Given DynamoDB refuses every chunk after the first
+    counters = RecordingCounters()
+    # When 30 messages are written
+    with pytest.raises(MessagesNotStoredError):
+        repository(FailingSecondChunk(), counters).add_all(messages(30), attempts=2, backoff_seconds=0)
+    # Then the 25 it stored are counted, once
+    assert counters.counted == [25]

@@ -85,19 +85,24 @@ class MessageRepository:
         messages = list(messages)
         items = [{"PutRequest": {"Item": self._born(message)}} for message in messages]
         client = self._table.meta.client
-        for start in range(0, len(items), BATCH_WRITE_LIMIT):
-            pending: list[Any] = items[start : start + BATCH_WRITE_LIMIT]
-            for attempt in range(attempts):
-                response = client.batch_write_item(RequestItems={self._table.name: pending})
-                pending = list((response.get("UnprocessedItems") or {}).get(self._table.name, []))
-                if not pending:
-                    break
-                time.sleep(backoff_seconds * 2**attempt)
-            if pending:
-                raise MessagesNotStoredError(f"DynamoDB left {len(pending)} messages unprocessed")
-            # Counted chunk by chunk, so what a failed send did store is counted like what it fails.
-            if self._counters:
-                self._counters.record_added(messages[start : start + BATCH_WRITE_LIMIT])
+        stored = 0
+        try:
+            for start in range(0, len(items), BATCH_WRITE_LIMIT):
+                pending: list[Any] = items[start : start + BATCH_WRITE_LIMIT]
+                for attempt in range(attempts):
+                    response = client.batch_write_item(RequestItems={self._table.name: pending})
+                    pending = list((response.get("UnprocessedItems") or {}).get(self._table.name, []))
+                    if not pending:
+                        break
+                    time.sleep(backoff_seconds * 2**attempt)
+                if pending:
+                    raise MessagesNotStoredError(f"DynamoDB left {len(pending)} messages unprocessed")
+                stored = start + BATCH_WRITE_LIMIT
+        finally:
+            # Counted once per call (one update per counter item, not per 25 messages), and also
+            # when a chunk fails: what a failed send did store is counted like what it fails.
+            if self._counters and stored:
+                self._counters.record_added(messages[:stored])
 
     def add_missing(self, messages: Iterable[Message]) -> list[Message]:
         """Write each message only if no message has its id yet (one conditional PutItem each:
