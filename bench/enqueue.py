@@ -86,7 +86,9 @@ def main(sizes: tuple[int, ...] = (1_000, 10_000), fanout_max: int = 1_000) -> d
         figures: dict[str, Any] = {}
         print(f"{'N':>7} {'path':<22} {'calls':>7} {'per recipient':>14} {'floor':>6} {'x floor':>8} {'seconds':>8}")
         for size in sizes:
-            floor = math.ceil(size / 25) + math.ceil(size / 10) + math.ceil(size / 100) + CONSTANT
+            # An /all job reads its audience by Query: no per-recipient contacts lookup to count.
+            job_floor = math.ceil(size / 25) + math.ceil(size / 10) + CONSTANT
+            floor = job_floor + math.ceil(size / 100)
             measured = figures[str(size)] = {}
             request = SmsRequest(message="Your order has shipped")
 
@@ -123,7 +125,7 @@ def main(sizes: tuple[int, ...] = (1_000, 10_000), fanout_max: int = 1_000) -> d
             counter, started = CallCounter(), time.monotonic()
             watch(counter, aws.dynamodb().meta.client, sqs)
             wiring_sending.fanout_service().run(SendJobTask(org_id=job_org.id, job_id=job.job.id))
-            measured["fanout"] = report(size, "fan-out job", counter, floor, started, TARGETS["fanout"])
+            measured["fanout"] = report(size, "fan-out job", counter, job_floor, started, TARGETS["fanout"])
             unwatch(counter, aws.dynamodb().meta.client, sqs)
     return figures
 
