@@ -11,7 +11,7 @@ from werkzeug.test import Client
 from devstack.lambdas import LocalLambdas
 from devstack.poller import QueuePoller
 from devstack.provision import Stack
-from sendme import wiring
+from sendme import aws, wiring
 from sendme.contracts.contacts import ContactQuery
 from sendme.domain.ledger import LedgerKind
 from sendme.domain.send_jobs import SendJob, SendJobTask
@@ -213,6 +213,35 @@ def test_fanout_worker_duplicate_run_never_sets_a_sent_message_back_to_queued(
     service.run(task)
     drain()
     # Then every message stays SENT and no SMS went out twice
+    assert {item["status"] for item in stored_messages(stack)} == {"SENT"}
+    assert Counter(phone for phone, _ in sms_sent().values()) == dict.fromkeys(ACTIVE_PHONES, 1)
+    assert credits_of(demo.org_id) == 100 - 3
+
+
+def test_fanout_worker_raced_by_a_duplicate_run_before_its_chunk_write_sends_each_message_once(
+    api: Client, demo, stack, drain
+):
+    # Given a reserved job whose run is about to write its chunk, and a duplicate delivery of its
+    # task that runs in full just then, its messages delivered (SENT)
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    task, service = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]), wiring_sending.fanout_service()
+    raced: list[str] = []
+
+    def duplicate_run(params: dict[str, Any], model: Any, **_: Any) -> None:
+        if raced or stack.ref("MessagesTable") not in str(params):
+            return
+        raced.append(model.name)
+        service.run(task)
+        drain()
+
+    events = aws.dynamodb().meta.client.meta.events
+    for operation in ("BatchWriteItem", "TransactWriteItems", "PutItem"):
+        events.register(f"provide-client-params.dynamodb.{operation}", duplicate_run)
+    # When the first run goes on with its chunk, and its queue entries are delivered
+    service.run(task)
+    drain()
+    # Then the race happened, every message stays SENT and no SMS went out twice
+    assert raced
     assert {item["status"] for item in stored_messages(stack)} == {"SENT"}
     assert Counter(phone for phone, _ in sms_sent().values()) == dict.fromkeys(ACTIVE_PHONES, 1)
     assert credits_of(demo.org_id) == 100 - 3
