@@ -247,6 +247,17 @@ def test_fanout_worker_raced_by_a_duplicate_run_before_its_chunk_write_sends_eac
     assert credits_of(demo.org_id) == 100 - 3
 
 
+def test_send_job_chunks_done_never_moves_back(api: Client, demo, stack):
+    # Given a job whose faster run recorded its third chunk done
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    jobs, job = wiring_sending.send_jobs(), job_of(demo.org_id, body["job"]["id"])
+    jobs.finish_chunk(job, 2)
+    # When a slower duplicate run records its first
+    jobs.finish_chunk(job, 0)
+    # Then a retry would still resume after the third
+    assert job_of(demo.org_id, job.id).chunks_done == 3
+
+
 def test_fanout_worker_ignores_a_redelivered_finished_job(api: Client, demo, stack, run_jobs):
     body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
     run_jobs()

@@ -53,14 +53,14 @@ def _to_item(message: Message) -> dict[str, Any]:
     return item
 
 
-def _transaction_groups(positions: Iterable[int], puts: Sequence[dict[str, Any]]) -> Iterator[list[int]]:
+def _transaction_groups(puts: Sequence[dict[str, Any]]) -> Iterator[list[int]]:
     """The positions of `puts` in runs that fit one transaction: at most 100 items, and under its
     4 MB (an email job's messages may carry 100 KB bodies each)."""
     group: list[int] = []
     size = 0
-    for position in positions:
+    for position, put in enumerate(puts):
         # Its JSON is a little longer than DynamoDB's measure of the item: a safe estimate.
-        item_size = len(json.dumps(puts[position]["Put"]["Item"], default=str).encode())
+        item_size = len(json.dumps(put["Put"]["Item"], default=str).encode())
         if group and (len(group) == TRANSACTION_LIMIT or size + item_size > TRANSACTION_BYTES):
             yield group
             group, size = [], 0
@@ -135,7 +135,7 @@ class MessageRepository:
         new = {"ExpressionAttributeNames": {"#id": "id"}}
         puts = [self._conditional(self._born(message), "attribute_not_exists(#id)", **new) for message in messages]
         added: list[Message] = []
-        for group in _transaction_groups(range(len(messages)), puts):
+        for group in _transaction_groups(puts):
             refused = self._transact(group, puts, attempts=attempts, backoff_seconds=backoff_seconds)
             written = [messages[index] for index in group if index not in refused]
             # Counted group by group, so what a failed run did store is counted (counters never raise).
@@ -197,7 +197,7 @@ class MessageRepository:
         """
         puts = [self._conditional_put(replacement) for replacement in replacements]
         refused: list[Replacement] = []
-        for group in _transaction_groups(range(len(replacements)), puts):
+        for group in _transaction_groups(puts):
             lost = self._transact(group, puts, attempts=attempts, backoff_seconds=backoff_seconds)
             refused += [replacements[index] for index in group if index in lost]
             if self._counters:

@@ -95,7 +95,9 @@ class SendJobRepository:
         """Record `chunk` done, so a retried run resumes after it. Never backwards: a slower
         duplicate run finishing an earlier chunk leaves the count where the faster one put it."""
         update = self._assignments(job, {"chunksDone": chunk + 1})
-        update["ConditionExpression"] = "#f0 < :f0 OR attribute_not_exists(#f0)"
+        update["ConditionExpression"] = "#done < :done OR attribute_not_exists(#done)"
+        update["ExpressionAttributeNames"]["#done"] = "chunksDone"
+        update["ExpressionAttributeValues"][":done"] = chunk + 1
         try:
             self._table.update_item(**update)
         except ClientError as error:
