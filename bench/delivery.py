@@ -4,13 +4,17 @@ delivered twice and 10% of provider calls failing transiently (SNS Throttling).
 As in `make run`, every AWS call goes over HTTP to moto's server, and the functions run in this
 process; the bare provider calls go to the same server. The issue asks for 10,000 messages
 (`BENCH_MESSAGES=10000`); the default, 1,000, takes a fraction of the time with the same fault
-rate and duplication.
+rate and duplication. `--short` (100 messages) is make test's form; `--figures PATH` also writes
+the outcome and the AWS calls per operation as JSON, which tests/integration/test_bench_gates.py
+holds to their targets.
 
 Prints: lost (neither final nor in the dead-letter queue), sent twice, the time to drain the
 queue, and, measured in the same run, the time of the same number of bare provider calls.
 Targets: 0 lost, 0 sent twice, drain <= 2x the bare calls.
 """
 
+import argparse
+import json
 import logging
 import os
 import random
@@ -40,7 +44,7 @@ from devstack.provision import ACCOUNT_ID, provision
 from devstack.seed import seed_demo
 from devstack.template import Template
 
-MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000"))
+MESSAGES, SHORT_MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000")), 100
 FAULT_RATE = 0.10
 PER_REQUEST = 1000  # the contract's cap on recipients per request
 faults = random.Random(7)
@@ -63,7 +67,8 @@ def bare_provider_calls(count: int) -> float:
     return time.perf_counter() - started
 
 
-def main() -> int:
+def main(messages: int) -> tuple[int, dict[str, Any]]:
+    """Prints the figures; returns the exit status and the figures (lost, sent twice, calls)."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call otherwise
     moto_fixes.install()  # as under the local stack, whose send and worker path this measures
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -77,25 +82,27 @@ def main() -> int:
         from sendme import aws, wiring
 
         wiring.reset()
-        demo = seed_demo(credits=MESSAGES)
+        demo = seed_demo(credits=messages)
         lambdas = LocalLambdas(template)
         api = Client(LocalApiGateway(template, lambdas.invoke))
 
-        bare_before = bare_provider_calls(MESSAGES)
+        bare_before = bare_provider_calls(messages)
 
         ids: list[str] = []
-        for start in range(0, MESSAGES, PER_REQUEST):
-            contacts = [f"300{n:07d}" for n in range(start, min(start + PER_REQUEST, MESSAGES))]
+        for start in range(0, messages, PER_REQUEST):
+            contacts = [f"300{n:07d}" for n in range(start, min(start + PER_REQUEST, messages))]
             body = {"message": "Hello from the bench", "contacts": contacts, "country": "CO"}
             response = api.post("/api/messages/sms/contacts", json=body, headers={"api-key": demo.api_key})
             ids.extend(message["id"] for message in (response.json or {})["messages"])
 
         aws.sns().meta.events.register("before-call.sns.Publish", inject_throttling)  # type: ignore[arg-type]
         calls: Counter[str] = Counter()
+        operations: Counter[str] = Counter()
         seconds: Counter[str] = Counter()
 
         def start_call(event_name: str, context: dict[str, Any], **_: Any) -> None:
             calls[event_name.split(".")[1]] += 1
+            operations[".".join(event_name.split(".")[1:3])] += 1
             context["bench_started"] = time.perf_counter()
 
         def end_call(event_name: str, context: dict[str, Any], **_: Any) -> None:
@@ -123,7 +130,7 @@ def main() -> int:
         drain = time.perf_counter() - started
         drain_seconds = seconds.copy()  # the dead-letter polling below is not part of the drain
         # Measured on both sides of the drain, and the faster taken: the ratio is never flattered.
-        bare_after = bare_provider_calls(MESSAGES)
+        bare_after = bare_provider_calls(messages)
         bare = min(bare_before, bare_after)
         dead_lettered = 0
         while handled := dead_letters.poll_once():
@@ -138,29 +145,37 @@ def main() -> int:
             if "LastEvaluatedKey" not in page:
                 break
             scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        lost = MESSAGES - statuses["SENT"] - statuses["FAILED"]
+        lost = messages - statuses["SENT"] - statuses["FAILED"]
         published = Counter(phone for phone, _ in sns_backends[ACCOUNT_ID]["us-east-1"].sms_messages.values())
         sent_twice = sum(1 for phone, times in published.items() if phone.startswith("+57300") and times > 1)
     finally:
         moto.stop()
 
-    print(f"bench/delivery: {MESSAGES} SMS, {FAULT_RATE:.0%} transient provider faults, every batch delivered twice")
+    print(f"bench/delivery: {messages} SMS, {FAULT_RATE:.0%} transient provider faults, every batch delivered twice")
     print(f"  accepted by the API : {len(ids)}")
     print(f"  final statuses      : {dict(statuses)}  (dead-lettered then failed: {dead_lettered})")
     print(f"  lost                : {lost}   (target 0)")
     print(f"  sent twice          : {sent_twice}   (target 0)")
     print(f"  drain time          : {drain:.1f} s")
-    print(f"  bare provider calls : {bare:.1f} s  ({MESSAGES} SNS Publish, same moto, same run;")
+    print(f"  bare provider calls : {bare:.1f} s  ({messages} SNS Publish, same moto, same run;")
     print(f"                        {bare_before:.1f} s before the drain, {bare_after:.1f} s after)")
     print(f"  drain / bare        : {drain / bare:.2f}x   (target <= 2x)")
-    per_message = ", ".join(f"{service} {n / MESSAGES:.2f}" for service, n in sorted(calls.items()))
+    per_message = ", ".join(f"{service} {n / messages:.2f}" for service, n in sorted(calls.items()))
     print(f"  AWS calls / message : {per_message}  (draining and dead-lettering; bare: sns 1.00)")
     print("  where the drain went: (seconds in each AWS operation, then the rest)")
     for operation, spent in drain_seconds.most_common():
         print(f"    {operation:<32} {spent:7.1f} s")
     print(f"    {'(the functions themselves)':<32} {drain - sum(drain_seconds.values()):7.1f} s")
-    return 0 if lost == 0 and sent_twice == 0 else 1
+    figures = {"messages": messages, "lost": lost, "sent_twice": sent_twice, "calls": dict(operations)}
+    return (0 if lost == 0 and sent_twice == 0 else 1), figures
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--short", action="store_true", help=f"{SHORT_MESSAGES} messages")
+    parser.add_argument("--figures", type=Path, help="also write the figures to this JSON file")
+    arguments = parser.parse_args()
+    status, measured = main(SHORT_MESSAGES if arguments.short else MESSAGES)
+    if arguments.figures:
+        arguments.figures.write_text(json.dumps(measured, indent=2))
+    sys.exit(status)

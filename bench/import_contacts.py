@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/import_contacts.py            # 10,000 rows (make bench)
     IMPORT_ROWS=100000 .venv/bin/python bench/import_contacts.py
+    .venv/bin/python bench/import_contacts.py --short   # 200 rows (make test's form)
+
+`--figures PATH` also writes the import's report as JSON: its times are not a gate, but
+tests/integration/test_bench_gates.py checks that every row was imported.
 
 Baseline: reading and validating the same file in this process, no writes. The import's
 figure is end to end: `sendme-admin import-contacts` as a subprocess, on a fresh local stack.
@@ -9,6 +13,7 @@ moto spends milliseconds per item on a busy machine; DynamoDB does not, so the a
 is the local stack's, and the ratio says how much of it is writing.
 """
 
+import argparse
 import json
 import os
 import signal
@@ -26,7 +31,7 @@ sys.path.insert(0, str(ROOT / "layers" / "common"))
 from sendme.domain.contacts import ContactInput, normalized  # noqa: E402
 from sendme.services.contacts_import import csv_rows  # noqa: E402
 
-ROWS = int(os.environ.get("IMPORT_ROWS", "10000"))
+ROWS, SHORT_ROWS = int(os.environ.get("IMPORT_ROWS", "10000")), 200
 AREA_CODES = ["202", "212", "213", "305", "312", "415", "617", "718", "303", "206"]
 
 
@@ -54,10 +59,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def main() -> None:
+def main(rows: int) -> dict[str, int]:
+    """Prints the times; returns the import's report (rows created, updated, rejected)."""
     with tempfile.TemporaryDirectory() as folder:
         data, state = Path(folder) / "contacts.csv", Path(folder) / "state.json"
-        write_file(data, ROWS)
+        write_file(data, rows)
         stack = subprocess.Popen(
             [sys.executable, "-m", "devstack", "--port", str(free_port()), "--state-file", str(state)],
             cwd=ROOT,
@@ -88,12 +94,19 @@ def main() -> None:
             sys.exit(f"the import failed: {result.stderr.strip()}")
         report = json.loads(result.stdout)
         read_only = baseline(data)
-    print(f"contacts import, {ROWS} rows through sendme-admin into the local stack")
-    print(f"  baseline (read + validate, no writes): {read_only:8.2f} s  {ROWS / read_only:9.0f} rows/s")
-    print(f"  import (end to end)                  : {elapsed:8.2f} s  {ROWS / elapsed:9.0f} rows/s")
+    print(f"contacts import, {rows} rows through sendme-admin into the local stack")
+    print(f"  baseline (read + validate, no writes): {read_only:8.2f} s  {rows / read_only:9.0f} rows/s")
+    print(f"  import (end to end)                  : {elapsed:8.2f} s  {rows / elapsed:9.0f} rows/s")
     print(f"  import / baseline                    : {elapsed / read_only:8.1f}x")
     print(f"  report: created={report['created']} updated={report['updated']} rejected={report['rejected']}")
+    return {"rows": rows} | {name: int(report[name]) for name in ("created", "updated", "rejected")}
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--short", action="store_true", help=f"{SHORT_ROWS} rows")
+    parser.add_argument("--figures", type=Path, help="also write the import's report to this JSON file")
+    arguments = parser.parse_args()
+    measured = main(SHORT_ROWS if arguments.short else ROWS)
+    if arguments.figures:
+        arguments.figures.write_text(json.dumps(measured, indent=2))

@@ -4,22 +4,26 @@ An organisation with 100,000 messages over 90 days (and 10,000 of another organi
 noise) on moto. For each single-filter query and two combined ones, page 1 (limit 20) is
 listed through the ListingService and every Query's ScannedCount is summed, split into the
 page's read and the totalRecords count's read (counter items are reported apart); the
-baseline answers the same page with a Scan and a FilterExpression. Run: `make bench`.
+baseline answers the same page with a Scan and a FilterExpression. Run: `make bench`;
+`bench/list.py 10000` for a quick look, `--short` (2,000 messages) is make test's form, and
+`--figures PATH` also writes the items read as JSON, which tests/integration/test_bench_gates.py
+holds to their targets.
 
 "served": key = the partition read holds exactly the matches (the <= 1.5 target applies),
 filter = a FilterExpression on that partition decides (contentType, providerId, sentAt,
 content), combined = several filters.
 """
 
+import argparse
+import json
 import os
 import random
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 from unittest.mock import patch
 
@@ -49,9 +53,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 ORG, NOISE = "org-bench", "org-noise"
-# A smaller organisation for a quick look: `python bench/list.py 10000`.
-MESSAGES = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-NOISE_MESSAGES, DAYS, LIMIT = MESSAGES // 10, 90, 20
+MESSAGES, SHORT_MESSAGES, DAYS, LIMIT = 100_000, 2_000, 90, 20
 START = datetime(2024, 1, 1, tzinfo=UTC)
 STATUSES = (["DELIVERED"] * 70) + (["SENT"] * 15) + (["QUEUED"] * 5) + (["FAILED"] * 5) + (["UNDELIVERED"] * 3)
 STATUSES += ["READ"] * 2
@@ -122,20 +124,22 @@ def generate(org_id: str, count: int, rng: random.Random) -> list[Message]:
 class DirectTable:
     """Just enough of a boto3 Table for MessageRepository.add_all, writing into moto's backend.
 
-    The items are exactly the repository's (its own add_all builds them); only the HTTP
-    round trip per 25 items is skipped, which would take longer than the benchmark itself.
+    The items are exactly the repository's (its own add_all builds them and calls
+    `meta.client.batch_write_item` as on a real table); only the HTTP round trip per 25 items
+    is skipped, which would take longer than the benchmark itself.
     """
 
     def __init__(self, stored: Any) -> None:
         self._stored = stored
         self._serializer = TypeSerializer()
+        self.name = stored.name
+        self.meta = SimpleNamespace(client=self)
 
-    @contextmanager
-    def batch_writer(self) -> Iterator["DirectTable"]:
-        yield self
-
-    def put_item(self, Item: dict[str, Any]) -> None:
-        self._stored.put_item({name: self._serializer.serialize(value) for name, value in Item.items()})
+    def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        for request in RequestItems[self.name]:
+            item = request["PutRequest"]["Item"]
+            self._stored.put_item({name: self._serializer.serialize(value) for name, value in item.items()})
+        return {"UnprocessedItems": {}}
 
 
 def freeze(stored: Any) -> None:
@@ -246,7 +250,9 @@ def _queries(sample: Any) -> list[tuple[str, dict[str, str], str]]:
     ]
 
 
-def main() -> None:
+def main(messages: int) -> dict[str, Any]:
+    """Prints the table; returns the figures: each query's items read, and the worst ratio."""
+    noise_messages = messages // 10
     os.environ.update(LOCAL_AWS_ENVIRONMENT)
     moto_fixes.install()  # as under the local stack
     with mock_aws():
@@ -259,13 +265,13 @@ def main() -> None:
         )
         rng = random.Random(5)
         started = time.monotonic()
-        ours = generate(ORG, MESSAGES, rng)
+        ours = generate(ORG, messages, rng)
         counters = MessageCounters(boto3.resource("dynamodb").Table(stack.ref("AccountsTable")))
         repository = MessageRepository(cast("Table", DirectTable(stored)), counters)
         # moto re-sums an item's whole size at each attribute it sets (a 400 KB guard); these
         # items are about 1 KB, so loading skips the guard instead of spending minutes in it.
         with patch.object(LimitedSizeDict, "__setitem__", dict.__setitem__):
-            for org_id, batch in ((ORG, ours), (NOISE, generate(NOISE, NOISE_MESSAGES, rng))):
+            for org_id, batch in ((ORG, ours), (NOISE, generate(NOISE, noise_messages, rng))):
                 repository.add_all(batch)
                 print(f"wrote {len(batch):,} messages of {org_id}", file=sys.stderr)
         freeze(stored)
@@ -277,7 +283,7 @@ def main() -> None:
         header = f"{'query (page 1, limit 20)':38} {'served':>8} {'returned':>8} {'page read':>9} {'ratio':>6} "
         header += f"{'count read':>10} {'counters':>8} {'scan read':>9} {'scan ratio':>10} {'total':>7}"
         print(header)
-        worst = 0.0
+        worst, figures = 0.0, []
         for label, parameters, kind in _queries(sample):
             page = service.list_messages(ORG, MessageQuery.from_parameters({**parameters, "limit": str(LIMIT)}))
             reads = meter.reset()
@@ -292,10 +298,22 @@ def main() -> None:
                 f"{label:38} {kind:>8} {returned:>8} {reads.page:>9} {ratio:>6.2f} {reads.count:>10} "
                 f"{reads.counters:>8} {scanned:>9} {scan_ratio:>10.1f} {page.meta.total_records:>7}"
             )
+            figures.append(
+                {"query": label, "served": kind, "returned": returned, "page_read": reads.page}
+                | {"count_read": reads.count, "counters_read": reads.counters, "scan_read": scanned}
+            )
         print(f"\nworst page-1 ratio of a query served by a key or index: {worst:.2f} (target <= {TARGET})")
-        print(f"a Scan-based totalRecords reads the whole table every time: {MESSAGES + NOISE_MESSAGES:,} items")
+        print(f"a Scan-based totalRecords reads the whole table every time: {messages + noise_messages:,} items")
         print(f"elapsed: {time.monotonic() - started:.0f} s")
+    return {"messages": messages, "worst_served_by_key": worst, "queries": figures}
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("messages", nargs="?", type=int, help=f"the organisation's messages (default {MESSAGES:,})")
+    parser.add_argument("--short", action="store_true", help=f"{SHORT_MESSAGES:,} messages")
+    parser.add_argument("--figures", type=Path, help="also write the items read to this JSON file")
+    arguments = parser.parse_args()
+    measured = main(arguments.messages or (SHORT_MESSAGES if arguments.short else MESSAGES))
+    if arguments.figures:
+        arguments.figures.write_text(json.dumps(measured, indent=2))

@@ -20,12 +20,9 @@ SCENARIOS = [
 ]
 
 
-# Red until the fix it names lands (issue 13): remove its entry then. The marks are strict, so a
-# scenario that turns green fails here until its entry is gone.
-KNOWN_FAILING = {
-    "every-message-twice": "a send job's unconditional chunk write lands after a duplicate run of its task"
-    " stored and delivered the chunk, resets those messages to QUEUED, and they are sent again",
-}
+# A scenario still red, naming the fix it waits for: remove its entry when that lands. The marks
+# are strict, so a scenario that turns green fails here until its entry is gone.
+KNOWN_FAILING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

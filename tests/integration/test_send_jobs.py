@@ -13,7 +13,7 @@ from werkzeug.test import Client
 from devstack.lambdas import LocalLambdas
 from devstack.poller import QueuePoller
 from devstack.provision import Stack
-from sendme import wiring
+from sendme import aws, wiring
 from sendme.contracts.contacts import ContactQuery
 from sendme.domain.ledger import LedgerKind
 from sendme.domain.pricing import PriceTable
@@ -252,6 +252,46 @@ def test_fanout_worker_duplicate_run_never_sets_a_sent_message_back_to_queued(
     assert {item["status"] for item in stored_messages(stack)} == {"SENT"}
     assert Counter(phone for phone, _ in sms_sent().values()) == dict.fromkeys(ACTIVE_PHONES, 1)
     assert credits_of(demo.org_id) == 100 - 3
+
+
+def test_fanout_worker_raced_by_a_duplicate_run_before_its_chunk_write_sends_each_message_once(
+    api: Client, demo, stack, drain
+):
+    # Given a reserved job whose run is about to write its chunk, and a duplicate delivery of its
+    # task that runs in full just then, its messages delivered (SENT)
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    task, service = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]), wiring_sending.fanout_service()
+    raced: list[str] = []
+
+    def duplicate_run(params: dict[str, Any], model: Any, **_: Any) -> None:
+        if raced or stack.ref("MessagesTable") not in str(params):
+            return
+        raced.append(model.name)
+        service.run(task)
+        drain()
+
+    events = aws.dynamodb().meta.client.meta.events
+    for operation in ("BatchWriteItem", "TransactWriteItems", "PutItem"):
+        events.register(f"provide-client-params.dynamodb.{operation}", duplicate_run)
+    # When the first run goes on with its chunk, and its queue entries are delivered
+    service.run(task)
+    drain()
+    # Then the race happened, every message stays SENT and no SMS went out twice
+    assert raced
+    assert {item["status"] for item in stored_messages(stack)} == {"SENT"}
+    assert Counter(phone for phone, _ in sms_sent().values()) == dict.fromkeys(ACTIVE_PHONES, 1)
+    assert credits_of(demo.org_id) == 100 - 3
+
+
+def test_send_job_chunks_done_never_moves_back(api: Client, demo, stack):
+    # Given a job whose faster run recorded its third chunk done
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    jobs, job = wiring_sending.send_jobs(), job_of(demo.org_id, body["job"]["id"])
+    jobs.finish_chunk(job, 2)
+    # When a slower duplicate run records its first
+    jobs.finish_chunk(job, 0)
+    # Then a retry would still resume after the third
+    assert job_of(demo.org_id, job.id).chunks_done == 3
 
 
 def test_fanout_worker_ignores_a_redelivered_finished_job(api: Client, demo, stack, run_jobs):

@@ -4,7 +4,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from sendme.domain.ids import new_id
+from sendme.domain.ids import created_at_of, new_id
 from sendme.domain.messages import Channel, Message, MessageStatus, MessageType, StatusEvent
 from sendme.storage.counters import MessageCounters
 
@@ -67,5 +67,29 @@ def test_counters_a_batch_of_status_changes_is_one_update_of_the_net_amounts():
     (update,) = table.updates
     names, values = update["ExpressionAttributeNames"], update["ExpressionAttributeValues"]
     amounts = {names[f"#a{n}"]: values[f":v{n}"] for n in range(len(names))}
-    assert update["Key"] == {"pk": "COUNTS#org-1", "sk": "status"}
-    assert amounts == {"QUEUED": -3, "SENDING": 1, "SENT": 2}
+    assert update["Key"] == {"pk": "COUNTS#org-1", "sk": "totals"}
+    assert amounts == {"status#QUEUED": -3, "status#SENDING": 1, "status#SENT": 2}
+
+
+def test_counters_a_send_is_one_update_of_the_totals_one_of_its_day_and_one_of_its_campaign():
+    # Given 60 messages of one send, to two countries, in a campaign
+    table = RecordingTable()
+    one = _message(MessageStatus.QUEUED)
+    sent = [one.model_copy(update={"campaign_id": "c1", "country_code": "57"}) for _ in range(59)]
+    sent.append(sent[0].model_copy(update={"country_code": "1"}))
+    # When they are counted
+    MessageCounters(table).record_added(sent)  # type: ignore[arg-type]
+    # Then there are three updates, whatever the number of messages and dimensions
+    day = f"day#{created_at_of(one.id).date().isoformat()}"
+    assert [update["Key"]["sk"] for update in table.updates] == ["totals", day, "campaignId#c1"]
+    names, values = table.updates[0]["ExpressionAttributeNames"], table.updates[0]["ExpressionAttributeValues"]
+    totals = {names[f"#a{n}"]: values[f":v{n}"] for n in range(len(names))}
+    assert totals == {
+        "all": 60,
+        "status#QUEUED": 60,
+        "messageType#SMS": 60,
+        "countryCode#57": 59,
+        "countryCode#1": 1,
+        "contentType#PLAIN_TEXT": 60,
+        "provider#SNS": 60,
+    }

@@ -1,13 +1,17 @@
-"""MessageRepository.add_all: 25 items per BatchWriteItem, UnprocessedItems re-sent, never dropped."""
+"""MessageRepository's batched writes. add_all: 25 items per BatchWriteItem, UnprocessedItems
+re-sent, never dropped. add_new: conditional transactions within DynamoDB's limits, a stored
+message never overwritten."""
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from sendme.domain.errors import MessagesNotStoredError
 from sendme.domain.messages import Message
-from sendme.storage.messages import MessageRepository
+from sendme.storage.messages import TRANSACTION_BYTES, MessageRepository
 from tests.factories import sms_message
 
 
@@ -28,9 +32,19 @@ class ThrottlingDynamoDb:
         return {"UnprocessedItems": {"Messages": refused} if refused else {}}
 
 
-def repository(dynamodb: ThrottlingDynamoDb) -> MessageRepository:
+class RecordingCounters:
+    """Records how many messages each record_added call counts."""
+
+    def __init__(self) -> None:
+        self.counted: list[int] = []
+
+    def record_added(self, messages: list[Message]) -> None:
+        self.counted.append(len(messages))
+
+
+def repository(dynamodb: object, counters: RecordingCounters | None = None) -> MessageRepository:
     table = SimpleNamespace(name="Messages", meta=SimpleNamespace(client=dynamodb))
-    return MessageRepository(table)  # type: ignore[arg-type]
+    return MessageRepository(table, counters)  # type: ignore[arg-type]
 
 
 def messages(count: int) -> list[Message]:
@@ -59,3 +73,80 @@ def test_add_all_raises_when_dynamodb_keeps_refusing():
     with pytest.raises(MessagesNotStoredError):
         repository(dynamodb).add_all(messages(10), attempts=3, backoff_seconds=0)
     assert dynamodb.calls == [10, 3, 3]
+
+
+def test_add_all_counts_the_messages_once_per_call():
+    # Given a send of 60 messages, three BatchWriteItem chunks
+    counters = RecordingCounters()
+    # When they are written
+    repository(ThrottlingDynamoDb(), counters).add_all(messages(60))
+    # Then the counters are updated once for all 60, not once per chunk
+    assert counters.counted == [60]
+
+
+class FailingSecondChunk(ThrottlingDynamoDb):
+    def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        (requests,) = RequestItems.values()
+        self.calls.append(len(requests))
+        return {"UnprocessedItems": {"Messages": requests} if len(self.calls) > 1 else {}}
+
+
+def test_add_all_counts_what_it_stored_before_failing():
+    # Given DynamoDB refuses every chunk after the first
+    counters = RecordingCounters()
+    # When 30 messages are written
+    with pytest.raises(MessagesNotStoredError):
+        repository(FailingSecondChunk(), counters).add_all(messages(30), attempts=2, backoff_seconds=0)
+    # Then the 25 it stored are counted, once
+    assert counters.counted == [25]
+
+
+class ConditionalDynamoDb:
+    """Refuses, as a cancelled transaction does, each Put of an id already stored."""
+
+    def __init__(self, stored: set[str] | None = None) -> None:
+        self.calls: list[list[dict[str, Any]]] = []
+        self.stored = set(stored or ())
+
+    def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> dict[str, Any]:
+        self.calls.append(TransactItems)
+        ids = [item["Put"]["Item"]["id"] for item in TransactItems]
+        if any(id_ in self.stored for id_ in ids):
+            reasons = [{"Code": "ConditionalCheckFailed" if id_ in self.stored else "None"} for id_ in ids]
+            error: Any = {"Error": {"Code": "TransactionCanceledException"}, "CancellationReasons": reasons}
+            raise ClientError(error, "TransactWriteItems")
+        self.stored.update(ids)
+        return {}
+
+
+def test_add_new_writes_up_to_100_conditional_puts_per_transaction():
+    dynamodb = ConditionalDynamoDb()
+    added = repository(dynamodb).add_new(messages(250))
+    assert [len(call) for call in dynamodb.calls] == [100, 100, 50]
+    assert {put["Put"]["ConditionExpression"] for call in dynamodb.calls for put in call} == {
+        "attribute_not_exists(#id)"
+    }
+    assert [m.id for m in added] == [f"m{i}" for i in range(250)]
+
+
+def test_add_new_keeps_each_transaction_under_4_mb():
+    # Given 100 emails of 100 KB each (10 MB in all)
+    emails = [sms_message(id=f"m{i}", content="x" * 100_000) for i in range(100)]
+    dynamodb = ConditionalDynamoDb()
+    # When they are written
+    repository(dynamodb).add_new(emails)
+    # Then no transaction carries 4 MB of items, and every message is written once
+    sizes = [sum(len(json.dumps(put["Put"]["Item"])) for put in call) for call in dynamodb.calls]
+    assert len(sizes) > 2
+    assert max(sizes) <= TRANSACTION_BYTES
+    assert sorted(dynamodb.stored) == sorted(f"m{i}" for i in range(100))
+
+
+def test_add_new_leaves_stored_messages_out_and_writes_the_rest():
+    # Given two of ten messages already stored (by another run)
+    dynamodb = ConditionalDynamoDb(stored={"m3", "m7"})
+    # When the ten are written
+    added = repository(dynamodb).add_new(messages(10))
+    # Then the transaction is written again without them, and only the eight are returned
+    assert [len(call) for call in dynamodb.calls] == [10, 8]
+    assert [m.id for m in added] == [f"m{i}" for i in range(10) if i not in (3, 7)]

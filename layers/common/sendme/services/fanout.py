@@ -8,11 +8,12 @@ later run reads the frozen list, never the live audience: contacts added or remo
 neither shift nor join a job.
 
 Message ids derive from the job and the recipient, so a run retried after a crash rebuilds the
-same ids: it skips the chunks recorded as done. A chunk's first attempt (the run that claimed
-it) writes it whole; any other attempt (the chunk a crashed run was inside, or a duplicate run
-of the task) writes only the messages missing, each conditionally, so a message already sent is
-never reset to QUEUED, and re-enqueues those still QUEUED (the delivery worker's QUEUED ->
-SENDING claim makes a second queue entry harmless).
+same ids: it skips the chunks recorded as done. Every attempt at a chunk (the first, the one a
+crashed run was inside, or a duplicate run of the task, even one racing the first) creates each
+message only if its id is not stored yet (conditional transactions), so a message another run
+stored, and delivery may have sent, is never reset to QUEUED. It enqueues the messages it
+created and those of the others still QUEUED (the delivery worker's QUEUED -> SENDING claim
+makes a second queue entry harmless).
 
 A job the send-job queue gives up on (its dead-letter queue) is abandoned: the same ids tell
 which of its messages were never stored (refunded) and which still wait QUEUED (failed and
@@ -75,17 +76,14 @@ class FanOutService:
         if job is None or job.status in (SendJobStatus.DONE, SendJobStatus.FAILED):
             return  # a redelivered task for a finished job
         draft = self._sending.draft(job.org_id, job.send_request())
-        # The reserving run owns chunk 0's first attempt. A retry or a duplicate delivery resumes at
-        # a chunk some run claimed already, so it may hold messages.
-        first = job.status is SendJobStatus.PENDING
-        if first:
+        if job.status is SendJobStatus.PENDING:
             reserved = self._reserve(job, draft)
             if reserved is None:
                 return
             job = reserved
         for number, messages in self._chunks(job, draft):
-            self._persist_and_enqueue(job, messages, first=first)
-            first = self._jobs.finish_chunk(job, number)
+            self._persist_and_enqueue(job, messages)
+            self._jobs.finish_chunk(job, number)
         unused = max(0, job.reserved_cost - self._cost(job, draft))
         if not self._jobs.settle(job, SendJobStatus.DONE, unused, accepted=job.recipient_count):
             return  # another run settled it first, and gave back what was unused
@@ -155,14 +153,10 @@ class FanOutService:
         for number, recipients in self._jobs.recipients(job):
             yield number, [message_to(recipient) for recipient in recipients]
 
-    def _persist_and_enqueue(self, job: SendJob, messages: list[Message], *, first: bool) -> None:
-        if first:
-            self._messages.add_all(messages)
-            self._sending.enqueue(job.org_id, messages)
-            return
-        # Another run may have stored (and delivery sent) any of these: write only the missing.
-        stored = self._stored.of(job.org_id, (m.id for m in messages))
-        added = {m.id for m in self._messages.add_missing(m for m in messages if m.id not in stored)}
+    def _persist_and_enqueue(self, job: SendJob, messages: list[Message]) -> None:
+        added = {m.id for m in self._messages.add_new(messages)}
+        # The rest were stored by another run (and may be sent): left as they are, enqueued while QUEUED.
+        stored = self._stored.of(job.org_id, (m.id for m in messages if m.id not in added))
         self._sending.enqueue(
             job.org_id, [m for m in messages if m.id in added or stored.get(m.id) == MessageStatus.QUEUED.value]
         )

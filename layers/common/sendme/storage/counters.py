@@ -2,17 +2,20 @@
 
 They give GET /api/messages its totalRecords without counting the organisation's messages on
 each request. The counters live in the accounts table under their own partition (pk
-"COUNTS#<orgId>"), apart from the organisation's other items: one small item per counter (sk
-"<attribute>#<value>", attribute `count`), except the status counters, which are attributes of
-one item (sk "status"), so that a status change, or a whole batch of them, is one update.
+"COUNTS#<orgId>"), apart from the organisation's other items. The counters whose values are
+few and fixed (all, status, messageType, countryCode, contentType, provider) are attributes
+of one item (sk "totals", attribute "<attribute>#<value>"), so that a send, a status change or
+a whole batch of them is one update of it; the per-day and per-campaign counters, whose
+values keep growing, are one small item each (sk "<attribute>#<value>", attribute `count`).
 
 Counted: every message ("all"), per UTC creation day, and per value of the low-cardinality
-filters (status, messageType, countryCode, contentType, provider, campaignId). A send adds one
-ADD per counter item it touches (about eight, whatever the number of recipients); status
-changes move their messages from the old statuses to the new in one ADD. A counter update that
-fails is logged and counted (metric CounterUpdatesFailed), never raised. Recipients and
-contacts are not counted: they have one value per message, so a 1,000-recipient send would
-cost 2,000 updates; their totals are counted on their own index instead (see listing.py).
+filters (status, messageType, countryCode, contentType, provider, campaignId). A send (one
+add_all) makes two or three ADDs whatever the number of recipients: the totals, its day and
+its campaign; status changes move their messages from the old statuses to the new in one ADD.
+A counter update that fails is logged and counted (metric CounterUpdatesFailed), never raised.
+Recipients and contacts are not counted: they have one value per message, so a
+1,000-recipient send would cost 2,000 updates; their totals are counted on their own index
+instead (see listing.py).
 """
 
 from collections import Counter
@@ -47,7 +50,10 @@ def day_key(day: date) -> str:
     return counter_key("day", day.isoformat())
 
 
-_STATUS_ITEM = "status"
+_TOTALS_ITEM = "totals"
+# Dimensions with few values (statuses, types, providers, the countries sent to): the totals item
+# stays about 1 KB, one write unit, however many messages it counts.
+_IN_TOTALS = frozenset({ALL, "status", "messageType", "countryCode", "contentType", "provider"})
 
 
 def _key(org_id: str, item: str) -> dict[str, str]:
@@ -56,8 +62,8 @@ def _key(org_id: str, item: str) -> dict[str, str]:
 
 def _stored_at(counter: str) -> tuple[str, str]:
     """The item and the attribute that hold a counter."""
-    dimension, _, value = counter.partition("#")
-    return (_STATUS_ITEM, value) if dimension == _STATUS_ITEM else (counter, "count")
+    dimension = counter.partition("#")[0]
+    return (_TOTALS_ITEM, counter) if dimension in _IN_TOTALS else (counter, "count")
 
 
 def _keys_of(message: Message) -> list[str]:
@@ -87,8 +93,8 @@ class MessageCounters:
         """Record (orgId, from, to) status changes: one ADD per organisation, however many moved."""
         deltas: Counter[tuple[str, str]] = Counter()
         for org_id, before, after in moves:
-            deltas[org_id, counter_key(_STATUS_ITEM, before.value)] -= 1
-            deltas[org_id, counter_key(_STATUS_ITEM, after.value)] += 1
+            deltas[org_id, counter_key("status", before.value)] -= 1
+            deltas[org_id, counter_key("status", after.value)] += 1
         self._add(deltas)
 
     def read(self, org_id: str, keys: Iterable[str]) -> dict[str, int]:

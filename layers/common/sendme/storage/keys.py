@@ -16,7 +16,7 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / LEDGER#<uuid>#<kind>#<causeType>: a credits ledger entry (sendme.domain.ledger),
   keyed by its cause so that one cause moves credits of one kind at most once, and ordered by
   the UUIDv7 the cause's id ends with, so the whole ledger is one Query, oldest cause first;
-- COUNTS#<orgId> / <counter>: the message list's totals.
+- COUNTS#<orgId> / totals, day#<date>, campaignId#<id>: the message list's totals (storage.counters).
 
 The messages table is keyed (orgId, id); its filter indexes are partitioned by
 "<orgId>#<value>", so one Query reads one organisation's one value.

@@ -1,7 +1,8 @@
 """The messages table: one item per message, written in batches and moved by conditional writes."""
 
+import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,10 @@ BATCH_WRITE_LIMIT = 25
 TRANSACTION_LIMIT = 100
 
 
+# DynamoDB's limit on the items of one transaction is 4 MB; this leaves room for the estimate.
+TRANSACTION_BYTES = 4_000_000
+
+
 # Filter index partition keys: "<orgId>#<value>", so one Query reads one org's one value.
 INDEXED_ATTRIBUTES: Mapping[str, str] = {
     "orgStatus": "status",
@@ -46,6 +51,23 @@ def _to_item(message: Message) -> dict[str, Any]:
         if attribute in item:
             item[index_key] = keys.partition(message.org_id, item[attribute])
     return item
+
+
+def _transaction_groups(puts: Sequence[dict[str, Any]]) -> Iterator[list[int]]:
+    """The positions of `puts` in runs that fit one transaction: at most 100 items, and under its
+    4 MB (an email job's messages may carry 100 KB bodies each)."""
+    group: list[int] = []
+    size = 0
+    for position, put in enumerate(puts):
+        # Its JSON is a little longer than DynamoDB's measure of the item: a safe estimate.
+        item_size = len(json.dumps(put["Put"]["Item"], default=str).encode())
+        if group and (len(group) == TRANSACTION_LIMIT or size + item_size > TRANSACTION_BYTES):
+            yield group
+            group, size = [], 0
+        group.append(position)
+        size += item_size
+    if group:
+        yield group
 
 
 @dataclass(frozen=True)
@@ -85,38 +107,46 @@ class MessageRepository:
         messages = list(messages)
         items = [{"PutRequest": {"Item": self._born(message)}} for message in messages]
         client = self._table.meta.client
-        for start in range(0, len(items), BATCH_WRITE_LIMIT):
-            pending: list[Any] = items[start : start + BATCH_WRITE_LIMIT]
-            for attempt in range(attempts):
-                response = client.batch_write_item(RequestItems={self._table.name: pending})
-                pending = list((response.get("UnprocessedItems") or {}).get(self._table.name, []))
-                if not pending:
-                    break
-                time.sleep(backoff_seconds * 2**attempt)
-            if pending:
-                raise MessagesNotStoredError(f"DynamoDB left {len(pending)} messages unprocessed")
-            # Counted chunk by chunk, so what a failed send did store is counted like what it fails.
-            if self._counters:
-                self._counters.record_added(messages[start : start + BATCH_WRITE_LIMIT])
-
-    def add_missing(self, messages: Iterable[Message]) -> list[Message]:
-        """Write each message only if no message has its id yet (one conditional PutItem each:
-        BatchWriteItem takes no condition, and a transaction would bill twice the writes).
-        Returns the messages written; a stored one, whatever its status, is left as it is."""
-        added: list[Message] = []
+        stored = 0
         try:
-            for message in messages:
-                try:
-                    self._table.put_item(Item=self._born(message), ConditionExpression=Attr("id").not_exists())
-                except ClientError as error:
-                    if is_condition_failure(error):
-                        continue
-                    raise
-                added.append(message)
+            for start in range(0, len(items), BATCH_WRITE_LIMIT):
+                pending: list[Any] = items[start : start + BATCH_WRITE_LIMIT]
+                for attempt in range(attempts):
+                    response = client.batch_write_item(RequestItems={self._table.name: pending})
+                    pending = list((response.get("UnprocessedItems") or {}).get(self._table.name, []))
+                    if not pending:
+                        break
+                    time.sleep(backoff_seconds * 2**attempt)
+                if pending:
+                    raise MessagesNotStoredError(f"DynamoDB left {len(pending)} messages unprocessed")
+                stored = start + BATCH_WRITE_LIMIT
         finally:
-            # What was stored is counted even if a later put fails (counters never raise).
+            # Counted once per call (one update per counter item, not per 25 messages), and also
+            # when a chunk fails: what a failed send did store is counted like what it fails.
+            if self._counters and stored:
+                self._counters.record_added(messages[:stored])
+
+    def add_new(
+        self, messages: Iterable[Message], *, attempts: int = 4, backoff_seconds: float = 0.05
+    ) -> list[Message]:
+        """Write each message only if no message has its id yet, in transactions of conditional
+        Puts (up to 100, under 4 MB). Returns the messages written; a stored one, whatever its
+        status, is left as it is: nothing written here ever resets a message another write moved on.
+
+        Messages refused are left out of their transaction and the rest written again; a
+        transaction that conflicts with another write is retried with backoff, then raises.
+        """
+        messages = list(messages)
+        new = {"ExpressionAttributeNames": {"#id": "id"}}
+        puts = [self._conditional(self._born(message), "attribute_not_exists(#id)", **new) for message in messages]
+        added: list[Message] = []
+        for group in _transaction_groups(puts):
+            refused = self._transact(group, puts, attempts=attempts, backoff_seconds=backoff_seconds)
+            written = [messages[index] for index in group if index not in refused]
+            # Counted group by group, so what a failed run did store is counted (counters never raise).
             if self._counters:
-                self._counters.record_added(added)
+                self._counters.record_added(written)
+            added += written
         return added
 
     def _born(self, message: Message) -> dict[str, Any]:
@@ -170,44 +200,54 @@ class MessageRepository:
         transaction that conflicts with another write is retried with backoff, then raises.
         Each message may appear once.
         """
+        puts = [self._conditional_put(replacement) for replacement in replacements]
         refused: list[Replacement] = []
-        for start in range(0, len(replacements), TRANSACTION_LIMIT):
-            pending = list(replacements[start : start + TRANSACTION_LIMIT])
-            conflicts = 0
-            while pending:
-                try:
-                    self._table.meta.client.transact_write_items(
-                        TransactItems=[self._conditional_put(replacement) for replacement in pending]  # type: ignore[misc]
-                    )
-                except ClientError as error:
-                    codes = cancellation_codes(error)
-                    lost = {index for index, code in enumerate(codes) if code == "ConditionalCheckFailed"}
-                    if not lost:
-                        conflicts += 1
-                        if conflicts >= attempts:
-                            raise
-                        time.sleep(backoff_seconds * 2**conflicts)
-                    refused += [pending[index] for index in sorted(lost)]
-                    pending = [replacement for index, replacement in enumerate(pending) if index not in lost]
-                    continue
-                if self._counters:
-                    self._counters.record_moves((r.after.org_id, r.before.status, r.after.status) for r in pending)
-                break
+        for group in _transaction_groups(puts):
+            lost = self._transact(group, puts, attempts=attempts, backoff_seconds=backoff_seconds)
+            refused += [replacements[index] for index in group if index in lost]
+            if self._counters:
+                self._counters.record_moves(
+                    (r.after.org_id, r.before.status, r.after.status)
+                    for r in (replacements[index] for index in group if index not in lost)
+                )
+        return refused
+
+    def _transact(
+        self, group: Sequence[int], puts: Sequence[dict[str, Any]], *, attempts: int, backoff_seconds: float
+    ) -> set[int]:
+        """Write `puts` at the positions `group` in one transaction; the positions whose condition
+        failed (left out, the rest written again) are returned."""
+        pending, refused, conflicts = list(group), set[int](), 0
+        while pending:
+            try:
+                self._table.meta.client.transact_write_items(TransactItems=[puts[index] for index in pending])  # type: ignore[misc]
+            except ClientError as error:
+                codes = cancellation_codes(error)
+                lost = {pending[n] for n, code in enumerate(codes) if code == "ConditionalCheckFailed"}
+                if not lost:
+                    conflicts += 1
+                    if conflicts >= attempts:
+                        raise
+                    time.sleep(backoff_seconds * 2**conflicts)
+                refused |= lost
+                pending = [index for index in pending if index not in lost]
+                continue
+            break
         return refused
 
     def _conditional_put(self, replacement: Replacement) -> dict[str, Any]:
         unchanged = "#version = :version"
         if replacement.before.version == 0:
             unchanged += " OR attribute_not_exists(#version)"  # an item stored without one is at 0
-        return {
-            "Put": {
-                "TableName": self._table.name,
-                "Item": _to_item(replacement.after) | dict(replacement.lease),
-                "ConditionExpression": unchanged,
-                "ExpressionAttributeNames": {"#version": "version"},
-                "ExpressionAttributeValues": {":version": replacement.before.version},
-            }
-        }
+        return self._conditional(
+            _to_item(replacement.after) | dict(replacement.lease),
+            unchanged,
+            ExpressionAttributeNames={"#version": "version"},
+            ExpressionAttributeValues={":version": replacement.before.version},
+        )
+
+    def _conditional(self, item: dict[str, Any], condition: str, **expression: Any) -> dict[str, Any]:
+        return {"Put": {"TableName": self._table.name, "Item": item, "ConditionExpression": condition, **expression}}
 
     def transition(
         self,

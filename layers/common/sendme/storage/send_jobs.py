@@ -65,9 +65,9 @@ class SendJobRepository:
 
     def reserve(self, job: SendJob, cost: int, recipient_count: int, *, skipped: int, recipient_list: str) -> bool:
         """Take the job's credits (with their ledger entry) and mark it RESERVED, paying for
-        `recipient_list` (the reserving run owns its first chunk), in one transaction, so a
-        retried run never charges twice. False if the job was no longer PENDING (another run
-        reserved it); raises CreditsInsufficientError when the balance is short."""
+        `recipient_list`, in one transaction, so a retried run never charges twice. False if the
+        job was no longer PENDING (another run reserved it); raises CreditsInsufficientError when
+        the balance is short."""
         reserved = self._change(
             job,
             SendJobStatus.PENDING,
@@ -76,7 +76,6 @@ class SendJobRepository:
             recipientCount=recipient_count,
             skipped=skipped,
             recipientList=recipient_list,
-            chunksClaimed=1,
         )
         return self._ledger.record(movement(job.org_id, LedgerKind.RESERVE, cost, CauseType.JOB, job.id), reserved)
 
@@ -92,22 +91,18 @@ class SendJobRepository:
     def update(self, job: SendJob, **fields: Any) -> None:
         self._table.update_item(**self._assignments(job, fields))
 
-    def finish_chunk(self, job: SendJob, chunk: int) -> bool:
-        """Record `chunk` done and claim the next for this run's first attempt, in one conditional
-        update: False, writing nothing, when another run claimed the next already (that run
-        recorded this chunk done). `chunksClaimed` counts the chunks some run has started; the
-        reservation claims chunk 0."""
-        update = self._assignments(job, {"chunksDone": chunk + 1, "chunksClaimed": chunk + 2})
-        update["ConditionExpression"] = "#claimed = :claimed"
-        update["ExpressionAttributeNames"]["#claimed"] = "chunksClaimed"
-        update["ExpressionAttributeValues"][":claimed"] = chunk + 1
+    def finish_chunk(self, job: SendJob, chunk: int) -> None:
+        """Record `chunk` done, so a retried run resumes after it. Never backwards: a slower
+        duplicate run finishing an earlier chunk leaves the count where the faster one put it."""
+        update = self._assignments(job, {"chunksDone": chunk + 1})
+        update["ConditionExpression"] = "#done < :done OR attribute_not_exists(#done)"
+        update["ExpressionAttributeNames"]["#done"] = "chunksDone"
+        update["ExpressionAttributeValues"][":done"] = chunk + 1
         try:
             self._table.update_item(**update)
         except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+            if not is_condition_failure(error):
+                raise
 
     def _change(self, job: SendJob, current: SendJobStatus, **fields: Any) -> TransactItem:
         """A transaction item setting `fields` on the job, on condition that it is still `current`."""

@@ -1,0 +1,474 @@
+"""bench/cost: what a representative day costs on AWS, in billed units and dollars, per message
+and per list page, next to the floor design.
+
+The day: 1,000 SMS (160 characters) and 1,000 HTML emails (20 KB), each sent through the API,
+delivered by the worker and receipted by the receipts function, then 1,000 list pages (page 1,
+limit 20, five kinds of query in turn). It runs on the local stack's parts in this process
+(the template's functions behind its API front, the worker fed from the delivery queue) on
+in-process moto. Every AWS call the functions make is recorded, with the sizes of the items it
+touches (read from moto's tables before and after the call, uncounted), and billed by
+DynamoDB's, SQS's and Lambda's rules:
+
+- DynamoDB (on-demand): a write is ceil(item size / 1 KB) write units, the larger of the item
+  before and after it, in the table and again in each global secondary index whose projection
+  changed (a changed index key is a delete and a put there); a transaction bills its items
+  twice (its prepare and commit), the index writes it causes once (they follow it). A read is
+  ceil(size / 4 KB) read units, half for an eventually consistent one; a Query is billed on the
+  size of every item it evaluated (before its filter; index items as projected), at least one
+  unit. Item size: attribute names plus values, as DynamoDB documents it.
+- SQS: a request per 64 KB chunk of its payload (at least one).
+- Lambda: an invocation per handler call; GB-seconds from the template's memory size and the
+  duration measured here, rounded up to the millisecond (moto is slower than AWS, so these are
+  an upper bound). The authorizer is invoked on every request (the template's ReauthorizeEvery: 0).
+
+Left out, as equal in both designs: API Gateway's requests, SNS's SMS and SES's email prices,
+and the delivery queue's empty polls.
+
+The floor design is the least a message and a page can cost while keeping the contract and
+the money rules (sent at most once, every message reaches a terminal status): see FLOOR below.
+
+    .venv/bin/python bench/cost.py            # the day: 1,000 + 1,000 messages, 1,000 pages
+    .venv/bin/python bench/cost.py --short    # 100 + 100 + 100 (make test's form)
+
+`--figures PATH` also writes the measured units as JSON, which tests/integration/test_bench_gates.py
+holds to a ratchet at today's values.
+"""
+
+import argparse
+import base64
+import json
+import math
+import os
+import sys
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "common")]
+# Set before the handlers' Logger exists: the figures, not one log line per message.
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+import boto3  # noqa: E402
+from moto import mock_aws  # noqa: E402
+from moto.dynamodb.models import dynamodb_backends  # noqa: E402
+from moto.ses.models import ses_backends  # noqa: E402
+from moto.sns.models import sns_backends  # noqa: E402
+from werkzeug.test import Client  # noqa: E402
+
+from devstack import moto_fixes  # noqa: E402
+from devstack.environment import LOCAL_AWS_ENVIRONMENT  # noqa: E402
+from devstack.gateway import LocalApiGateway  # noqa: E402
+from devstack.lambdas import LocalLambdas  # noqa: E402
+from devstack.poller import QueuePoller  # noqa: E402
+from devstack.provision import ACCOUNT_ID, provision  # noqa: E402
+from devstack.receipts import ses_event, sms_delivery_logs  # noqa: E402
+from devstack.seed import seed_demo  # noqa: E402
+from devstack.template import Template  # noqa: E402
+
+REGION = "us-east-1"
+# Public on-demand list prices, us-east-1, in US dollars (AWS price pages, 2025).
+PRICES = {
+    "write_units": Decimal("0.625") / 1_000_000,  # DynamoDB, per write request unit
+    "read_units": Decimal("0.125") / 1_000_000,  # DynamoDB, per read request unit
+    "sqs_requests": Decimal("0.40") / 1_000_000,  # SQS standard queue, per request
+    "lambda_invocations": Decimal("0.20") / 1_000_000,  # Lambda, per request
+    "lambda_gb_seconds": Decimal("0.0000166667"),  # Lambda x86_64, per GB-second
+}
+MESSAGES, SHORT_MESSAGES, PAGE_LIMIT = 1_000, 100, 20
+PER_REQUEST = 1_000  # the contract's cap on recipients per send request
+SMS_TEXT = ("Your order 12345 has shipped and will arrive on Tuesday. Track it at example.com/t/12345 " * 2)[:160]
+EMAIL_HTML = "<html><body>" + "<p>" + "Spring sale: every item 20% off this week. " * 465 + "</p></body></html>"
+LIST_QUERIES = ("", "status=DELIVERED", "messageType=SMS", "countryCode=57", "status=SENT")
+
+
+@dataclass
+class Units:
+    write_units: float = 0.0
+    read_units: float = 0.0
+    sqs_requests: float = 0.0
+    lambda_invocations: float = 0.0
+    lambda_gb_seconds: float = 0.0
+
+    def dollars(self) -> Decimal:
+        return sum((Decimal(str(value)) * PRICES[name] for name, value in asdict(self).items()), Decimal(0))
+
+    def per(self, count: int) -> "Units":
+        return Units(**{name: value / count for name, value in asdict(self).items()})
+
+
+# The floor design, per SMS, per email and per list page. Each message is one item of at most
+# 1 KB (an email's content is stored once per send, not per recipient), written four times with
+# plain conditional writes (created, claimed, sent, receipted), plus its provider id in one
+# keys-only index when sent; the receipt finds it by that id (one eventually consistent read);
+# the worker reads an email's content once per batch of 10 (20 KB: 5 x 0.5 units / 10); the
+# queue carries the rest. SQS: send, receive and delete, 10 messages a request. Lambda: the
+# worker once per 10 messages, the receipt once per message, the send and its authorizer once
+# per 1,000. A list page: one Query of 20 items of 1 KB (eventually consistent: 3 units) and
+# one counter read, one invocation of the list function and one of the authorizer. The floor's
+# GB-seconds are its invocations at the durations measured here for the same functions.
+FLOOR = {
+    "sms": Units(write_units=5, read_units=0.5, sqs_requests=0.3, lambda_invocations=1.1 + 2 / PER_REQUEST),
+    "email": Units(write_units=5, read_units=0.75, sqs_requests=0.3, lambda_invocations=1.1 + 2 / PER_REQUEST),
+    "list page": Units(read_units=3.5, lambda_invocations=2),
+}
+
+
+def value_size(value: dict[str, Any]) -> int:
+    """An attribute value's size by DynamoDB's rules (strings and binaries by their bytes,
+    numbers about one byte per two significant digits plus one, 3 bytes per list or map and
+    one per element)."""
+    ((kind, content),) = value.items()
+    if kind == "S":
+        return len(content.encode())
+    if kind == "N":
+        return (len(content.lstrip("-").replace(".", "").strip("0")) + 1) // 2 + 1
+    if kind == "B":
+        return len(base64.b64decode(content)) if isinstance(content, str) else len(content)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind in ("SS", "NS", "BS"):
+        return sum(value_size({kind[0]: element}) for element in content)
+    if kind == "L":
+        return 3 + sum(value_size(element) + 1 for element in content)
+    return 3 + sum(len(name.encode()) + value_size(element) + 1 for name, element in content.items())
+
+
+def item_size(item: dict[str, Any] | None) -> int:
+    return sum(len(name.encode()) + value_size(value) for name, value in (item or {}).items())
+
+
+def units(size: int, unit: int) -> int:
+    return max(1, math.ceil(size / unit))
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    keys: tuple[str, ...]
+    projection: str
+    included: tuple[str, ...]
+
+    def projected(self, item: dict[str, Any] | None, table_keys: tuple[str, ...]) -> dict[str, Any] | None:
+        """The item as this index stores it, or None if the item is not in the index."""
+        if item is None or any(key not in item for key in self.keys):
+            return None
+        if self.projection == "ALL":
+            return item
+        kept = {*self.keys, *table_keys, *self.included}
+        return {name: value for name, value in item.items() if name in kept}
+
+
+class DynamoDbMeter:
+    """Bills each DynamoDB call the functions make, from moto's items before and after it."""
+
+    def __init__(self, bill: "Bill") -> None:
+        self._bill = bill
+        self._backend = dynamodb_backends[ACCOUNT_ID][REGION]
+        self._plain = boto3.client("dynamodb")  # uncounted: re-reads what a Query evaluated
+        self._keys: dict[str, tuple[str, ...]] = {}
+        self._indexes: dict[str, list[Index]] = {}
+        for name in self._plain.list_tables()["TableNames"]:
+            table = self._plain.describe_table(TableName=name)["Table"]
+            self._keys[name] = tuple(key["AttributeName"] for key in table["KeySchema"])
+            self._indexes[name] = [
+                Index(
+                    index["IndexName"],
+                    tuple(key["AttributeName"] for key in index["KeySchema"]),
+                    index["Projection"]["ProjectionType"],
+                    tuple(index["Projection"].get("NonKeyAttributes", [])),
+                )
+                for index in table.get("GlobalSecondaryIndexes", [])
+            ]
+
+    def before(self, operation: str, body: dict[str, Any], context: dict[str, Any]) -> None:
+        writes = list(self._writes(operation, body))
+        context["cost_writes"] = [(table, key, self._item(table, key), factor) for table, key, factor in writes]
+
+    def after(self, operation: str, body: dict[str, Any], parsed: dict[str, Any], context: dict[str, Any]) -> None:
+        for table, key, before, factor in context.get("cost_writes", []):
+            after = self._item(table, key)
+            written = factor * self._item_units(before, after) + self._index_units(table, before, after)
+            self._bill.add(write_units=written)
+        if operation == "GetItem":
+            self._bill.add(read_units=self._read_units(body["TableName"], [body["Key"]], body.get("ConsistentRead")))
+        elif operation == "BatchGetItem":
+            for table, request in body["RequestItems"].items():
+                self._bill.add(read_units=self._read_units(table, request["Keys"], request.get("ConsistentRead")))
+        elif operation in ("Query", "Scan"):
+            self._bill.add(read_units=self._query_units(operation, body, parsed))
+
+    def _writes(self, operation: str, body: dict[str, Any]) -> Any:
+        if operation == "PutItem":
+            yield body["TableName"], self._key_of(body["TableName"], body["Item"]), 1
+        elif operation in ("UpdateItem", "DeleteItem"):
+            yield body["TableName"], body["Key"], 1
+        elif operation == "BatchWriteItem":
+            for table, requests in body["RequestItems"].items():
+                for request in requests:
+                    put = request.get("PutRequest")
+                    yield table, self._key_of(table, put["Item"]) if put else request["DeleteRequest"]["Key"], 1
+        elif operation == "TransactWriteItems":
+            for entry in body["TransactItems"]:
+                ((_, request),) = entry.items()
+                key = request.get("Key") or self._key_of(request["TableName"], request["Item"])
+                yield request["TableName"], key, 2
+
+    def _key_of(self, table: str, item: dict[str, Any]) -> dict[str, Any]:
+        return {name: item[name] for name in self._keys[table]}
+
+    def _item(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+        found = self._backend.get_item(table, key)
+        return found.to_json()["Attributes"] if found else None
+
+    @staticmethod
+    def _item_units(before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
+        return units(max(item_size(before), item_size(after)), 1024)
+
+    def _index_units(self, table: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
+        total = 0
+        for index in self._indexes[table]:
+            old, new = index.projected(before, self._keys[table]), index.projected(after, self._keys[table])
+            if old == new:
+                continue
+            if old is None or new is None:
+                total += units(item_size(old or new), 1024)
+            elif all(old[key] == new[key] for key in index.keys):
+                total += self._item_units(old, new)
+            else:
+                total += units(item_size(old), 1024) + units(item_size(new), 1024)
+        return total
+
+    def _read_units(self, table: str, keys: list[dict[str, Any]], consistent: bool | None) -> float:
+        factor = 1.0 if consistent else 0.5
+        return sum(factor * units(item_size(self._item(table, key)), 4096) for key in keys)
+
+    def _query_units(self, operation: str, body: dict[str, Any], parsed: dict[str, Any]) -> float:
+        """The size of what the Query evaluated: the same read without its filter and projection."""
+        factor = 1.0 if body.get("ConsistentRead") else 0.5
+        evaluated = int(parsed.get("ScannedCount", 0))
+        if not evaluated:
+            return factor
+        again = {k: v for k, v in body.items() if k not in ("FilterExpression", "ProjectionExpression", "Select")}
+        again["Limit"] = evaluated
+        again["Select"] = "ALL_PROJECTED_ATTRIBUTES" if "IndexName" in body else "ALL_ATTRIBUTES"
+        expression = body.get("KeyConditionExpression", "")
+        for placeholders in ("ExpressionAttributeNames", "ExpressionAttributeValues"):
+            used = {k: v for k, v in body.get(placeholders, {}).items() if k in expression}
+            again.pop(placeholders, None)
+            if used:
+                again[placeholders] = used
+        items = getattr(self._plain, "query" if operation == "Query" else "scan")(**again)["Items"]
+        return factor * units(sum(item_size(item) for item in items), 4096)
+
+
+class Bill:
+    """The units billed so far, into the bucket the day is at (an SMS, an email, a list page)."""
+
+    def __init__(self, template: Template) -> None:
+        self.buckets: dict[str, Units] = defaultdict(Units)
+        self.bucket = "setup"
+        self.durations: dict[str, list[float]] = defaultdict(list)
+        # Seconds this bench spent metering inside the functions' calls: not their duration.
+        self.overhead = 0.0
+        globals_memory = template.body["Globals"]["Function"].get("MemorySize", 128)
+        self._memory = {
+            name: int(properties.get("MemorySize", globals_memory))
+            for name, properties in template.of_type("AWS::Serverless::Function").items()
+        }
+
+    def add(self, **amounts: float) -> None:
+        units_now = self.buckets[self.bucket]
+        for name, amount in amounts.items():
+            setattr(units_now, name, getattr(units_now, name) + amount)
+
+    def invoked(self, function: str, seconds: float) -> None:
+        billed_ms = math.ceil(seconds * 1000)
+        self.durations[function].append(billed_ms)
+        self.add(lambda_invocations=1, lambda_gb_seconds=billed_ms / 1000 * self._memory[function] / 1024)
+
+    def gb_seconds_per_invocation(self, function: str) -> float:
+        spent = self.durations[function]
+        return sum(spent) / len(spent) / 1000 * self._memory[function] / 1024 if spent else 0.0
+
+
+def sqs_payload(operation: str, params: dict[str, Any]) -> int:
+    entries = params.get("Entries") if operation == "SendMessageBatch" else [params]
+    return sum(len(str(entry.get("MessageBody", "")).encode()) for entry in entries or [])
+
+
+def meter(bill: Bill) -> None:
+    """Hook every AWS client the functions use (sendme.aws's cached clients)."""
+    from sendme import aws
+
+    dynamodb = DynamoDbMeter(bill)
+
+    def before_dynamodb(event_name: str, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        started = time.perf_counter()
+        context["cost_body"] = json.loads(params["body"])
+        dynamodb.before(event_name.rsplit(".", 1)[-1], context["cost_body"], context)
+        bill.overhead += time.perf_counter() - started
+
+    def after_dynamodb(event_name: str, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        started = time.perf_counter()
+        dynamodb.after(event_name.rsplit(".", 1)[-1], context["cost_body"], parsed, context)
+        bill.overhead += time.perf_counter() - started
+
+    def sqs_request(event_name: str, params: dict[str, Any], **_: Any) -> None:
+        bill.add(sqs_requests=units(sqs_payload(event_name.rsplit(".", 1)[-1], params), 65536))
+
+    for client in (aws.dynamodb().meta.client, aws.dynamodb_client()):
+        client.meta.events.register("before-call.dynamodb", before_dynamodb)
+        client.meta.events.register("after-call.dynamodb", after_dynamodb)
+    aws.sqs().meta.events.register("provide-client-params.sqs", sqs_request)
+
+
+def main(messages: int) -> dict[str, Any]:
+    """Prints the day's bill; returns the measured units per message and per list page."""
+    os.environ.update(LOCAL_AWS_ENVIRONMENT)
+    moto_fixes.install()  # as under the local stack
+    with mock_aws():
+        template = Template.load()
+        stack = provision(template, "bench")
+        os.environ.update(stack.shared_environment())
+        from sendme import aws, wiring
+
+        wiring.reset()
+        demo = seed_demo(credits=messages * 10)
+        bill = Bill(template)
+        lambdas = LocalLambdas(template)
+
+        def invoke(function: str, event: dict[str, Any]) -> Any:
+            started, overhead = time.perf_counter(), bill.overhead
+            try:
+                return lambdas.invoke(function, event)
+            finally:
+                bill.invoked(function, time.perf_counter() - started - (bill.overhead - overhead))
+
+        api = Client(LocalApiGateway(template, invoke))
+        headers = {"api-key": demo.api_key}
+        meter(bill)
+        batch = next(int(e["BatchSize"]) for f, e in template.events("SQS") if f == "DeliveryWorkerFunction")
+        worker = QueuePoller(
+            aws.sqs(), stack.ref("DeliveryQueue"), batch, lambda e: invoke("DeliveryWorkerFunction", e)
+        )
+        mapping = boto3.client("dynamodb")  # uncounted: the simulated provider knows its own ids
+
+        def day_of(channel: str, path: str, body: dict[str, Any], contacts: list[str]) -> None:
+            bill.bucket = channel
+            for start in range(0, len(contacts), PER_REQUEST):
+                response = api.post(
+                    path, json={**body, "contacts": contacts[start : start + PER_REQUEST]}, headers=headers
+                )
+                assert response.status_code < 300, response.get_data(as_text=True)[:500]
+            while worker.poll_once():
+                pass
+            for provider_id, recipient in provider_ids(channel):
+                if channel == "sms":
+                    invoke("ReceiptsFunction", sms_delivery_logs([(provider_id, recipient, True)]))
+                else:
+                    org_id, message_id = message_of(mapping, stack.ref("MessagesTable"), provider_id)
+                    event = ses_event(
+                        "Delivery",
+                        provider_message_id=provider_id,
+                        recipient=recipient,
+                        org_id=org_id,
+                        message_id=message_id,
+                    )
+                    invoke("ReceiptsFunction", event)
+
+        day_of("sms", "/api/messages/sms/contacts", {"message": SMS_TEXT, "country": "CO"}, phones(messages))
+        email = {"subject": "Spring sale", "message": EMAIL_HTML, "contentType": "HTML"}
+        day_of("email", "/api/messages/email/contacts", email, emails(messages))
+        bill.bucket = "list page"
+        for page in range(messages):
+            query = LIST_QUERIES[page % len(LIST_QUERIES)]
+            response = api.get(f"/api/messages?limit={PAGE_LIMIT}&{query}", headers=headers)
+            assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        statuses = final_statuses(stack.ref("MessagesTable"))
+    assert statuses == {"DELIVERED": 2 * messages}, f"not every message was delivered and receipted: {statuses}"
+    return report(bill, messages)
+
+
+def phones(count: int) -> list[str]:
+    return [f"300{n:07d}" for n in range(count)]
+
+
+def emails(count: int) -> list[str]:
+    return [f"customer{n}@example.com" for n in range(count)]
+
+
+def provider_ids(channel: str) -> list[tuple[str, str]]:
+    if channel == "sms":
+        return [(pid, phone) for pid, (phone, _) in sns_backends[ACCOUNT_ID][REGION].sms_messages.items()]
+    return [(m.id, m.destinations["ToAddresses"][0]) for m in ses_backends[ACCOUNT_ID][REGION].sent_messages]
+
+
+def message_of(client: Any, table: str, provider_id: str) -> tuple[str, str]:
+    (item,) = client.query(
+        TableName=table,
+        IndexName="byProviderMessageId",
+        KeyConditionExpression="providerMessageId = :p",
+        ExpressionAttributeValues={":p": {"S": provider_id}},
+    )["Items"]
+    return item["orgId"]["S"], item["id"]["S"]
+
+
+def final_statuses(table: str) -> dict[str, int]:
+    counted: dict[str, int] = defaultdict(int)
+    for item in dynamodb_backends[ACCOUNT_ID][REGION].get_table(table).all_items():
+        counted[str(item.attrs["status"].value)] += 1
+    return dict(counted)
+
+
+def floor_of(bill: Bill, kind: str) -> Units:
+    """FLOOR's units, with GB-seconds at the durations measured for the same functions."""
+    floor = FLOOR[kind]
+    if kind == "list page":
+        gb_seconds = sum(bill.gb_seconds_per_invocation(f) for f in ("ListMessagesFunction", "AuthorizerFunction"))
+    else:
+        send = "SendSmsFunction" if kind == "sms" else "SendEmailFunction"
+        gb_seconds = (
+            bill.gb_seconds_per_invocation("ReceiptsFunction")
+            + bill.gb_seconds_per_invocation("DeliveryWorkerFunction") / 10
+            + (bill.gb_seconds_per_invocation(send) + bill.gb_seconds_per_invocation("AuthorizerFunction"))
+            / PER_REQUEST
+        )
+    return Units(**{**asdict(floor), "lambda_gb_seconds": gb_seconds})
+
+
+def report(bill: Bill, messages: int) -> dict[str, Any]:
+    print(f"bench/cost: {messages:,} SMS (160 characters), {messages:,} HTML emails (20 KB) sent, delivered and")
+    print(f"receipted, and {messages:,} list pages; billed at us-east-1 on-demand list prices")
+    columns = ("write_units", "read_units", "sqs_requests", "lambda_invocations", "lambda_gb_seconds")
+    headings = ("write u.", "read u.", "SQS req.", "invocat.", "GB-s", "$/million")
+    print(f"\n{'per':<10} {'design':<7} " + " ".join(f"{heading:>9}" for heading in headings))
+    figures: dict[str, Any] = {}
+    for kind in ("sms", "email", "list page"):
+        measured, floor = bill.buckets[kind].per(messages), floor_of(bill, kind)
+        rows = [("today", list(asdict(measured).values()), measured.dollars())]
+        rows.append(("floor", list(asdict(floor).values()), floor.dollars()))
+        ratios = [m / f if f else math.nan for m, f in zip(rows[0][1], rows[1][1], strict=True)]
+        rows.append(("x floor", ratios, measured.dollars() / floor.dollars()))
+        for design, values, dollars in rows:
+            shown = [f"{v:.3f}".rstrip("0").rstrip(".") if not math.isnan(v) else "-" for v in values]
+            cost = f"{dollars:.1f}x" if design == "x floor" else f"{dollars * 1_000_000:.2f}"
+            print(f"{kind:<10} {design:<7} " + " ".join(f"{cell:>9}" for cell in [*shown, cost]))
+        figures[kind] = {name: round(getattr(measured, name), 4) for name in columns}
+        figures[kind]["x_floor"] = round(float(measured.dollars() / floor.dollars()), 2)
+    print("\nprices: " + ", ".join(f"{name} ${price * 1_000_000:.4f}/M" for name, price in PRICES.items()))
+    print("GB-seconds: the durations measured here on moto (an upper bound); the floor's at the same durations.")
+    return {"messages": messages, "per": figures}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--short", action="store_true", help=f"{SHORT_MESSAGES} of each instead of {MESSAGES:,}")
+    parser.add_argument("--figures", type=Path, help="also write the units per message and page to this JSON file")
+    arguments = parser.parse_args()
+    measured = main(SHORT_MESSAGES if arguments.short else MESSAGES)
+    if arguments.figures:
+        arguments.figures.write_text(json.dumps(measured, indent=2))
