@@ -3,7 +3,7 @@ import json
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from sendme.domain.errors import RateLimitExceededError, RequestInvalidError, SendMeError
+from sendme.domain.errors import MediaTypeUnsupportedError, RateLimitExceededError, RequestInvalidError, SendMeError
 from sendme.edge.http import ERROR_RESPONSES, build_resolver
 
 
@@ -29,7 +29,10 @@ def test_every_domain_error_maps_to_its_status_and_a_json_body(error_class, expe
     app = build_resolver()
 
     # The errors that carry what a client needs to act on them take it as a keyword.
-    required = {RateLimitExceededError: {"retry_after": 1}}.get(error_class, {})
+    required = {
+        RateLimitExceededError: {"retry_after": 1},
+        MediaTypeUnsupportedError: {"accepted": ["application/json"]},
+    }.get(error_class, {})
 
     @app.get("/boom")
     def boom() -> dict:

@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from sendme.contracts.errors import ErrorBody
+from sendme.contracts.operations import allowed_methods, operation_of
 from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepted
 from sendme.domain.accounts import Principal
 from sendme.domain.base import CamelModel
@@ -25,6 +26,7 @@ from sendme.domain.errors import (
     IdempotencyKeyInProgressError,
     IdempotencyKeyReusedError,
     ImportFileInvalidError,
+    MediaTypeUnsupportedError,
     MessageNotFoundError,
     MessagesNotStoredError,
     OrganizationNotFoundError,
@@ -35,12 +37,14 @@ from sendme.domain.errors import (
     TermsNotAcceptedError,
 )
 from sendme.edge.auth import principal_of
+from sendme.edge.body import read_bodies_as_json
 from sendme.observability import logger, metrics, tracer
 from sendme.services.limits import Admission, RequestGuard
 
 # The one table from domain error to HTTP status and the "error" title of the JSON body.
 ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     RequestInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
+    MediaTypeUnsupportedError: (HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     CredentialsInvalidError: (HTTPStatus.UNAUTHORIZED, "Unauthorized"),
     CreditsInsufficientError: (HTTPStatus.PAYMENT_REQUIRED, "Insufficient credits"),
     TermsNotAcceptedError: (HTTPStatus.FORBIDDEN, "Terms not accepted"),
@@ -86,6 +90,8 @@ def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
 
 
 def _invalid(errors: list[dict[str, Any]] | Any) -> Response[dict[str, Any]]:
+    if unknown := [_field_path(error["loc"]) for error in errors if error.get("type") == "extra_forbidden"]:
+        return unknown_parameters(unknown)
     first = errors[0]
     if first.get("type") == "json_invalid":
         field, reason = "body", "is not valid JSON"
@@ -97,8 +103,18 @@ def _invalid(errors: list[dict[str, Any]] | Any) -> Response[dict[str, Any]]:
     return error_response(HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, details=detail, field=field)
 
 
+def unknown_parameters(names: list[str]) -> Response[dict[str, Any]]:
+    """400 naming every parameter or body field the route does not have: a client that misspells
+    one, or sends one this API lacks (`scheduledAt`), learns it instead of being ignored."""
+    detail = f"Received unknown parameter{'s' if len(names) > 1 else ''}: {', '.join(names)}"
+    return error_response(
+        HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, details=detail, field=names[0], unknown=names
+    )
+
+
 def build_resolver() -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
+    read_bodies_as_json(app)
 
     @app.exception_handler(SendMeError)
     def domain_error(error: SendMeError) -> Response[dict[str, Any]]:
@@ -123,7 +139,28 @@ def build_resolver() -> APIGatewayRestResolver:
         logger.exception("unhandled error")
         return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong")
 
+    app.use([_only_what_the_route_takes])
     return app
+
+
+def _only_what_the_route_takes(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """405 for a method the path does not serve, 400 for a query parameter the route does not take.
+
+    template.yaml sends every other method of a path (ANY) to the function that serves it, where
+    Powertools may match another route by the path alone (GET /api/contacts/import as GET
+    /api/contacts/{id}), or none: Powertools runs its not-found answer through the middlewares too.
+    `resource` is the route API Gateway matched, so the answer is the same on AWS and locally."""
+    event = app.current_event
+    allowed = allowed_methods(event.resource)
+    if allowed and event.http_method not in allowed:
+        message = f"{event.http_method} is not allowed here; allowed: {', '.join(allowed)}"
+        response = error_response(HTTPStatus.METHOD_NOT_ALLOWED, "Method not allowed", message)
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
+    operation = operation_of(event.http_method, event.resource)
+    if operation and (unknown := sorted(set(event.query_string_parameters or {}) - operation.query_names())):
+        return unknown_parameters(unknown)
+    return next_middleware(app)
 
 
 def caller(app: APIGatewayRestResolver) -> Principal:
