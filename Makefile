@@ -82,7 +82,7 @@ e2e: $(VENV)/.installed
 # schemathesis against the local stack: every operation of openapi.json, every check
 # (tests/fuzz/schemathesis.toml: the seed, the budget and each accepted exception).
 fuzz: $(VENV)/.installed
-	$(PYTEST) tests/fuzz
+	$(PYTEST) -s tests/fuzz
 
 # The same e2e suite, each function in a Lambda container (tools/samlocal/e2e.sh says how).
 sam-local: build $(VENV)/.installed

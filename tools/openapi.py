@@ -29,6 +29,7 @@ from sendme.contracts.operations import (
     OPERATIONS,
     Answer,
 )
+from sendme.domain.addresses import CALLING_CODE, COUNTRY, ISO_COUNTRY
 
 OPENAPI_PATH = ROOT / "openapi.json"
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -130,6 +131,20 @@ IDEMPOTENCY_PARAMETER = {
 }
 
 
+# Value lists too long to repeat in every schema that takes them: documented once, by name.
+NAMED_SCHEMAS = {"IsoCountry": ISO_COUNTRY, "Country": COUNTRY, "CallingCodeOrCountry": CALLING_CODE}
+
+
+def _name_long_lists(node: Any, named: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        if (name := named.get(json.dumps(node, sort_keys=True))) is not None:
+            return {"$ref": REF_TEMPLATE.format(model=name)}
+        return {key: _name_long_lists(value, named) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_name_long_lists(item, named) for item in node]
+    return node
+
+
 def _describe(document: dict[str, Any]) -> None:
     """Each operation as its entry in sendme.contracts.operations says: tag, summary, description,
     parameters, request example and every answer with its body and examples."""
@@ -166,6 +181,10 @@ def _describe(document: dict[str, Any]) -> None:
         if f'"#/components/schemas/{unused}"' not in used:
             schemas.schemas.pop(unused, None)
     document["tags"] = [{"name": name, "description": text} for name, text in TAGS.items()]
+    named = {json.dumps(schema.json_schema, sort_keys=True): name for name, schema in NAMED_SCHEMAS.items()}
+    document["paths"] = _name_long_lists(document["paths"], named)
+    schemas.schemas.update(_name_long_lists(schemas.schemas, named))
+    schemas.schemas.update({name: schema.json_schema for name, schema in NAMED_SCHEMAS.items()})
 
 
 def generate(template: Template | None = None) -> dict[str, Any]:

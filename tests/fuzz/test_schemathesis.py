@@ -12,6 +12,8 @@ from tests.e2e.tenants import admin_json
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 PEERS = ("first-organisation", "second-organisation")
+# The budget the seed and max-examples in CONFIG must keep to.
+MIN_CASES = 1000
 
 
 def fuzzing_tenant(stack: Stack) -> str:
@@ -23,9 +25,11 @@ def fuzzing_tenant(stack: Stack) -> str:
 
 
 def test_schemathesis_finds_no_failure(tmp_path: Path) -> None:
+    # Given the local stack and two organisations, each with a key (sendme-admin)
     with devstack(tmp_path, "--port", "0") as stack:
         auth = [{"name": name, "fixedHeaders": [{"name": "api-key", "value": fuzzing_tenant(stack)}]} for name in PEERS]
         (tmp_path / "auth.json").write_text(json.dumps({"auth": auth}))
+        # When schemathesis runs every operation of openapi.json with every check
         run = subprocess.run(
             [
                 str(Path(sys.executable).with_name("schemathesis")),
@@ -46,6 +50,10 @@ def test_schemathesis_finds_no_failure(tmp_path: Path) -> None:
         )
     report = run.stdout + run.stderr
     (tmp_path / "schemathesis.txt").write_text(report)
-    print(report[-3000:])
+    # The run's summary (phases, failures, "N generated"), printed by `make fuzz`.
+    print(report[report.rfind("SUMMARY") :])
+    # Then no check fails, within the budget of cases the config fixes
     assert run.returncode == 0, report[-20000:]
-    assert re.search(r"\b\d+ generated\b", report)
+    cases = re.search(r"(\d+) generated", report)
+    assert cases, report[-2000:]
+    assert int(cases.group(1)) >= MIN_CASES

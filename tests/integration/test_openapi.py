@@ -41,7 +41,8 @@ def test_openapi_groups_every_operation_under_a_tag_with_a_summary_and_a_descrip
     for path, item in document["paths"].items():
         for method, operation in item.items():
             assert operation["tags"][0] in {tag["name"] for tag in document["tags"]}
-            assert operation["summary"] and operation["summary"] != f"{method.upper()} {path}"
+            assert operation["summary"]
+            assert operation["summary"] != f"{method.upper()} {path}"
             assert operation["description"]
 
 

@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -29,10 +30,11 @@ def test_every_domain_error_maps_to_its_status_and_a_json_body(error_class, expe
     app = build_resolver()
 
     # The errors that carry what a client needs to act on them take it as a keyword.
-    required = {
+    keywords: dict[type[SendMeError], dict[str, Any]] = {
         RateLimitExceededError: {"retry_after": 1},
         MediaTypeUnsupportedError: {"accepted": ["application/json"]},
-    }.get(error_class, {})
+    }
+    required = keywords.get(error_class, {})
 
     @app.get("/boom")
     def boom() -> dict:

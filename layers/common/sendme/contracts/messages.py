@@ -9,7 +9,7 @@ from typing import Annotated, Any, ClassVar
 import phonenumbers
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from sendme.domain.addresses import CALLING_CODES, ISO_COUNTRIES, normalize_email, normalize_phone, one_of
+from sendme.domain.addresses import CALLING_CODE, normalize_email, normalize_phone
 from sendme.domain.base import CamelModel
 from sendme.domain.clock import to_iso
 from sendme.domain.messages import ContentType, Message, MessageStatus, MessageType, StatusEvent
@@ -138,7 +138,7 @@ SentAt = Annotated[
 CalendarDate = Annotated[date, _parsed_from_text(_calendar_date)]
 
 
-CallingCode = Annotated[str, _parsed_from_text(_calling_code), one_of([*CALLING_CODES, *ISO_COUNTRIES])]
+CallingCode = Annotated[str, _parsed_from_text(_calling_code), CALLING_CODE]
 
 
 UpperCase = BeforeValidator(_upper)

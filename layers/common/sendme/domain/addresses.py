@@ -25,6 +25,13 @@ def one_of(values: Iterable[object]) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "enum": [str(value) for value in values]})
 
 
+ISO_COUNTRY = one_of(ISO_COUNTRIES)
+# A contact's country: ISO, or the calling code of a country.
+COUNTRY = one_of([*ISO_COUNTRIES, *COUNTRY_CALLING_CODES])
+# A message's country filter: any calling code (non-geographic ones too), or ISO.
+CALLING_CODE = one_of([*CALLING_CODES, *ISO_COUNTRIES])
+
+
 @dataclass(frozen=True)
 class PhoneNumber:
     e164: str

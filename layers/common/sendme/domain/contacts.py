@@ -6,14 +6,7 @@ from typing import Annotated, Any, Self
 import phonenumbers
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
-from sendme.domain.addresses import (
-    COUNTRY_CALLING_CODES,
-    ISO_COUNTRIES,
-    normalize_email,
-    normalize_phone,
-    one_of,
-    region_of,
-)
+from sendme.domain.addresses import COUNTRY, normalize_email, normalize_phone, region_of
 from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import RequestInvalidError
@@ -98,7 +91,7 @@ def _region_or_calling_code(value: Any) -> Any:
     return code
 
 
-Region = Annotated[str, BeforeValidator(_region_or_calling_code), one_of([*ISO_COUNTRIES, *COUNTRY_CALLING_CODES])]
+Region = Annotated[str, BeforeValidator(_region_or_calling_code), COUNTRY]
 
 
 Status = Annotated[ContactStatus, BeforeValidator(_upper)]

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from sendme.domain.addresses import ISO_COUNTRIES, one_of
+from sendme.domain.addresses import ISO_COUNTRY, one_of
 from sendme.domain.base import CamelModel
 from sendme.domain.messages import ContentType
 
@@ -35,7 +35,7 @@ def _region_code(value: str) -> str:
     return code
 
 
-CountryCode = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_region_code), one_of(ISO_COUNTRIES)]
+CountryCode = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_region_code), ISO_COUNTRY]
 
 
 Tag = Annotated[str, Field(min_length=1, max_length=64)]

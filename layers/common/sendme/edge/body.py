@@ -49,4 +49,4 @@ class JsonBodyValidation(OpenAPIRequestValidationMiddleware):
 def read_bodies_as_json(app: APIGatewayRestResolver) -> None:
     # Powertools builds its validation middleware in the resolver's constructor and offers no
     # parameter to replace it; the attribute is where it looks for it on every route.
-    app._request_validation_middleware = JsonBodyValidation()
+    app._request_validation_middleware = JsonBodyValidation()  # type: ignore[no-untyped-call]  # unannotated __init__
