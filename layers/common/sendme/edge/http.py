@@ -91,7 +91,7 @@ def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
 
 def _invalid(errors: list[dict[str, Any]] | Any) -> Response[dict[str, Any]]:
     if unknown := [_field_path(error["loc"]) for error in errors if error.get("type") == "extra_forbidden"]:
-        return unknown_parameters(unknown)
+        return _unknown_parameters(unknown)
     first = errors[0]
     if first.get("type") == "json_invalid":
         field, reason = "body", "is not valid JSON"
@@ -103,7 +103,7 @@ def _invalid(errors: list[dict[str, Any]] | Any) -> Response[dict[str, Any]]:
     return error_response(HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, details=detail, field=field)
 
 
-def unknown_parameters(names: list[str]) -> Response[dict[str, Any]]:
+def _unknown_parameters(names: list[str]) -> Response[dict[str, Any]]:
     """400 naming every parameter or body field the route does not have: a client that misspells
     one, or sends one this API lacks (`scheduledAt`), learns it instead of being ignored."""
     detail = f"Received unknown parameter{'s' if len(names) > 1 else ''}: {', '.join(names)}"
@@ -159,7 +159,7 @@ def _only_what_the_route_takes(app: APIGatewayRestResolver, next_middleware: Nex
         return response
     operation = operation_of(event.http_method, event.resource)
     if operation and (unknown := sorted(set(event.query_string_parameters or {}) - operation.query_names())):
-        return unknown_parameters(unknown)
+        return _unknown_parameters(unknown)
     return next_middleware(app)
 
 
