@@ -7,6 +7,7 @@ PYTHON313 ?= $(shell for candidate in python3.13 $$(ls -d "$$(pyenv root 2>/dev/
 	"$$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { "$$candidate" -c 'import sys; print(sys.executable)'; break; }; done)
 VENV := .venv
 SAM_VENV := .venv-sam
+CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 SAM := $(SAM_VENV)/bin/sam
 # sam build runs the python3.13 it finds on PATH to install the layer's requirements.
@@ -14,16 +15,17 @@ SAM_ENV := PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REG
 PYTEST := $(PY) -m pytest
 ENV ?= default
 
-.PHONY: help run test lint format typecheck validate build unit integration e2e fuzz sam-local sam-api openapi openapi-check actionlint bench deploy clean check-python
+.PHONY: help run test lint format typecheck validate checkov build unit integration e2e fuzz sam-local sam-api openapi openapi-check actionlint bench ledger deploy clean check-python
 
 help:
 	@echo "make run    start the whole stack locally (API on http://127.0.0.1:$${PORT:-3000})"
-	@echo "make test   lint, typecheck, sam validate --lint, sam build, unit, integration and e2e tests, fuzz, sam-local"
+	@echo "make test   lint, typecheck, sam validate --lint, checkov, sam build, unit, integration and e2e tests, fuzz, sam-local"
 	@echo "make fuzz   schemathesis against the local stack (openapi.json, every check)"
 	@echo "make sam-local  the e2e tests against sam local start-api (needs Docker; installs/starts it if it can)"
 	@echo "make sam-api  make run's API under sam local start-api, each function in a Lambda container (Docker)"
 	@echo "make openapi  regenerate openapi.json from the code (Swagger UI: /api/docs on make run)"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make ledger  the fault scenarios of bench/ledger.py: every credit accounted for, none stranded or sent twice"
 	@echo "make deploy ENV=prod  sam build + sam deploy --config-env ENV"
 
 check-python:
@@ -43,7 +45,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt | check-python
 run: $(VENV)/.installed
 	$(PY) -m devstack
 
-test: lint actionlint typecheck openapi-check validate build unit integration e2e fuzz sam-local
+test: lint actionlint typecheck openapi-check validate checkov build unit integration e2e fuzz sam-local
 
 # ruff, and the layer package's import contracts (pyproject.toml's [tool.importlinter]).
 lint: $(VENV)/.installed
@@ -66,6 +68,15 @@ typecheck: $(VENV)/.installed
 
 validate: $(SAM_VENV)/.installed
 	$(SAM_ENV) $(SAM) validate --lint --template template.yaml
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt | check-python
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON313) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+# The infrastructure-as-code scanner: every finding is fixed or skipped in template.yaml with a reason.
+checkov: $(CHECKOV_VENV)/.installed
+	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet --skip-download
 
 build: $(SAM_VENV)/.installed
 	$(SAM_ENV) $(SAM) build --template template.yaml
@@ -99,8 +110,13 @@ openapi: $(VENV)/.installed
 openapi-check: $(VENV)/.installed
 	$(PY) -m tools.openapi --check
 
+# Every script runs, even after one misses its target; the target fails if any did.
 bench: $(VENV)/.installed
-	for script in bench/*.py; do $(PY) "$$script" || exit 1; done
+	status=0; for script in bench/*.py; do $(PY) "$$script" || status=1; done; exit $$status
+
+# 50 messages per fault scenario; `make integration` runs each scenario's short form (tests/integration/test_ledger_chaos.py).
+ledger: $(VENV)/.installed
+	$(PY) bench/ledger.py
 
 deploy: build
 	$(SAM_ENV) $(SAM) deploy --config-env $(ENV)

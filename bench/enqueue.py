@@ -27,7 +27,7 @@ from devstack.environment import LOCAL_AWS_ENVIRONMENT  # noqa: E402
 from devstack.provision import provision  # noqa: E402
 from devstack.template import Template  # noqa: E402
 
-CONSTANT = 2  # GetItem (sender id) + UpdateItem (credit reservation)
+CONSTANT = 2  # GetItem (sender id) + TransactWriteItems (credit reservation and its ledger entry)
 TARGET = 1.1
 
 

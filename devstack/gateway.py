@@ -176,9 +176,16 @@ class LocalApiGateway:
         status = status or defaults.get(kind, 500)
         fallback = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
         spec = self._responses.get(kind) or self._responses.get(fallback) or {}
-        body = spec.get("ResponseTemplates", {}).get("application/json") or json.dumps({"message": message})
-        body = body.replace("$context.error.messageString", message.replace('"', '\\"'))
+        body = render_gateway_response(spec.get("ResponseTemplates", {}).get("application/json"), message)
         return Response(body, status=int(spec.get("StatusCode", status)), content_type="application/json")
+
+
+def render_gateway_response(template: str | None, message: str) -> str:
+    """A GatewayResponses body as API Gateway renders it: `$context.error.messageString` is the
+    message already quoted as a JSON string."""
+    if template is None:
+        return json.dumps({"message": message})
+    return template.replace("$context.error.messageString", json.dumps(message))
 
 
 def _allows(policy: Any, method_arn: str) -> bool:

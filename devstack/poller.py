@@ -5,6 +5,7 @@ stay on the queue (their visibility timeout expires and SQS offers them again, m
 the dead-letter queue after maxReceiveCount); a crashed invocation leaves the whole batch.
 """
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ from .provision import ACCOUNT_ID
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef
+
+logger = logging.getLogger(__name__)
 
 
 def sqs_event(messages: "list[MessageTypeDef]", queue_arn: str, region: str) -> dict[str, Any]:
@@ -62,7 +65,13 @@ class QueuePoller(threading.Thread):
 
     def run(self) -> None:
         while not self._stopping.is_set():
-            self.poll_once(wait_seconds=1)
+            try:
+                self.poll_once(wait_seconds=1)
+            except Exception as error:
+                # Lambda's pollers outlive a queue that is briefly unreachable (or deleted and
+                # recreated); so does this one, retrying after a pause.
+                logger.warning("polling %s failed (%s); retrying", self.name, error)
+                self._stopping.wait(1)
 
     def poll_once(self, wait_seconds: int = 0) -> int:
         """Receive and process one batch; returns how many records it held."""

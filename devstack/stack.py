@@ -18,6 +18,7 @@ from .lambdas import LocalLambdas
 from .poller import QueuePoller
 from .provision import Stack, provision
 from .receipts import ReceiptOptions, ReceiptSimulator
+from .schedules import ScheduleRunner, rate_seconds
 from .seed import seed_demo
 from .template import Template
 
@@ -59,6 +60,7 @@ class LocalStack:
         self._serve_api = serve_api
         self._moto = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
         self._pollers: list[QueuePoller] = []
+        self._schedules: list[ScheduleRunner] = []
         self._server: BaseWSGIServer | None = None
         self._server_thread: threading.Thread | None = None
         self._receipts = receipts or ReceiptOptions()
@@ -82,6 +84,7 @@ class LocalStack:
         wiring.reset()
         demo = seed_demo(self._api_key)
         self._start_pollers(template, stack, lambdas)
+        self._start_schedules(template, lambdas)
         self._simulator = ReceiptSimulator(lambdas.invoke, self._receipts)
         self._simulator.start()
         if self._server:
@@ -113,9 +116,20 @@ class LocalStack:
             poller.start()
             self._pollers.append(poller)
 
+    def _start_schedules(self, template: Template, lambdas: LocalLambdas) -> None:
+        region = boto3.session.Session().region_name or "us-east-1"
+        for function, event in template.events("Schedule"):
+            runner = ScheduleRunner(
+                function, rate_seconds(event["Schedule"]), partial(lambdas.invoke, function), region=region
+            )
+            runner.start()
+            self._schedules.append(runner)
+
     def stop(self) -> None:
         for poller in self._pollers:
             poller.stop()
+        for runner in self._schedules:
+            runner.stop()
         if self._simulator:
             self._simulator.stop()
         if self._server:

@@ -18,12 +18,18 @@ from sendme.config import Settings
 from sendme.domain.accounts import key_id_of
 from sendme.domain.errors import SendMeError
 from sendme.services.accounts import AccountService
+from sendme.services.audit import CreditAudit
 from sendme.services.contacts_import import ContactImporter, Row, csv_rows, jsonl_rows
 from sendme.storage.accounts import AccountRepository
 from sendme.storage.contacts import ContactRepository
+from sendme.storage.indexes import LeaseIndex
+from sendme.storage.ledger import CreditLedger
+
+from .redrive import RedriveError, queue_url, redrive, source_of
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_sqs import SQSClient
 
 PROG = "sendme-admin"
 # moto (the local stack) takes any credentials; a real endpoint never gets these.
@@ -39,6 +45,8 @@ class Admin:
     accounts: AccountService
     importer: ContactImporter
     contacts: ContactRepository
+    # Only where the messages table was named (--messages-table, or the stack's outputs).
+    audit: CreditAudit | None
 
 
 def _session(args: argparse.Namespace) -> boto3.session.Session:
@@ -54,9 +62,10 @@ def _session(args: argparse.Namespace) -> boto3.session.Session:
     return session
 
 
-def _accounts_table_name(session: boto3.session.Session, args: argparse.Namespace) -> str:
+def _table_names(session: boto3.session.Session, args: argparse.Namespace) -> tuple[str, str | None]:
+    """The accounts table's name and the messages table's (None where neither it nor a stack is named)."""
     if args.accounts_table:
-        return str(args.accounts_table)
+        return str(args.accounts_table), args.messages_table
     if not args.stack:
         raise AdminError("name the accounts table: --accounts-table / ACCOUNTS_TABLE, or --stack / SENDME_STACK")
     cloudformation = session.client("cloudformation", endpoint_url=args.endpoint_url)
@@ -64,24 +73,26 @@ def _accounts_table_name(session: boto3.session.Session, args: argparse.Namespac
         (stack,) = cloudformation.describe_stacks(StackName=args.stack)["Stacks"]
     except ClientError as error:
         raise AdminError(f"cannot read stack {args.stack}: {error.response['Error']['Message']}") from error
-    for output in stack.get("Outputs", []):
-        if output.get("OutputKey") == "AccountsTableName":
-            return str(output["OutputValue"])
-    raise AdminError(f"stack {args.stack} has no AccountsTableName output")
+    outputs = {output.get("OutputKey"): str(output.get("OutputValue")) for output in stack.get("Outputs", [])}
+    if "AccountsTableName" not in outputs:
+        raise AdminError(f"stack {args.stack} has no AccountsTableName output")
+    return outputs["AccountsTableName"], args.messages_table or outputs.get("MessagesTableName")
 
 
 def connect(args: argparse.Namespace) -> Admin:
     session = _session(args)
-    name = _accounts_table_name(session, args)
-    table: Table = session.resource("dynamodb", endpoint_url=args.endpoint_url).Table(name)
+    name, messages_name = _table_names(session, args)
+    dynamodb = session.resource("dynamodb", endpoint_url=args.endpoint_url)
+    table: Table = dynamodb.Table(name)
     try:
         table.load()
     except ClientError as error:
         if error.response["Error"]["Code"] == "ResourceNotFoundException":
             raise AdminError(f"table {name} does not exist (check --accounts-table, region, endpoint)") from error
         raise
-    contacts = ContactRepository(table)
-    return Admin(AccountService(AccountRepository(table), args.terms_version), ContactImporter(contacts), contacts)
+    contacts, accounts, ledger = ContactRepository(table), AccountRepository(table), CreditLedger(table)
+    audit = CreditAudit(accounts, ledger, LeaseIndex(dynamodb.Table(messages_name))) if messages_name else None
+    return Admin(AccountService(accounts, ledger, args.terms_version), ContactImporter(contacts), contacts, audit)
 
 
 def _print(value: Any) -> None:
@@ -110,6 +121,11 @@ def add_credits(admin: Admin, args: argparse.Namespace) -> None:
     _print({"orgId": args.org_id, "credits": admin.accounts.add_credits(args.org_id, args.amount)})
 
 
+def adjust_credits(admin: Admin, args: argparse.Namespace) -> None:
+    balance = admin.accounts.adjust_credits(args.org_id, args.amount, args.reason)
+    _print({"orgId": args.org_id, "credits": balance})
+
+
 def accept_terms(admin: Admin, args: argparse.Namespace) -> None:
     _print({"orgId": args.org_id, "acceptedTermsVersion": admin.accounts.accept_terms(args.org_id)})
 
@@ -136,7 +152,30 @@ def show_org(admin: Admin, args: argparse.Namespace) -> None:
         key.model_dump(mode="json", by_alias=True, exclude={"key_hash"}, exclude_none=True)
         for key in admin.accounts.api_keys(args.org_id)
     ]
-    _print({**organization.to_wire(), "apiKeys": keys, "contacts": admin.contacts.count(args.org_id)})
+    shown = {**organization.to_wire(), "apiKeys": keys, "contacts": admin.contacts.count(args.org_id)}
+    if args.ledger:
+        shown["ledger"] = [
+            entry.model_dump(mode="json", by_alias=True, exclude={"org_id"}, exclude_none=True)
+            for entry in admin.accounts.ledger(args.org_id)
+        ]
+    _print(shown)
+
+
+def audit(admin: Admin, args: argparse.Namespace) -> None:
+    if admin.audit is None:
+        raise AdminError("name the messages table to audit: --messages-table / MESSAGES_TABLE, or --stack")
+    report = admin.audit.run(args.org_id)
+    print(f"organisation {report.org_id}")
+    for kind, total in report.totals.items():
+        print(f"  {kind.value.lower():<11} {total:+d}")
+    print(f"  ledger      {report.ledger_balance:+d}")
+    print(f"  balance     {report.balance:+d}")
+    print(f"messages past their lease: {len(report.overdue)}")
+    for lease in report.overdue:
+        print(f"  {lease.message_id} {lease.status.value} lease ended {lease.lease_until}")
+    if not report.balanced:
+        raise AdminError(f"the balance is {report.balance - report.ledger_balance:+d} off its ledger")
+    print("balanced")
 
 
 def import_contacts(admin: Admin, args: argparse.Namespace) -> None:
@@ -158,6 +197,21 @@ def import_contacts(admin: Admin, args: argparse.Namespace) -> None:
     _print(report.to_wire())
 
 
+def connect_sqs(args: argparse.Namespace) -> "SQSClient":
+    return _session(args).client("sqs", endpoint_url=args.endpoint_url)
+
+
+def redrive_queue(sqs: "SQSClient", args: argparse.Namespace) -> None:
+    try:
+        dead_letters = queue_url(sqs, args.queue)
+        target = source_of(sqs, dead_letters)
+        with tqdm(unit=" messages", file=sys.stderr, desc="redriving", disable=args.quiet) as bar:
+            moved = redrive(sqs, dead_letters, target, bar.update)
+    except RedriveError as error:
+        raise AdminError(str(error)) from error
+    _print({"queue": dead_letters, "movedTo": target, "moved": moved})
+
+
 def _data_lines(path: Path, *, header: bool) -> int:
     with path.open("rb") as handle:
         lines = sum(1 for line in handle if line.strip())
@@ -175,7 +229,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--region", default=None, help="AWS region (default: AWS_REGION / the profile's)")
     parser.add_argument("--accounts-table", default=os.environ.get("ACCOUNTS_TABLE"), help="the stack's AccountsTable")
     parser.add_argument(
-        "--stack", default=os.environ.get("SENDME_STACK"), help="read the table name from this stack's outputs"
+        "--messages-table", default=os.environ.get("MESSAGES_TABLE"), help="the stack's MessagesTable (for audit)"
+    )
+    parser.add_argument(
+        "--stack", default=os.environ.get("SENDME_STACK"), help="read the table names from this stack's outputs"
     )
     parser.add_argument(
         "--terms-version",
@@ -211,13 +268,31 @@ def _parser() -> argparse.ArgumentParser:
     limits = command("set-limits", set_limits, "the organisation's own request rate limit")
     limits.add_argument("--requests-per-minute", type=_positive, required=True)
     limits.add_argument("--burst", type=_positive, default=None, help="requests at once (default: the per-minute rate)")
-    command("show-org", show_org, "an organisation, its API keys (ids only) and its number of contacts")
+    adjusted = command("adjust-credits", adjust_credits, "correct the balance by a signed amount, with a reason")
+    adjusted.add_argument("amount", type=_signed)
+    adjusted.add_argument("--reason", required=True, help="recorded in the ledger")
+    shown = command("show-org", show_org, "an organisation, its API keys (ids only) and its number of contacts")
+    shown.add_argument("--ledger", action="store_true", help="and every movement of its credits")
+    command("audit", audit, "check the balance against the ledger (exit 1 if off); list messages past their lease")
+    redriven = commands.add_parser(
+        "redrive", help="move a dead-letter queue's messages back to their queue (docs/operations.md)"
+    )
+    redriven.set_defaults(run=redrive_queue, connect=connect_sqs)
+    redriven.add_argument("queue", help="the dead-letter queue's name or URL (stack outputs *DeadLetterQueueName)")
+    redriven.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(connect=connect)
     return parser
 
 
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) == 0:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number > 0")
+    return int(value)
+
+
+def _signed(value: str) -> int:
+    if not value.lstrip("+-").isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number other than 0")
     return int(value)
 
 
@@ -230,7 +305,7 @@ def _non_negative(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        args.run(connect(args), args)
+        args.run(args.connect(args), args)
     except (AdminError, SendMeError) as error:
         return _fail(str(error))
     except NoCredentialsError:

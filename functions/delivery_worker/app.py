@@ -12,6 +12,6 @@ from sendme.wiring.delivery import delivery_service
 @worker_entrypoint
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     records, unreadable = parse_records(event, DeliveryRecord)
-    handed_back = delivery_service().deliver_all(record.body for record in records)
+    handed_back = delivery_service().deliver_all((r.body for r in records), context.get_remaining_time_in_millis)
     retry = unreadable + [record.messageId for record in records if record.body.message_id in handed_back]
     return batch_failures(retry)

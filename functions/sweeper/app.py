@@ -1,4 +1,4 @@
-"""Scheduled: settle every message whose lease expired (see sendme.services.sweeper for the guarantees)."""
+"""Scheduled: re-drive or settle every message whose lease expired (see sendme.services.sweeper for the guarantees)."""
 
 from dataclasses import asdict
 from typing import Any
@@ -13,7 +13,7 @@ from sendme.wiring.delivery import sweeper
 @tracer().capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    result = sweeper().sweep()
+    result = sweeper().sweep(context.get_remaining_time_in_millis)
     metrics.add_metric(name="MessagesSwept", unit="Count", value=result.settled)
     logger.info("sweep done", extra=asdict(result))
     return asdict(result)

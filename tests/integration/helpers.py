@@ -1,5 +1,6 @@
 """Assertions on moto's state: what was stored, queued and sent."""
 
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -53,3 +54,28 @@ def organization(credits: int, *, accept_terms: bool = True) -> tuple[str, str]:
 
     created = account_service().create_organization("Test", credits=credits, accept_terms=accept_terms)
     return created.id, account_service().issue_api_key(created.id)
+
+
+class Crash(Exception):
+    """Stands for the Lambda dying mid-call: the DynamoDB request it was making never arrives."""
+
+
+def crash_once_at(wanted: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+    """Kill the first DynamoDB write (an UpdateItem, or a transaction holding such an update)
+    whose update `wanted` matches, before it reaches the table; returns the updates that crashed."""
+    from sendme import aws
+
+    crashed: list[dict[str, Any]] = []
+
+    def crash(params: dict[str, Any], model: Any, **_: Any) -> None:
+        updates = [params] if model.name == "UpdateItem" else []
+        updates += [item["Update"] for item in params.get("TransactItems", []) if "Update" in item]
+        hit = [update for update in updates if wanted(update)]
+        if hit and not crashed:
+            crashed.extend(hit)
+            raise Crash(f"died writing {hit[0]['Key']}")
+
+    events = aws.dynamodb().meta.client.meta.events
+    for operation in ("UpdateItem", "TransactWriteItems"):
+        events.register(f"provide-client-params.dynamodb.{operation}", crash)
+    return crashed

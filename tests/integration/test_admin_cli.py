@@ -1,15 +1,21 @@
 """sendme-admin against moto: each command, and one clear line (exit 1) for each failure."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
+import boto3
 import pytest
 from werkzeug.test import Client
 
 from devstack.provision import Stack
+from sendme.domain.clock import to_iso, utc_now
+from sendme.services import audit as audit_module
+from sendme.storage import keys
 from sendme_admin.cli import main
 
-from .helpers import auth
+from .helpers import SPEC_SMS_BODY, auth
+from .test_sweeper import crash_after_provider_accepts
 
 
 @pytest.fixture
@@ -17,7 +23,8 @@ def admin(stack: Stack, capsys: pytest.CaptureFixture[str]):
     """Runs the CLI on the stack's accounts table; returns (exit status, stdout JSON or text, stderr)."""
 
     def run(*arguments: str) -> tuple[int, object, str]:
-        status = main(["--accounts-table", stack.ref("AccountsTable"), *arguments])
+        tables = ["--accounts-table", stack.ref("AccountsTable"), "--messages-table", stack.ref("MessagesTable")]
+        status = main([*tables, *arguments])
         out, err = capsys.readouterr()
         try:
             return status, json.loads(out), err
@@ -111,3 +118,68 @@ def test_cli_without_a_table_name_says_how_to_give_one(stack: Stack, capsys, mon
     monkeypatch.delenv("ACCOUNTS_TABLE", raising=False)
     status = main(["show-org", "x"])
     assert "--accounts-table" in one_line_error(status, capsys.readouterr().err)
+
+
+def test_cli_show_org_ledger_lists_each_credit_movement(admin, api: Client, demo):
+    # Given the demo organisation (created with 100 credits) that sent 2 messages, then got 5 more
+    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+    admin("add-credits", demo.org_id, "5")
+    # When it is shown with its ledger
+    status, shown, _ = admin("show-org", demo.org_id, "--ledger")
+    # Then each movement is listed with its cause, and they add up to the balance
+    assert status == 0
+    assert [(e["kind"], e["amount"], e["causeType"], e.get("note")) for e in shown["ledger"]] == [
+        ("GRANT", 100, "admin", "create-org"),
+        ("RESERVE", -2, "send", None),
+        ("GRANT", 5, "admin", "add-credits"),
+    ]
+    assert sum(entry["amount"] for entry in shown["ledger"]) == shown["credits"] == 103
+
+
+def test_cli_audit_of_a_balanced_organisation_exits_0(admin, api: Client, demo):
+    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+    status, out, _ = admin("audit", demo.org_id)
+    assert status == 0
+    assert "reserve     -2" in out
+    assert out.rstrip().endswith("balanced")
+
+
+def test_cli_audit_of_a_balance_moved_outside_the_ledger_exits_1(admin, stack: Stack, demo):
+    # Given credits added to the balance by a write that left no ledger entry
+    table = boto3.resource("dynamodb").Table(stack.ref("AccountsTable"))
+    table.update_item(
+        Key=keys.organization(demo.org_id), UpdateExpression="ADD credits :n", ExpressionAttributeValues={":n": 7}
+    )
+    # When it is audited
+    status, out, err = admin("audit", demo.org_id)
+    # Then the audit fails, saying by how much
+    assert "balance     +107" in out
+    assert one_line_error(status, err) == "sendme-admin: error: the balance is +7 off its ledger"
+
+
+def test_cli_audit_lists_messages_past_their_lease(admin, api: Client, demo, drain, monkeypatch):
+    # Given a worker that died after claiming both messages, an hour before the audit
+    crash_after_provider_accepts(monkeypatch)
+    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+    drain()
+    monkeypatch.setattr(audit_module, "now_iso", lambda: to_iso(utc_now() + timedelta(hours=1)))
+    # When the organisation is audited
+    status, out, _ = admin("audit", demo.org_id)
+    # Then both messages are listed as SENDING past their lease (the balance itself is right)
+    assert status == 0
+    assert "messages past their lease: 2" in out
+    assert out.count(" SENDING lease ended ") == 2
+
+
+def test_cli_adjust_credits_records_its_reason_and_never_goes_below_zero(admin, demo):
+    status, adjusted, _ = admin("adjust-credits", demo.org_id, "-40", "--reason", "duplicate top-up")
+    assert (status, adjusted["credits"]) == (0, 60)
+    status, _, err = admin("adjust-credits", demo.org_id, "-61", "--reason", "too much")
+    assert "does not cover" in one_line_error(status, err)
+    _, shown, _ = admin("show-org", demo.org_id, "--ledger")
+    assert shown["ledger"][-1] == {
+        **shown["ledger"][-1],
+        "kind": "ADJUSTMENT",
+        "amount": -40,
+        "note": "duplicate top-up",
+    }

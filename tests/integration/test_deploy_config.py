@@ -41,7 +41,7 @@ def test_samconfig_overrides_are_template_parameters_with_allowed_values(environ
     for name, value in overrides(environment).items():
         assert name in declared, f"{environment} overrides {name}, which template.yaml does not declare"
         allowed = declared[name].get("AllowedValues")
-        assert allowed is None or value in allowed, f"{environment}: {name}={value} is not one of {allowed}"
+        assert allowed is None or value in map(str, allowed), f"{environment}: {name}={value} is not one of {allowed}"
 
 
 def test_samconfig_prod_runs_at_the_prod_stage_and_log_level():

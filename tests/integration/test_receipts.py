@@ -124,6 +124,24 @@ def test_receipts_sms_delivery_status_logs_move_each_sms_on(lambdas, api, demo, 
     )
 
 
+def with_unreadable_line(event: dict[str, Any]) -> dict[str, Any]:
+    """The same CloudWatch Logs batch with one line that is not an SNS delivery status log."""
+    payload = json.loads(gzip.decompress(base64.b64decode(event["awslogs"]["data"])))
+    payload["logEvents"].insert(0, {**payload["logEvents"][0], "id": "0", "message": "{not json"})
+    return {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(payload).encode())).decode()}}
+
+
+def test_receipts_sms_unreadable_log_line_is_skipped_and_the_rest_applied(lambdas, api, demo, stack: Stack, drain):
+    # Given two sent SMS, and a batch of their delivery logs holding one unreadable line
+    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+    drain()
+    first, second = stored_messages(stack)
+    event = reencoded_sms_logs([(first["providerMessageId"], True), (second["providerMessageId"], True)])
+    # When the batch arrives, Then the readable lines move their messages on and the batch succeeds
+    assert lambdas.invoke("ReceiptsFunction", with_unreadable_line(event)) == {"moved": 2}
+    assert {item["status"] for item in stored_messages(stack)} == {"DELIVERED"}
+
+
 def test_receipts_sms_receipt_for_an_unrecorded_send_is_retried(lambdas, demo):
     # Given a fresh SMS receipt whose provider id no message carries yet
     event = reencoded_sms_logs([("not-recorded-yet", True)])

@@ -85,7 +85,7 @@ def test_send_refused_for_credits_can_be_retried_with_the_same_key_once_topped_u
     org_id, key = organization(credits=1)
     refused = api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=keyed(key, "topup"))
     # When the organisation buys credits and retries with the same key
-    account_service()._accounts.add_credits(org_id, 10)
+    account_service().add_credits(org_id, 10)
     retried = api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=keyed(key, "topup"))
     # Then the failure was not remembered: the retry sends
     assert (refused.status_code, retried.status_code) == (402, 201)

@@ -1,5 +1,7 @@
 """Large /all and /tags sends: a send job answered at once, then run by the fan-out worker."""
 
+import dataclasses
+from collections import Counter
 from typing import Any
 
 import boto3
@@ -10,12 +12,15 @@ from devstack.lambdas import LocalLambdas
 from devstack.poller import QueuePoller
 from devstack.provision import Stack
 from sendme import wiring
+from sendme.contracts.contacts import ContactQuery
+from sendme.domain.ledger import LedgerKind
 from sendme.domain.send_jobs import SendJob, SendJobTask
 from sendme.services import fanout
 from sendme.wiring import contacts as wiring_contacts
 from sendme.wiring import sending as wiring_sending
+from sendme.wiring.accounts import account_service
 
-from .helpers import auth, credits_of, organization, queued, stored_messages
+from .helpers import Crash, auth, crash_once_at, credits_of, organization, queued, sms_sent, stored_messages
 
 ACTIVE_PHONES = {"+573001234567", "+573009876543", "+573015550101"}
 
@@ -54,11 +59,12 @@ def job_of(org_id: str, job_id: str) -> SendJob:
 
 
 def job_crashed_at_second_enqueue(
-    api: Client, demo: Any, monkeypatch: pytest.MonkeyPatch
+    api: Client, demo: Any, monkeypatch: pytest.MonkeyPatch, path: str = "all", tags: tuple[str, ...] = ()
 ) -> tuple[Any, SendJobTask, fanout.FanOutService]:
-    """An /all send job in chunks of one, run once: the worker died at its second enqueue."""
+    """An /all (or /tags) send job in chunks of one, run once: the worker died at its second enqueue."""
     monkeypatch.setattr(fanout, "CHUNK_SIZE", 1)
-    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    request = {"message": "Hi", "tags": list(tags)} if tags else {"message": "Hi"}
+    body = api.post(f"/api/messages/sms/{path}", json=request, headers=auth(demo.api_key)).json
     task = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"])
     service = wiring_sending.fanout_service()
     real_enqueue, calls = service._sending.enqueue, []
@@ -73,6 +79,18 @@ def job_crashed_at_second_enqueue(
     with pytest.raises(RuntimeError):
         service.run(task)
     return body, task, service
+
+
+def remove_contact(org_id: str, phone: str) -> None:
+    contacts = wiring_contacts.contact_service()
+    contact = next(c for c in contacts.list(org_id, ContactQuery()).data if c.phone == phone)
+    contacts.delete(org_id, contact.id)
+
+
+def change_audience(org_id: str) -> None:
+    """A new customer, read before the demo's staff member Carlos, and the customer Juan removed."""
+    wiring_contacts.contact_service().add(org_id, "Nueva", phone="3105550199", country="CO", tags=["customers"])
+    remove_contact(org_id, "+573001234567")
 
 
 def test_send_sms_all_above_the_limit_answers_202_with_a_job_and_enqueues_nothing_yet(api: Client, demo, stack):
@@ -136,6 +154,68 @@ def test_fanout_worker_resumed_after_a_crash_sends_each_message_once(api: Client
     assert queued(stack) == 3
     assert credits_of(demo.org_id) == 100 - 3
     assert job_of(demo.org_id, body["job"]["id"]).status == "DONE"
+
+
+def test_fanout_worker_resumed_after_its_audience_changed_sends_to_exactly_the_recipients_paid_for(
+    api: Client, demo, stack, monkeypatch, drain
+):
+    # Given a /tags job (customers: Juan, María, blocked Ana; staff: Carlos) in chunks of one,
+    # killed with one customer's message enqueued and the other's stored but not enqueued
+    body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch, "tags", ("customers", "staff"))
+    # and whose audience changed meanwhile: a new customer (read before Carlos) and Juan removed
+    change_audience(demo.org_id)
+    # When the queue redelivers the job and its messages are delivered
+    service.run(task)
+    drain()
+    # Then each of the three paid recipients got exactly one SMS, the new contact none, charged once
+    assert Counter(phone for phone, _ in sms_sent().values()) == dict.fromkeys(ACTIVE_PHONES, 1)
+    assert sorted(item["recipientDetails"] for item in stored_messages(stack)) == sorted(ACTIVE_PHONES)
+    assert credits_of(demo.org_id) == 100 - 3
+    job = job_of(demo.org_id, body["job"]["id"])
+    assert (job.status, job.accepted, job.skipped) == ("DONE", 3, 1)
+
+
+def test_fanout_worker_retried_before_reserving_sends_to_the_audience_it_reserved_for(
+    api: Client, demo, stack, monkeypatch, drain
+):
+    # Given an /all job in chunks of one whose first try froze its three recipients, then died
+    # before reserving
+    monkeypatch.setattr(fanout, "CHUNK_SIZE", 1)
+    body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
+    task, service = SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]), wiring_sending.fanout_service()
+    real_reserve = service._jobs.reserve
+    monkeypatch.setattr(service._jobs, "reserve", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError))
+    with pytest.raises(RuntimeError):
+        service.run(task)
+    # and Carlos was removed before the retry
+    remove_contact(demo.org_id, "+573015550101")
+    monkeypatch.setattr(service._jobs, "reserve", real_reserve)
+    # When the queue redelivers the job
+    service.run(task)
+    drain()
+    # Then the retry sent to, and charged for, the two recipients it read and reserved for
+    assert Counter(phone for phone, _ in sms_sent().values()) == dict.fromkeys(ACTIVE_PHONES - {"+573015550101"}, 1)
+    assert credits_of(demo.org_id) == 100 - 2
+
+
+def test_fanout_worker_duplicate_run_never_sets_a_sent_message_back_to_queued(
+    api: Client, demo, stack, monkeypatch, drain
+):
+    # Given a job, in chunks of one, whose worker died at its second enqueue, as a duplicate
+    # delivery of its task read it then
+    body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch)
+    as_read = job_of(demo.org_id, body["job"]["id"])
+    # and which its retry finished, every message then sent
+    service.run(task)
+    drain()
+    # When the duplicate run goes on from the job as it read it
+    monkeypatch.setattr(service._jobs, "get", lambda org_id, job_id: as_read)
+    service.run(task)
+    drain()
+    # Then every message stays SENT and no SMS went out twice
+    assert {item["status"] for item in stored_messages(stack)} == {"SENT"}
+    assert Counter(phone for phone, _ in sms_sent().values()) == dict.fromkeys(ACTIVE_PHONES, 1)
+    assert credits_of(demo.org_id) == 100 - 3
 
 
 def test_fanout_worker_ignores_a_redelivered_finished_job(api: Client, demo, stack, run_jobs):
@@ -204,6 +284,25 @@ def test_send_job_dead_letter_fails_what_was_not_handed_to_delivery_and_refunds_
     assert sorted(item["status"] for item in stored_messages(stack)) == ["FAILED", "SENT"]
 
 
+def test_send_job_dead_letter_settles_the_recipients_paid_for_after_the_audience_changed(
+    api: Client, demo, stack, monkeypatch, dead_letter_jobs
+):
+    # Given a /tags job (the customers Juan and María, then Carlos) in chunks of one whose worker
+    # died at its second enqueue (one customer's message enqueued, the other's only stored), and
+    # whose audience then changed
+    body, task, _ = job_crashed_at_second_enqueue(api, demo, monkeypatch, "tags", ("customers", "staff"))
+    change_audience(demo.org_id)
+    # When the send-job queue gives up on it
+    dead_letter_jobs(task)
+    # Then the message only stored is FAILED, the enqueued one left to delivery and alone charged,
+    # and nothing was written for Carlos or the new customer
+    statuses = {item["recipientDetails"]: item["status"] for item in stored_messages(stack)}
+    assert set(statuses) == {"+573001234567", "+573009876543"}
+    assert sorted(statuses.values()) == ["FAILED", "QUEUED"]
+    assert credits_of(demo.org_id) == 100 - 1
+    assert job_of(demo.org_id, body["job"]["id"]).status == "FAILED"
+
+
 def test_send_job_dead_letter_of_an_unreserved_job_fails_it_and_charges_nothing(
     api: Client, demo, stack, dead_letter_jobs
 ):
@@ -219,3 +318,47 @@ def test_send_job_dead_letter_leaves_a_finished_job_alone(api: Client, demo, sta
     dead_letter_jobs(SendJobTask(org_id=demo.org_id, job_id=body["job"]["id"]))
     assert job_of(demo.org_id, body["job"]["id"]).status == "DONE"
     assert ({item["status"] for item in stored_messages(stack)}, credits_of(demo.org_id)) == ({"QUEUED"}, 97)
+
+
+def writes_the_job_status(update: dict[str, Any]) -> bool:
+    return (
+        str(update["Key"].get("sk", "")).startswith("SENDJOB#")
+        and "status" in update["ExpressionAttributeNames"].values()
+    )
+
+
+def test_send_job_abandoned_twice_after_a_crash_at_its_status_write_refunds_once(api: Client, demo, stack, monkeypatch):
+    # Given a job (3 recipients in chunks of one) that died at its second enqueue, and an
+    # abandonment that dies writing the job FAILED
+    body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch)
+    crash_once_at(writes_the_job_status)
+    with pytest.raises(Crash):
+        service.abandon(task)
+    # When the dead-letter queue redelivers it
+    service.abandon(task)
+    # Then the job is FAILED and only the one message handed to delivery stays charged
+    assert job_of(demo.org_id, body["job"]["id"]).status == "FAILED"
+    assert credits_of(demo.org_id) == 100 - 1
+    refunds = [entry for entry in account_service().ledger(demo.org_id) if entry.kind is LedgerKind.REFUND]
+    assert sorted(entry.cause_type.value for entry in refunds) == ["job", "message"]
+
+
+def test_send_job_finishing_after_a_crash_at_its_done_write_gives_back_unused_credits_once(
+    api: Client, demo, stack, monkeypatch
+):
+    # Given a job that reserved 3 credits and died at its second enqueue, and the SMS price
+    # dropped to nothing since (a frozen list is always paid in full, so a price change is what
+    # leaves credits unused), so its resumed run has all 3 credits to give back
+    body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch)
+    limits = service._sending._limits
+    monkeypatch.setattr(service._sending, "_limits", dataclasses.replace(limits, sms_credits_per_segment=0))
+    # ... and a resumed run (its enqueues working again) that dies writing the job DONE
+    monkeypatch.delattr(service._sending, "enqueue")
+    crash_once_at(writes_the_job_status)
+    with pytest.raises(Crash):
+        service.run(task)
+    # When the queue redelivers the job
+    service.run(task)
+    # Then the job is DONE and the unused credits came back once
+    assert job_of(demo.org_id, body["job"]["id"]).status == "DONE"
+    assert credits_of(demo.org_id) == 100

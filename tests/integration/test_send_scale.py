@@ -38,7 +38,7 @@ def test_send_of_250_recipients_takes_10_writes_and_25_queue_sends(api: Client, 
     # When 250 recipients are sent to (the organisation has the credits)
     from sendme.wiring.accounts import account_service
 
-    account_service()._accounts.add_credits(demo.org_id, 250)
+    account_service().add_credits(demo.org_id, 250)
     response = api.post("/api/messages/sms/contacts", json=body, headers=auth(demo.api_key))
     # Then writes go 25 per BatchWriteItem and queue entries 10 per SendMessageBatch
     assert response.status_code == 201
@@ -90,7 +90,7 @@ def test_send_resends_the_items_dynamodb_left_unprocessed(api: Client, demo, sta
     # Given DynamoDB leaves 7 of the first 25 items unprocessed
     from sendme.wiring.accounts import account_service
 
-    account_service()._accounts.add_credits(demo.org_id, 100)
+    account_service().add_credits(demo.org_id, 100)
     body = {"message": "Hi", "contacts": NUMBERS[:30]}
     # When 30 recipients are sent to
     response = api.post("/api/messages/sms/contacts", json=body, headers=auth(demo.api_key))

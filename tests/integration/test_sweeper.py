@@ -1,4 +1,4 @@
-"""The sweeper against moto: messages whose lease expired are settled, never sent twice."""
+"""The sweeper against moto: messages whose lease expired are re-driven or settled, never sent twice."""
 
 from datetime import timedelta
 
@@ -10,12 +10,14 @@ from sendme.domain.clock import to_iso, utc_now
 from sendme.domain.errors import ProviderError
 from sendme.domain.leases import ExpiredLease
 from sendme.outbound.providers import SmsProvider
+from sendme.outbound.queues import DeliveryQueue
 from sendme.services import sweeper as sweeper_module
-from sendme.services.sweeper import Sweeper
+from sendme.services.dispatch import Dispatcher
+from sendme.services.sweeper import RedrivePolicy, Sweeper
 from sendme.storage.indexes import LeaseIndex
 from sendme.storage.messages import MessageRepository
-from sendme.wiring import messages as wiring_messages
 from sendme.wiring.delivery import sweeper
+from sendme.wiring.messages import messages, settlement
 from tests.conftest import load_event
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, sms_sent, stored_messages
@@ -73,22 +75,25 @@ def test_sweeper_leaves_a_message_whose_lease_is_still_running(api, demo, stack:
     assert {item["status"] for item in stored_messages(stack)} == {"SENDING"}
 
 
-def test_sweeper_fails_a_handed_back_message_the_queue_lost(api, demo, stack: Stack, drain, monkeypatch):
+def test_sweeper_redrives_a_handed_back_message_the_queue_lost(api, demo, stack: Stack, drain, monkeypatch):
     # Given a throttled message handed back to the queue, whose queue message then vanished
     def throttled(self, message, sender_id=None):
         raise ProviderError("Rate exceeded", code="Throttling", retryable=True)
 
-    monkeypatch.setattr(SmsProvider, "send", throttled)
-    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
-    drain(max_batches=1)
+    with monkeypatch.context() as throttling:
+        throttling.setattr(SmsProvider, "send", throttled)
+        api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+        drain(max_batches=1)
     boto3.client("sqs").purge_queue(QueueUrl=stack.ref("DeliveryQueue"))
     assert {item["status"] for item in stored_messages(stack)} == {"QUEUED"}
-    # When the sweeper runs after the requeue window
+    # When the sweeper runs after the requeue window, and the provider is back
     sweep_an_hour_later(monkeypatch)
-    sweeper().sweep()
-    # Then it is FAILED with a reason and refunded, not QUEUED forever
-    assert {(i["status"], i["errorCode"]) for i in stored_messages(stack)} == {("FAILED", "DELIVERY_RETRIES_EXHAUSTED")}
-    assert credits_of(demo.org_id) == 100
+    result = sweeper().sweep()
+    drain()
+    # Then it was put on the queue again and sent, not QUEUED forever
+    assert result.redriven == 2
+    assert {item["status"] for item in stored_messages(stack)} == {"SENT"}
+    assert (len(sms_sent()), credits_of(demo.org_id)) == (2, 98)
 
 
 class StaleLeaseIndex:
@@ -115,7 +120,9 @@ def test_sweeper_leaves_a_message_that_moved_on_since_its_lease_was_read(api, de
             ExpressionAttributeValues={":later": to_iso(utc_now() + timedelta(minutes=30))},
         )
     # When the sweeper acts on what it read
-    result = Sweeper(StaleLeaseIndex(read), wiring_messages.settlement()).sweep()  # type: ignore[arg-type]
+    queue = Dispatcher(DeliveryQueue(boto3.client("sqs"), stack.ref("DeliveryQueue")), settlement(), source="sweeper")
+    policy = RedrivePolicy(lease_seconds=3600, max_redrives=12)
+    result = Sweeper(StaleLeaseIndex(read), messages(), settlement(), queue, policy).sweep()  # type: ignore[arg-type]
     # Then nothing is settled: the lease it saw is no longer the message's lease
     assert (len(read), result.settled) == (2, 0)
     assert {item["status"] for item in stored_messages(stack)} == {"SENDING"}
@@ -129,4 +136,8 @@ def test_sweeper_scheduled_event_runs_a_sweep(lambdas, api, demo, stack: Stack, 
         drain()
     sweep_an_hour_later(monkeypatch)
     # When EventBridge's schedule invokes the sweeper, Then it reports what it settled
-    assert lambdas.invoke("SweeperFunction", load_event("sweeper_schedule.json")) == {"settled": 2, "skipped": 0}
+    assert lambdas.invoke("SweeperFunction", load_event("sweeper_schedule.json")) == {
+        "settled": 2,
+        "skipped": 0,
+        "redriven": 0,
+    }

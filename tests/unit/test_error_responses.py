@@ -77,8 +77,9 @@ def test_error_table_covers_every_domain_error():
         return found
 
     from sendme.domain.errors import ProviderError
+    from sendme.services.fanout import SendJobChangedError
     from sendme.services.receipts import ReceiptUnmatchedError
 
-    # Errors the worker and the receipts function raise never reach HTTP; every other one must have a status.
-    internal = {SendMeError, ProviderError, ReceiptUnmatchedError}
+    # Errors the workers and the receipts function raise never reach HTTP; every other one must have a status.
+    internal = {SendMeError, ProviderError, ReceiptUnmatchedError, SendJobChangedError}
     assert subclasses(SendMeError) - internal <= set(ERROR_RESPONSES)

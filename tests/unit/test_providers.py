@@ -1,5 +1,7 @@
 """Provider errors: what SNS answers decides whether the queue retries or the message fails."""
 
+from decimal import Decimal
+
 import boto3
 import pytest
 from botocore.stub import Stubber
@@ -25,3 +27,21 @@ def test_provider_sns_error_says_whether_a_retry_can_help(code: str, retryable: 
         SmsProvider(client).send(SMS)
     # Then the error carries SNS's code and whether the queue should try again
     assert (raised.value.code, raised.value.retryable) == (code, retryable)
+
+
+def test_provider_sms_carries_the_price_ceiling_when_one_is_set():
+    # Given a provider with a US$0.05 ceiling and SNS expecting exactly that attribute
+    client = boto3.client("sns", region_name="us-east-1")
+    stubber = Stubber(client)
+    expected = {
+        "PhoneNumber": SMS.recipient_details,
+        "Message": SMS.content,
+        "MessageAttributes": {
+            "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Promotional"},
+            "AWS.SNS.SMS.MaxPrice": {"DataType": "Number", "StringValue": "0.05"},
+        },
+    }
+    stubber.add_response("publish", {"MessageId": "sns-1"}, expected_params=expected)
+    # When it sends, Then SNS accepted the call with the ceiling (the stubber checks the params)
+    with stubber:
+        assert SmsProvider(client, Decimal("0.05")).send(SMS) == "sns-1"

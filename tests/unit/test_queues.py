@@ -1,8 +1,10 @@
 from collections.abc import Collection
 from typing import Any
 
+from botocore.exceptions import EndpointConnectionError
+
 from sendme.domain.messages import DeliveryTask
-from sendme.outbound.queues import DeliveryQueue
+from sendme.outbound.queues import DeliveryQueue, EnqueueReport
 
 
 class FlakySqs:
@@ -10,11 +12,13 @@ class FlakySqs:
 
     def __init__(self, fail_once: Collection[str] = (), sender_faults: Collection[str] = ()) -> None:
         self.calls: list[list[str]] = []
+        self.groups: list[str] = []
         self._fail_once = set(fail_once)
         self._sender_faults = sender_faults
 
     def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:
         ids = [entry["Id"] for entry in Entries]
+        self.groups.extend(entry["MessageGroupId"] for entry in Entries)
         self.calls.append(ids)
         failed = []
         for entry_id in ids:
@@ -32,19 +36,58 @@ def tasks(count: int) -> list[DeliveryTask]:
 
 def test_enqueue_sends_ten_per_call():
     sqs = FlakySqs()
-    assert DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(25)) == []  # type: ignore[arg-type]
+    assert DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(25)) == EnqueueReport()  # type: ignore[arg-type]
     assert [len(call) for call in sqs.calls] == [10, 10, 5]
 
 
 def test_enqueue_retries_only_the_failed_entries():
     sqs = FlakySqs(fail_once={"3", "7"})
-    refused = DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(10))  # type: ignore[arg-type]
-    assert refused == []
+    report = DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(10))  # type: ignore[arg-type]
+    assert report == EnqueueReport()
     assert sqs.calls == [[str(i) for i in range(10)], ["3", "7"]]
 
 
 def test_enqueue_returns_what_sqs_keeps_refusing():
     sqs = FlakySqs(sender_faults={"1"})
-    refused = DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(3))  # type: ignore[arg-type]
-    assert [task.message_id for task in refused] == ["m1"]
+    report = DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(3))  # type: ignore[arg-type]
+    assert ([task.message_id for task in report.refused], report.unconfirmed) == (["m1"], [])
     assert len(sqs.calls) == 1  # a sender fault is not retried
+
+
+def test_enqueue_groups_each_task_by_its_organisation():
+    # Given tasks of two organisations, When they are enqueued, Then each entry's message group is
+    # its organisation (a fair queue shares delivery between tenants)
+    sqs = FlakySqs()
+    mixed = [DeliveryTask(org_id=org, message_id=f"m{i}") for i, org in enumerate(["a", "b", "a"])]
+    DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(mixed)  # type: ignore[arg-type]
+    assert sqs.groups == ["a", "b", "a"]
+
+
+def test_enqueue_reports_entries_sqs_keeps_failing_as_unconfirmed():
+    sqs = FlakySqs(fail_once={"2"})
+    report = DeliveryQueue(sqs, "url", attempts=1, backoff_seconds=0).enqueue(tasks(3))  # type: ignore[arg-type]
+    assert ([task.message_id for task in report.unconfirmed], report.refused) == (["m2"], [])
+
+
+class UnreachableAfter(FlakySqs):
+    """Takes `calls` batches, then raises as when SQS cannot be reached."""
+
+    def __init__(self, calls: int) -> None:
+        super().__init__()
+        self._left = calls
+        self.raised = 0
+
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:
+        if not self._left:
+            self.raised += 1
+            raise EndpointConnectionError(endpoint_url="https://sqs")
+        self._left -= 1
+        return super().send_message_batch(QueueUrl, Entries)
+
+
+def test_enqueue_stops_at_the_first_call_that_raises_and_reports_the_rest_unconfirmed():
+    sqs = UnreachableAfter(calls=1)
+    report = DeliveryQueue(sqs, "url", backoff_seconds=0).enqueue(tasks(25))  # type: ignore[arg-type]
+    assert [task.message_id for task in report.unconfirmed] == [f"m{i}" for i in range(10, 25)]
+    assert "EndpointConnectionError" in (report.error or "")
+    assert (len(sqs.calls), sqs.raised) == (1, 1)  # SQS is down: the third batch is not tried

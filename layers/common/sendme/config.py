@@ -1,8 +1,9 @@
 """Runtime configuration, read from the environment on first use and cached."""
 
+from decimal import Decimal
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,19 +19,42 @@ class Settings(BaseSettings):
     ses_configuration_set: str = ""
     terms_version: str = "2024-01"
     sms_credits_per_segment: int = Field(default=1, ge=0)
+    # SNS refuses an SMS whose price (US$, per message) would exceed this: a ceiling on what a
+    # premium-rate or expensive destination can cost. None: no ceiling beyond the account's.
+    sms_max_price_usd: Decimal | None = Field(default=None, gt=0)
     email_credits_per_message: int = Field(default=1, ge=0)
     # An /all or /tags audience larger than this becomes a send job run by the fan-out worker,
     # so the request answers well within API Gateway's 29 s.
     audience_sync_limit: int = Field(default=1000, ge=1)
     # How long a worker owns a message it claimed before the sweeper may settle it.
     delivery_lease_seconds: int = Field(default=120, ge=1)
-    # How long a message handed back to the queue may wait for SQS to offer it again (SQS: at
-    # most 5 receives x 180 s visibility) before the sweeper gives up on it.
-    delivery_requeue_seconds: int = Field(default=1800, ge=1)
+    # The lease every message is stored with: how long it may wait for a worker's claim before the
+    # sweeper puts it on the queue again, in case its queue entry never came (decision 03).
+    queued_lease_seconds: int = Field(default=900, ge=1)
+    # How long a message put back on the queue (handed back after a transient error, or re-driven)
+    # may wait for SQS to offer it: longer than SQS's whole retry window, 10 receives x 180 s.
+    delivery_requeue_seconds: int = Field(default=3600, ge=1)
+    # How many times the sweeper re-drives a message no worker claimed before it fails and refunds
+    # it; queued + max_redrives x requeue stays below the queue's 4-day retention.
+    max_redrives: int = Field(default=12, ge=0)
+    # The worker starts no provider call with less than this left: enough for one call and the
+    # outcome write, so it hands the rest back rather than being killed mid-batch.
+    delivery_reserve_seconds: int = Field(default=8, ge=0)
+    # Every AWS call gives up (all tries included) well within the shortest Lambda timeout that
+    # makes it: 3 tries x (2 s to connect + 5 s to read) plus backoff.
+    aws_connect_timeout_seconds: float = Field(default=2, gt=0)
+    aws_read_timeout_seconds: float = Field(default=5, gt=0)
+    aws_max_attempts: int = Field(default=3, ge=1)
     # Each organisation's request budget, unless an operator set its own (sendme-admin set-limits):
     # SendMe123's documented 100 requests per minute, all of which may come at once.
     rate_limit_per_minute: int = Field(default=100, ge=1)
     rate_limit_burst: int = Field(default=100, ge=1)
+
+    @field_validator("sms_max_price_usd", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # CloudFormation cannot omit a variable, only leave it empty.
+        return None if value == "" else value
 
 
 @lru_cache(maxsize=1)

@@ -1,22 +1,19 @@
-"""Leases: how long a status may be held before the sweeper settles the message.
+"""Leases: how long a status may be held before the sweeper acts on the message.
 
-A message carries `leaseUntil` (and a `leaseShard`) only while someone has promised to move it
-on: a worker that claimed it (SENDING, for longer than the worker can possibly run) or the
-queue that was handed it back (QUEUED, for as long as SQS may take to retry it). The sparse
-`byLeaseExpiry` index holds exactly those messages, so the sweeper reads only what expired,
-never the whole table.
+A message carries `leaseUntil` (and a `leaseShard`) whenever someone has promised to move it
+on: from birth, the queue it is to be handed to (QUEUED, for as long as a normal queue wait);
+a worker that claimed it (SENDING, for longer than the worker can possibly run); the queue it
+was handed back or re-driven to (QUEUED, for as long as SQS may take to retry it). `redrives`
+counts how often the sweeper put a QUEUED message on the queue again under its current lease.
+The sparse `byLeaseExpiry` index holds exactly the leased messages, so the sweeper reads only
+what expired, never the whole table.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from sendme.domain.clock import to_iso, utc_now
 from sendme.domain.messages import MessageStatus
-
-if TYPE_CHECKING:
-    pass
-
 
 LEASE_UNTIL = "leaseUntil"
 
@@ -24,7 +21,12 @@ LEASE_UNTIL = "leaseUntil"
 LEASE_SHARD = "leaseShard"
 
 
-LEASE_ATTRIBUTES = (LEASE_UNTIL, LEASE_SHARD)
+# A small number, and only on a message the sweeper re-drove: the lease costs few bytes per item.
+REDRIVES = "redrives"
+
+
+# A lease lives only as long as the status it was taken with: a transition drops all three.
+LEASE_ATTRIBUTES = (LEASE_UNTIL, LEASE_SHARD, REDRIVES)
 
 
 # Message ids end in random hex digits: 16 index partitions spread the lease writes.

@@ -28,7 +28,10 @@ class SendJob(CamelModel):
     status: SendJobStatus = SendJobStatus.PENDING
     reserved_cost: int = 0
     recipient_count: int = 0
-    # Chunks of the audience already persisted and enqueued: a retried run resumes after them.
+    # The recipients paid for, frozen when the credits were reserved: every run reads this list,
+    # never the live audience, so contacts added or removed since change nothing.
+    recipient_list: str | None = None
+    # Chunks of the list already persisted and enqueued: a retried run resumes after them.
     chunks_done: int = 0
     accepted: int = 0
     skipped: int = 0

@@ -4,6 +4,7 @@ Each turns a stored message into one provider call and returns the provider's me
 raises ProviderError saying whether trying again later can help.
 """
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -45,13 +46,16 @@ def _as_provider_error(error: Exception) -> ProviderError:
 class SmsProvider:
     name = "SNS"
 
-    def __init__(self, client: "SNSClient") -> None:
+    def __init__(self, client: "SNSClient", max_price_usd: Decimal | None = None) -> None:
         self._client = client
+        self._max_price_usd = max_price_usd
 
     def send(self, message: Message, sender_id: str | None = None) -> str:
         # OTP must arrive now: Transactional. Everything else goes at the cheaper Promotional rate.
         sms_type = "Transactional" if message.message_type is MessageType.OTP else "Promotional"
         attributes: dict[str, Any] = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": sms_type}}
+        if self._max_price_usd is not None:
+            attributes["AWS.SNS.SMS.MaxPrice"] = {"DataType": "Number", "StringValue": str(self._max_price_usd)}
         if sender_id:
             attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
         try:

@@ -2,20 +2,31 @@
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from sendme.domain.messages import DeliveryTask
 from sendme.domain.send_jobs import SendJobTask
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from mypy_boto3_sqs import SQSClient
 
 
 SQS_BATCH_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class EnqueueReport:
+    """What did not reach the queue, and why."""
+
+    # SQS refused them as malformed (a sender fault): they would be refused again.
+    refused: list[DeliveryTask] = field(default_factory=list)
+    # Not known to be queued: SQS kept failing them or could not be reached.
+    unconfirmed: list[DeliveryTask] = field(default_factory=list)
+    # What SQS raised, if it did (the tasks from that batch on are all unconfirmed).
+    error: str | None = None
 
 
 class DeliveryQueue:
@@ -25,21 +36,34 @@ class DeliveryQueue:
         self._attempts = attempts
         self._backoff_seconds = backoff_seconds
 
-    def enqueue(self, tasks: Sequence[DeliveryTask]) -> list[DeliveryTask]:
-        """Send every task; returns those SQS still refused after retrying (normally none)."""
-        refused: list[DeliveryTask] = []
-        for start in range(0, len(tasks), SQS_BATCH_LIMIT):
-            refused.extend(self._send_batch(tasks[start : start + SQS_BATCH_LIMIT]))
-        return refused
+    def enqueue(self, tasks: Sequence[DeliveryTask]) -> EnqueueReport:
+        """Send every task, 10 per SendMessageBatch; never raises for SQS's sake.
 
-    def _send_batch(self, batch: Sequence[DeliveryTask]) -> list[DeliveryTask]:
+        Once a call raises (SQS unreachable, throttled past the client's retries), the remaining
+        batches are not tried: SQS is down, and each call would only wait out its timeouts.
+        """
+        refused: list[DeliveryTask] = []
+        unconfirmed: list[DeliveryTask] = []
+        for start in range(0, len(tasks), SQS_BATCH_LIMIT):
+            try:
+                hopeless, pending = self._send_batch(tasks[start : start + SQS_BATCH_LIMIT])
+            except (ClientError, BotoCoreError) as error:
+                return EnqueueReport(refused, unconfirmed + list(tasks[start:]), f"{type(error).__name__}: {error}")
+            refused += hopeless
+            unconfirmed += pending
+        return EnqueueReport(refused, unconfirmed)
+
+    def _send_batch(self, batch: Sequence[DeliveryTask]) -> tuple[list[DeliveryTask], list[DeliveryTask]]:
+        """(sender faults, entries still failing after the retries)"""
         pending = {str(position): task for position, task in enumerate(batch)}
         hopeless: list[DeliveryTask] = []
         for attempt in range(self._attempts):
             response = self._client.send_message_batch(
                 QueueUrl=self._queue_url,
+                # The organisation as message group makes the standard queue an SQS fair queue: one
+                # tenant's 100,000-message campaign does not hold back another tenant's messages.
                 Entries=[
-                    {"Id": entry_id, "MessageBody": task.model_dump_json(by_alias=True)}
+                    {"Id": entry_id, "MessageBody": task.model_dump_json(by_alias=True), "MessageGroupId": task.org_id}
                     for entry_id, task in pending.items()
                 ],
             )
@@ -50,7 +74,7 @@ class DeliveryQueue:
             if not pending:
                 break
             time.sleep(self._backoff_seconds * 2**attempt)
-        return hopeless + list(pending.values())
+        return hopeless, list(pending.values())
 
 
 class SendJobQueue:

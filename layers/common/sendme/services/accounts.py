@@ -20,12 +20,15 @@ from sendme.domain.accounts import (
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import ApiKeyNotFoundError, CredentialsInvalidError, OrganizationNotFoundError
 from sendme.domain.ids import new_id
+from sendme.domain.ledger import CauseType, LedgerEntry, LedgerKind, movement
 from sendme.storage.accounts import AccountRepository
+from sendme.storage.ledger import CreditLedger
 
 
 class AccountService:
-    def __init__(self, accounts: AccountRepository, terms_version: str) -> None:
+    def __init__(self, accounts: AccountRepository, ledger: CreditLedger, terms_version: str) -> None:
         self._accounts = accounts
+        self._ledger = ledger
         self._terms_version = terms_version
 
     def create_organization(
@@ -39,7 +42,8 @@ class AccountService:
             accepted_terms_version=self._terms_version if accept_terms else None,
             created_at=now_iso(),
         )
-        self._accounts.add_organization(organization)
+        opening = movement(organization.id, LedgerKind.GRANT, credits, CauseType.ADMIN, organization.id, "create-org")
+        self._accounts.add_organization(organization, opening if credits else None)
         return organization
 
     def organization(self, org_id: str) -> Organization:
@@ -72,7 +76,19 @@ class AccountService:
         raise ApiKeyNotFoundError(f"organisation {org_id} has no such API key")
 
     def add_credits(self, org_id: str, amount: int) -> int:
-        return self._accounts.add_credits(org_id, amount)
+        """Grant `amount` credits (an admin action, recorded in the ledger); returns the new balance."""
+        self._ledger.record(movement(org_id, LedgerKind.GRANT, amount, CauseType.ADMIN, new_id(), "add-credits"))
+        return self.organization(org_id).credits
+
+    def adjust_credits(self, org_id: str, amount: int, reason: str) -> int:
+        """Correct the balance by `amount` (negative takes credits, never below zero), with the
+        reason recorded in the ledger; returns the new balance."""
+        self._ledger.record(movement(org_id, LedgerKind.ADJUSTMENT, amount, CauseType.ADMIN, new_id(), reason))
+        return self.organization(org_id).credits
+
+    def ledger(self, org_id: str) -> list[LedgerEntry]:
+        self.organization(org_id)
+        return self._ledger.entries(org_id)
 
     def accept_terms(self, org_id: str) -> str:
         """Record that the organisation accepted the current terms; returns their version."""

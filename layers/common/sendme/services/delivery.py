@@ -14,6 +14,9 @@ status (or, for a few minutes, under a lease the sweeper will settle).
 - The outcomes are written for the batch at once too, under the same condition. One that is
   refused means a receipt moved the message on first (SES events carry our message id), and
   the receipt's status stands.
+- The worker starts no provider call when less than `reserve_millis` of its Lambda's time is
+  left: the messages not yet sent are handed back (`DELIVERY_OUT_OF_TIME`), unsent, rather than
+  the worker being killed mid-batch with them claimed.
 - A transient provider error hands the message back (SENDING -> QUEUED, under a lease as long
   as SQS may take to retry it) and its queue message goes back to the queue; after the last
   receive the dead-letter handler fails it. A permanent error ends it FAILED and refunds it.
@@ -22,7 +25,7 @@ A batch costs one read, one claim and one outcome write (DynamoDB calls of up to
 plus the counter updates, instead of a conditional update and its counters per message.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import ProviderError
@@ -37,8 +40,12 @@ from sendme.storage.messages import MessageRepository, Replacement
 SOURCE = "worker"
 
 
-# Why a claimed message went back to the queue unsent: the worker failed on an earlier one.
+# Why a claimed message went back to the queue unsent: the worker failed on an earlier one...
 INTERRUPTED = "DELIVERY_INTERRUPTED"
+
+
+# ...or its Lambda had too little time left to send it.
+OUT_OF_TIME = "DELIVERY_OUT_OF_TIME"
 
 
 class DeliveryService:
@@ -51,24 +58,29 @@ class DeliveryService:
         *,
         lease_seconds: int,
         requeue_seconds: int,
+        reserve_millis: int = 0,
     ) -> None:
         self._messages = messages
         self._settlement = settlement
         self._providers: dict[Channel, SmsProvider | EmailProvider] = {Channel.SMS: sms, Channel.EMAIL: email}
         self._lease_seconds = lease_seconds
         self._requeue_seconds = requeue_seconds
+        self._reserve_millis = reserve_millis
 
-    def deliver_all(self, tasks: Iterable[DeliveryTask]) -> set[str]:
+    def deliver_all(self, tasks: Iterable[DeliveryTask], remaining_millis: Callable[[], int] | None = None) -> set[str]:
         """Deliver a batch of queue messages; returns the ids of the messages handed back to the
-        queue (a transient provider error), whose queue messages must be offered again."""
+        queue (a transient provider error, or too little time left), whose queue messages must
+        be offered again. `remaining_millis` is the Lambda's time left."""
         claimed = self._claim(list(dict.fromkeys((task.org_id, task.message_id) for task in tasks)))
         outcomes: list[Replacement] = []
         unsent = claimed
         try:
-            while unsent:
+            while unsent and not (remaining_millis and remaining_millis() < self._reserve_millis):
                 if outcome := self._send(unsent[0]):
                     outcomes.append(outcome)
                 unsent = unsent[1:]
+            outcomes += [self._hand_back(message, OUT_OF_TIME) for message in unsent]
+            unsent = []
         finally:
             # After an unexpected error only the message being sent may have reached the provider:
             # it stays SENDING, for the sweeper. The ones after it never did: back to the queue.

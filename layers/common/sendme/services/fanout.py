@@ -1,23 +1,33 @@
 """The fan-out worker's logic: run one send job over its whole audience.
 
-Order: read the audience (the same dedupe, skip and suppression rules as a direct send) ->
-reserve its whole cost with the job's PENDING -> RESERVED transition (one transaction, so a
-retried run never charges twice) -> persist and enqueue chunk by chunk, recording each chunk
-done. Message ids derive from the job and the recipient, so a run retried after a crash
-rebuilds the same ids: it skips the chunks recorded as done and, in the one it was inside,
-writes only the messages missing and re-enqueues those still QUEUED (the delivery worker's
-QUEUED -> SENDING claim makes a second queue entry harmless).
+Order: read the audience (the same dedupe, skip and suppression rules as a direct send) and
+freeze it, in chunks, as the job's recipient list -> reserve its whole cost with the job's
+PENDING -> RESERVED transition (one transaction, so a retried run never charges twice; it also
+names the list paid for) -> persist and enqueue chunk by chunk, recording each chunk done. Every
+later run reads the frozen list, never the live audience: contacts added or removed meanwhile
+neither shift nor join a job.
+
+Message ids derive from the job and the recipient, so a run retried after a crash rebuilds the
+same ids: it skips the chunks recorded as done. A chunk's first attempt (the run that claimed
+it) writes it whole; any other attempt (the chunk a crashed run was inside, or a duplicate run
+of the task) writes only the messages missing, each conditionally, so a message already sent is
+never reset to QUEUED, and re-enqueues those still QUEUED (the delivery worker's QUEUED ->
+SENDING claim makes a second queue entry harmless).
 
 A job the send-job queue gives up on (its dead-letter queue) is abandoned: the same ids tell
 which of its messages were never stored (refunded) and which still wait QUEUED (failed and
 refunded, so a queue entry already posted for one sends nothing); the job ends FAILED.
+
+Every credit a job gives back (what it reserved but no longer needs, what an abandoned job never
+spent) moves in the same transaction as the job's RESERVED -> DONE or FAILED write, so a run
+retried after a crash finds the job settled and refunds nothing twice.
 """
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sendme.domain.audiences import Recipient
-from sendme.domain.errors import CreditsInsufficientError
+from sendme.domain.audiences import Recipient, pages
+from sendme.domain.errors import CreditsInsufficientError, SendMeError
 from sendme.domain.ids import derived_id, millis_of
 from sendme.domain.messages import Message, MessageStatus
 from sendme.domain.send_jobs import SendJob, SendJobStatus, SendJobTask
@@ -25,7 +35,6 @@ from sendme.observability import logger
 from sendme.services.audiences import ContactAudiences
 from sendme.services.sending import Draft, SendingService
 from sendme.services.settlement import Settlement
-from sendme.storage.accounts import AccountRepository
 from sendme.storage.indexes import StoredStatuses
 from sendme.storage.messages import MessageRepository
 from sendme.storage.send_jobs import SendJobRepository
@@ -43,6 +52,10 @@ SOURCE = "fanout"
 JOB_ABANDONED = "SEND_JOB_FAILED"
 
 
+class SendJobChangedError(SendMeError):
+    """Another run reserved the job meanwhile: the task is retried, and resumes it."""
+
+
 class FanOutService:
     def __init__(
         self,
@@ -50,7 +63,6 @@ class FanOutService:
         sending: SendingService,
         audiences: ContactAudiences,
         messages: MessageRepository,
-        accounts: AccountRepository,
         stored: StoredStatuses,
         settlement: Settlement,
     ) -> None:
@@ -58,7 +70,6 @@ class FanOutService:
         self._sending = sending
         self._audiences = audiences
         self._messages = messages
-        self._accounts = accounts
         self._stored = stored
         self._settlement = settlement
 
@@ -67,26 +78,40 @@ class FanOutService:
         if job is None or job.status in (SendJobStatus.DONE, SendJobStatus.FAILED):
             return  # a redelivered task for a finished job
         draft = self._sending.draft(job.org_id, job.send_request())
-        audience = self._audiences.resolve(job.org_id, job.channel, job.selector)
-        resuming = job.status is SendJobStatus.RESERVED
-        if not resuming:
-            try:
-                self._jobs.reserve(job, draft.cost * len(audience.recipients), len(audience.recipients))
-            except CreditsInsufficientError:
-                logger.info("send job short of credits", extra={"job_id": job.id})
-                self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode="INSUFFICIENT_CREDITS")
+        # The reserving run owns chunk 0's first attempt. A retry or a duplicate delivery resumes at
+        # a chunk some run claimed already, so it may hold messages.
+        first = job.status is SendJobStatus.PENDING
+        if first:
+            reserved = self._reserve(job, draft)
+            if reserved is None:
                 return
-            job.recipient_count, job.reserved_cost = len(audience.recipients), draft.cost * len(audience.recipients)
-        # Never send to more than was paid for, should contacts have been added since.
-        recipients = audience.recipients[: job.recipient_count]
-        for number, messages in self._chunks(job, draft, recipients):
-            self._persist_and_enqueue(job, messages, redo=resuming and number == job.chunks_done)
-            self._jobs.update(job, chunksDone=number + 1)
-        unused = job.reserved_cost - draft.cost * len(recipients)
-        if unused > 0:
-            self._accounts.add_credits(job.org_id, unused)
-        self._jobs.update(job, status=SendJobStatus.DONE.value, accepted=len(recipients), skipped=len(audience.skipped))
-        logger.info("send job done", extra={"job_id": job.id, "accepted": len(recipients)})
+            job = reserved
+        for number, messages in self._chunks(job, draft):
+            self._persist_and_enqueue(job, messages, first=first)
+            first = self._jobs.finish_chunk(job, number)
+        unused = max(0, job.reserved_cost - draft.cost * job.recipient_count)
+        if not self._jobs.settle(job, SendJobStatus.DONE, unused, accepted=job.recipient_count):
+            return  # another run settled it first, and gave back what was unused
+        logger.info("send job done", extra={"job_id": job.id, "accepted": job.recipient_count})
+
+    def _reserve(self, job: SendJob, draft: Draft) -> SendJob | None:
+        """Freeze the audience and pay for it: the job as RESERVED, or None (the job FAILED) when
+        the balance is short."""
+        audience = self._audiences.resolve(job.org_id, job.channel, job.selector)
+        recipients, cost = audience.recipients, draft.cost * len(audience.recipients)
+        recipient_list = self._jobs.freeze(job, pages(iter(recipients), CHUNK_SIZE))
+        try:
+            reserved = self._jobs.reserve(
+                job, cost, len(recipients), skipped=len(audience.skipped), recipient_list=recipient_list
+            )
+        except CreditsInsufficientError:
+            logger.info("send job short of credits", extra={"job_id": job.id})
+            self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode="INSUFFICIENT_CREDITS")
+            return None
+        if not reserved:
+            raise SendJobChangedError(f"send job {job.id} was reserved by another run; retrying to resume it")
+        changes = {"reserved_cost": cost, "recipient_count": len(recipients), "recipient_list": recipient_list}
+        return job.model_copy(update={**changes, "status": SendJobStatus.RESERVED})
 
     def abandon(self, task: SendJobTask) -> None:
         """End a job the send-job queue gave up on: FAILED, with every credit it did not spend back."""
@@ -95,10 +120,8 @@ class FanOutService:
             return
         if job.status is SendJobStatus.RESERVED:
             draft = self._sending.draft(job.org_id, job.send_request())
-            audience = self._audiences.resolve(job.org_id, job.channel, job.selector)
-            recipients = audience.recipients[: job.recipient_count]
-            refund = job.reserved_cost - draft.cost * len(recipients)
-            for _, messages in self._chunks(job, draft, recipients):
+            refund = job.reserved_cost - draft.cost * job.recipient_count
+            for _, messages in self._chunks(job, draft):
                 stored = self._stored.of(job.org_id, (m.id for m in messages))
                 refund += draft.cost * sum(1 for m in messages if m.id not in stored)
                 for message in messages:
@@ -111,27 +134,32 @@ class FanOutService:
                             source=SOURCE,
                             only_from=[MessageStatus.QUEUED],
                         )
-            if refund > 0:
-                self._accounts.add_credits(job.org_id, refund)
-        self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode=JOB_ABANDONED)
+            # The job's FAILED write carries the refund: a retry after a crash refunds nothing twice.
+            if not self._jobs.settle(job, SendJobStatus.FAILED, max(0, refund), errorCode=JOB_ABANDONED):
+                return
+        else:
+            self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode=JOB_ABANDONED)
         logger.warning("send job abandoned", extra={"job_id": job.id})
 
-    @staticmethod
-    def _chunks(job: SendJob, draft: Draft, recipients: list[Recipient]) -> Iterator[tuple[int, list[Message]]]:
-        """The job's messages chunk by chunk, from the first chunk not recorded as done."""
+    def _chunks(self, job: SendJob, draft: Draft) -> Iterator[tuple[int, list[Message]]]:
+        """The job's messages chunk by chunk, from the first chunk of its list not recorded as done."""
         created_ms = millis_of(job.id)
 
         def message_to(recipient: Recipient) -> Message:
             message_id = derived_id(created_ms, job.id, recipient.address)
             return draft.build(recipient, message_id, job.queue_id, job.created_at)
 
-        for number, start in enumerate(range(0, len(recipients), CHUNK_SIZE)):
-            if number >= job.chunks_done:
-                yield number, [message_to(recipient) for recipient in recipients[start : start + CHUNK_SIZE]]
+        for number, recipients in self._jobs.recipients(job):
+            yield number, [message_to(recipient) for recipient in recipients]
 
-    def _persist_and_enqueue(self, job: SendJob, messages: list[Message], *, redo: bool) -> None:
-        stored = self._stored.of(job.org_id, (m.id for m in messages)) if redo else {}
-        self._messages.add_all(m for m in messages if m.id not in stored)
+    def _persist_and_enqueue(self, job: SendJob, messages: list[Message], *, first: bool) -> None:
+        if first:
+            self._messages.add_all(messages)
+            self._sending.enqueue(job.org_id, messages)
+            return
+        # Another run may have stored (and delivery sent) any of these: write only the missing.
+        stored = self._stored.of(job.org_id, (m.id for m in messages))
+        added = {m.id for m in self._messages.add_missing(m for m in messages if m.id not in stored)}
         self._sending.enqueue(
-            job.org_id, [m for m in messages if stored.get(m.id, MessageStatus.QUEUED.value) == MessageStatus.QUEUED]
+            job.org_id, [m for m in messages if m.id in added or stored.get(m.id) == MessageStatus.QUEUED.value]
         )

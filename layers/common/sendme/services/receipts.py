@@ -7,7 +7,9 @@ through the byProviderMessageId index.
 
 Every receipt is a conditional transition (see sendme.domain.status), so duplicates, retries of a
 whole batch and out-of-order receipts are harmless: a message only ever moves forwards.
-A hard bounce or a complaint suppresses the address for the organisation.
+A hard bounce or a complaint suppresses the address for the organisation. A record that does
+not parse is skipped (logged, counted): retrying would not make it readable, and it must not
+hold back the other lines of its batch.
 """
 
 from collections.abc import Iterable
@@ -16,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.parser.models import CloudWatchLogsLogEvent
+from pydantic import BaseModel, ValidationError
 
 from sendme.contracts.events import SesEvent, SesRecipient, SmsDeliveryLog
 from sendme.domain.addresses import normalize_email
@@ -103,6 +106,16 @@ def sms_receipt(log: SmsDeliveryLog) -> Receipt:
     return Receipt(MessageStatus.UNDELIVERED, error_code="SMS_UNDELIVERED", error_message=response, **common)
 
 
+def _readable[Model: BaseModel](model: type[Model], body: str) -> Model | None:
+    try:
+        return model.model_validate_json(body)
+    except ValidationError:
+        # Not the body: a receipt names a recipient.
+        logger.warning("unreadable receipt skipped", extra={"kind": model.__name__})
+        metrics.add_metric(name="ReceiptsUnreadable", unit="Count", value=1)
+        return None
+
+
 class ReceiptService:
     def __init__(
         self,
@@ -118,14 +131,18 @@ class ReceiptService:
 
     def apply_ses_events(self, notifications: Iterable[str]) -> int:
         """Apply SES events (the SNS notifications' messages); returns how many moved a message on."""
-        receipts = (ses_receipt(SesEvent.model_validate_json(body)) for body in notifications)
+        events = (_readable(SesEvent, body) for body in notifications)
+        receipts = (ses_receipt(event) for event in events if event)
         return sum(self._apply(receipt) for receipt in receipts if receipt)
 
     def apply_sms_logs(self, events: Iterable[CloudWatchLogsLogEvent]) -> int:
         """Apply SNS delivery status log lines; raises if a recent one matches no message yet."""
         moved, waiting = 0, 0
         for event in events:
-            receipt = sms_receipt(SmsDeliveryLog.model_validate_json(str(event.message)))
+            log = _readable(SmsDeliveryLog, str(event.message))
+            if log is None:
+                continue
+            receipt = sms_receipt(log)
             if self._provider_ids.find(receipt.provider_message_id):
                 moved += self._apply(receipt)
             elif datetime.now(UTC) - event.timestamp < MATCH_WINDOW:

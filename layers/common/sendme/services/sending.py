@@ -1,8 +1,10 @@
 """Sending: audience -> normalise/dedupe -> price -> reserve credits -> persist -> enqueue.
 
-Credits are reserved with one conditional update before anything is written, so a send the
-balance cannot cover changes nothing. Every persisted message is either on the delivery queue
-or, if SQS refused it, already FAILED with its credits refunded: none is left waiting forever.
+Credits are reserved with one conditional update before anything is written (in one
+transaction with its ledger entry), so a send the balance cannot cover changes nothing. Every
+persisted message is stored under a lease, then handed to the delivery queue
+(sendme.services.dispatch): one SQS could not take waits for the sweeper to re-drive it, and the
+send still answers success; none is left waiting forever.
 An /all or /tags audience larger than `audience_sync_limit` is handed to a send job
 (sendme.services.send_jobs) that the fan-out worker runs with the same rules.
 """
@@ -16,6 +18,7 @@ from sendme.domain.audiences import Audience, AudienceSelector, Recipient, Selec
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import RequestInvalidError, TermsNotAcceptedError
 from sendme.domain.ids import new_id
+from sendme.domain.ledger import CauseType, LedgerKind, movement
 from sendme.domain.messages import Channel, DeliveryTask, Message, MessageStatus, MessageType, StatusEvent
 from sendme.domain.segments import SegmentInfo, count_segments
 from sendme.domain.sends import EmailRequest, SendLimits, SmsRequest, SmsType
@@ -23,9 +26,11 @@ from sendme.observability import logger, metrics
 from sendme.outbound.idempotency import IdempotentCalls
 from sendme.outbound.queues import DeliveryQueue
 from sendme.services.audiences import ContactAudiences
+from sendme.services.dispatch import Dispatcher
 from sendme.services.send_jobs import SendJobs
 from sendme.services.settlement import Settlement
 from sendme.storage.accounts import AccountRepository
+from sendme.storage.ledger import CreditLedger
 from sendme.storage.messages import MessageRepository
 
 SOURCE = "api"
@@ -54,6 +59,7 @@ class SendingService:
         self,
         messages: MessageRepository,
         accounts: AccountRepository,
+        ledger: CreditLedger,
         queue: DeliveryQueue,
         limits: SendLimits,
         audiences: ContactAudiences,
@@ -63,7 +69,8 @@ class SendingService:
     ) -> None:
         self._messages = messages
         self._accounts = accounts
-        self._queue = queue
+        self._ledger = ledger
+        self._dispatcher = Dispatcher(queue, settlement, source=SOURCE)
         self._limits = limits
         self._audiences = audiences
         self._jobs = jobs
@@ -162,11 +169,11 @@ class SendingService:
         queue_id, now = f"{draft.channel.value}-{new_id()}", now_iso()
         messages = [draft.build(recipient, new_id(), queue_id, now) for recipient in audience.recipients]
         total_cost = sum(message.cost for message in messages)
-        self._accounts.reserve_credits(org_id, total_cost)
+        self._ledger.record(movement(org_id, LedgerKind.RESERVE, total_cost, CauseType.SEND, queue_id))
         try:
             self._messages.add_all(messages)
         except Exception:
-            self._abandon(org_id, messages, total_cost)
+            self._abandon(org_id, queue_id, messages)
             raise
         self.enqueue(org_id, messages)
         metrics.add_metric(name="RecipientsSkipped", unit="Count", value=len(audience.skipped))
@@ -179,31 +186,28 @@ class SendingService:
         )
 
     def enqueue(self, org_id: str, messages: Sequence[Message]) -> None:
-        """Put persisted messages on the delivery queue; any SQS refuses is failed and refunded."""
-        refused = self._queue.enqueue([DeliveryTask(org_id=m.org_id, message_id=m.id) for m in messages])
-        refused_ids = {task.message_id for task in refused}
-        for message in messages:
-            if message.id in refused_ids:
-                self._fail_unqueued(org_id, message)
-        metrics.add_metric(name="MessagesAccepted", unit="Count", value=len(messages) - len(refused_ids))
+        """Put persisted messages on the delivery queue; any SQS refuses is failed and refunded,
+        any it could not take is re-driven by the sweeper. Never raises for SQS's sake."""
+        accepted = self._dispatcher.dispatch([DeliveryTask(org_id=m.org_id, message_id=m.id) for m in messages])
+        metrics.add_metric(name="MessagesAccepted", unit="Count", value=accepted)
 
-    def _abandon(self, org_id: str, messages: Sequence[Message], total_cost: int) -> None:
-        """A write that failed part-way: fail what was stored (nothing may wait forever) and
-        refund the whole reservation. Messages never written fail their condition harmlessly."""
-        self._accounts.add_credits(org_id, total_cost)
-        for message in messages:
-            self._messages.transition(
+    def _abandon(self, org_id: str, queue_id: str, messages: Sequence[Message]) -> None:
+        """A write that failed part-way: refund the messages never stored (one entry for the
+        send), then fail and refund each stored one (nothing may wait forever). Each refund is
+        paid once: a stored message's only with its own FAILED write, wherever that happens."""
+        stored = self._messages.get_many((org_id, message.id) for message in messages)
+        unstored = sum(message.cost for message in messages if (org_id, message.id) not in stored)
+        if unstored:
+            self._ledger.record(movement(org_id, LedgerKind.REFUND, unstored, CauseType.SEND, queue_id, "STORE_FAILED"))
+        for message in stored.values():
+            self._settlement.fail(
                 org_id,
                 message.id,
-                MessageStatus.FAILED,
+                code="STORE_FAILED",
+                reason="the messages table refused part of the send",
                 source=SOURCE,
-                fields={"errorCode": "STORE_FAILED", "errorMessage": "the messages table refused part of the send"},
+                only_from=[MessageStatus.QUEUED],
             )
-
-    def _fail_unqueued(self, org_id: str, message: Message) -> None:
-        self._settlement.fail(
-            org_id, message.id, code="ENQUEUE_FAILED", reason="the delivery queue refused the message", source=SOURCE
-        )
 
     def _dry_run(self, org_id: str, draft: Draft, selection: Selection) -> DryRunResult:
         audience = self._resolve(org_id, draft.channel, selection, None)

@@ -6,9 +6,11 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from sendme.domain.accounts import ApiKey, Organization
-from sendme.domain.errors import CreditsInsufficientError, OrganizationNotFoundError
+from sendme.domain.errors import OrganizationNotFoundError
+from sendme.domain.ledger import LedgerEntry
 from sendme.storage import keys
 from sendme.storage.dynamodb import is_condition_failure
+from sendme.storage.ledger import CreditLedger, TransactItem
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -17,7 +19,8 @@ if TYPE_CHECKING:
 class AccountRepository:
     """Organisations and API keys in the overloaded accounts table.
 
-    Layout: pk "ORG#<orgId>" sk "PROFILE" is the organisation; pk "KEY#<sha256>" sk "KEY" is a
+    Layout: pk "ORG#<orgId>" sk "PROFILE" is the organisation (its credits move only through
+    sendme.storage.ledger); pk "KEY#<sha256>" sk "KEY" is a
     key as the authorizer reads it; pk "ORG#<orgId>" sk "APIKEY#<keyId>" is the same key listed
     under its organisation (show-org, revoke-key). Keys are never stored in clear.
     """
@@ -25,51 +28,23 @@ class AccountRepository:
     def __init__(self, table: "Table") -> None:
         self._table = table
 
-    def add_organization(self, organization: Organization) -> None:
-        self._table.put_item(
-            Item={**keys.organization(organization.id), **organization.model_dump(mode="json", by_alias=True)},
-            ConditionExpression=Attr("pk").not_exists(),
+    def add_organization(self, organization: Organization, opening: LedgerEntry | None = None) -> None:
+        """Store a new organisation; with `opening`, the ledger entry of its opening balance in the
+        same transaction."""
+        item = {**keys.organization(organization.id), **organization.model_dump(mode="json", by_alias=True)}
+        if opening is None:
+            self._table.put_item(Item=item, ConditionExpression=Attr("pk").not_exists())
+            return
+        put: TransactItem = {
+            "Put": {"TableName": self._table.name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
+        }
+        self._table.meta.client.transact_write_items(
+            TransactItems=[put, CreditLedger(self._table).put(opening)]  # type: ignore[list-item]
         )
 
     def get_organization(self, org_id: str) -> Organization | None:
         item = self._table.get_item(Key=keys.organization(org_id), ConsistentRead=True).get("Item")
         return Organization.model_validate(item) if item else None
-
-    def reserve_credits(self, org_id: str, amount: int) -> int:
-        """Take `amount` credits atomically; returns the balance left. Never goes negative."""
-        try:
-            response = self._table.update_item(
-                Key=keys.organization(org_id),
-                UpdateExpression="SET credits = credits - :amount",
-                ConditionExpression=Attr("pk").exists() & Attr("credits").gte(amount),
-                ExpressionAttributeValues={":amount": amount},
-                ReturnValues="UPDATED_NEW",
-            )
-        except ClientError as error:
-            if not is_condition_failure(error):
-                raise
-            if self.get_organization(org_id) is None:
-                raise OrganizationNotFoundError(f"organisation {org_id} does not exist") from error
-            raise CreditsInsufficientError(
-                f"this send costs {amount} credits and the balance does not cover it",
-                details={"required": amount},
-            ) from error
-        return int(str(response["Attributes"]["credits"]))
-
-    def add_credits(self, org_id: str, amount: int) -> int:
-        try:
-            response = self._table.update_item(
-                Key=keys.organization(org_id),
-                UpdateExpression="ADD credits :amount",
-                ConditionExpression=Attr("pk").exists(),
-                ExpressionAttributeValues={":amount": amount},
-                ReturnValues="UPDATED_NEW",
-            )
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise OrganizationNotFoundError(f"organisation {org_id} does not exist") from error
-            raise
-        return int(str(response["Attributes"]["credits"]))
 
     def accept_terms(self, org_id: str, version: str) -> None:
         self._update(org_id, "SET acceptedTermsVersion = :version", {":version": version})

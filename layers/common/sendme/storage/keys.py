@@ -10,7 +10,12 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / TAG#<tag>#<contactId>: a tag membership, so a tag's audience is one Query;
 - ORG#<orgId> / SUPPRESSED#<address>: an address the organisation must not send to again;
 - ORG#<orgId> / SENDJOB#<jobId>: a send job;
+- SENDJOB#<orgId>#<jobId> / RECIPIENTS#<listId>#<chunk>: the recipients a send job paid for, frozen
+  one fan-out chunk per item (in its own partition, so the organisation's stays small);
 - ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
+- ORG#<orgId> / LEDGER#<uuid>#<kind>#<causeType>: a credits ledger entry (sendme.domain.ledger),
+  keyed by its cause so that one cause moves credits of one kind at most once, and ordered by
+  the UUIDv7 the cause's id ends with, so the whole ledger is one Query, oldest cause first;
 - COUNTS#<orgId> / <counter>: the message list's totals.
 
 The messages table is keyed (orgId, id); its filter indexes are partitioned by
@@ -21,6 +26,7 @@ PROFILE = "PROFILE"
 CONTACT = "CONTACT#"
 API_KEY = "APIKEY#"
 SUPPRESSED = "SUPPRESSED#"
+LEDGER = "LEDGER#"
 
 
 def org(org_id: str) -> str:
@@ -64,8 +70,16 @@ def send_job(org_id: str, job_id: str) -> dict[str, str]:
     return {"pk": org(org_id), "sk": f"SENDJOB#{job_id}"}
 
 
+def send_job_recipients(org_id: str, job_id: str, list_id: str, chunk: int) -> dict[str, str]:
+    return {"pk": f"SENDJOB#{org_id}#{job_id}", "sk": f"RECIPIENTS#{list_id}#{chunk:05d}"}
+
+
 def rate_bucket(org_id: str, bucket: str) -> dict[str, str]:
     return {"pk": org(org_id), "sk": f"RATE#{bucket}"}
+
+
+def ledger_entry(org_id: str, ordering_id: str, kind: str, cause_type: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": f"{LEDGER}{ordering_id}#{kind}#{cause_type}"}
 
 
 def counts(org_id: str, item: str) -> dict[str, str]:

@@ -10,12 +10,14 @@ from botocore.exceptions import ClientError
 
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import MessagesNotStoredError
-from sendme.domain.leases import LEASE_ATTRIBUTES
+from sendme.domain.leases import LEASE_ATTRIBUTES, LEASE_UNTIL, REDRIVES, lease_fields
+from sendme.domain.ledger import LedgerEntry
 from sendme.domain.messages import Message, MessageStatus, StatusEvent
 from sendme.domain.status import sources_of
 from sendme.storage import keys
 from sendme.storage.counters import MessageCounters
 from sendme.storage.dynamodb import cancellation_codes, is_condition_failure, read_items
+from sendme.storage.ledger import CreditLedger
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -56,19 +58,32 @@ class Replacement:
 
 
 class MessageRepository:
-    def __init__(self, table: "Table", counters: MessageCounters | None = None) -> None:
+    def __init__(
+        self,
+        table: "Table",
+        counters: MessageCounters | None = None,
+        ledger: CreditLedger | None = None,
+        *,
+        queued_lease_seconds: int | None = None,
+    ) -> None:
         self._table = table
         # The list's totals (see counters.py); wiring always passes them.
         self._counters = counters
+        # Where a transition that moves credits records them (see ledger.py); wiring always passes it.
+        self._ledger = ledger
+        # The lease every QUEUED message is born with (sendme.domain.leases); wiring always passes it.
+        self._queued_lease_seconds = queued_lease_seconds
 
     def add_all(self, messages: Iterable[Message], *, attempts: int = 6, backoff_seconds: float = 0.05) -> None:
         """Write messages 25 per BatchWriteItem, re-sending UnprocessedItems with backoff.
 
+        Each QUEUED message is written under its birth lease, so one whose queue entry never
+        comes is found by the sweeper: stored implies it will reach a final status.
         Raises MessagesNotStoredError if DynamoDB still leaves some unprocessed after
         `attempts` calls for one chunk, so the caller never takes a partial write for success.
         """
         messages = list(messages)
-        items = [{"PutRequest": {"Item": _to_item(message)}} for message in messages]
+        items = [{"PutRequest": {"Item": self._born(message)}} for message in messages]
         client = self._table.meta.client
         for start in range(0, len(items), BATCH_WRITE_LIMIT):
             pending: list[Any] = items[start : start + BATCH_WRITE_LIMIT]
@@ -83,6 +98,57 @@ class MessageRepository:
             # Counted chunk by chunk, so what a failed send did store is counted like what it fails.
             if self._counters:
                 self._counters.record_added(messages[start : start + BATCH_WRITE_LIMIT])
+
+    def add_missing(self, messages: Iterable[Message]) -> list[Message]:
+        """Write each message only if no message has its id yet (one conditional PutItem each:
+        BatchWriteItem takes no condition, and a transaction would bill twice the writes).
+        Returns the messages written; a stored one, whatever its status, is left as it is."""
+        added: list[Message] = []
+        try:
+            for message in messages:
+                try:
+                    self._table.put_item(Item=self._born(message), ConditionExpression=Attr("id").not_exists())
+                except ClientError as error:
+                    if is_condition_failure(error):
+                        continue
+                    raise
+                added.append(message)
+        finally:
+            # What was stored is counted even if a later put fails (counters never raise).
+            if self._counters:
+                self._counters.record_added(added)
+        return added
+
+    def _born(self, message: Message) -> dict[str, Any]:
+        item = _to_item(message)
+        if self._queued_lease_seconds and message.status is MessageStatus.QUEUED:
+            item |= lease_fields(message.id, self._queued_lease_seconds)
+        return item
+
+    def redrive(self, org_id: str, message_id: str, *, held: str, seconds: int, max_redrives: int) -> bool:
+        """Renew the lease `held` of a QUEUED message for `seconds`, counting one more re-drive.
+
+        False if the message moved on or took another lease since (it is not the sweeper's to
+        re-drive), or if it was re-driven `max_redrives` times already.
+        """
+        below: ConditionBase = Attr(REDRIVES).lt(max_redrives)
+        if max_redrives > 0:
+            below |= Attr(REDRIVES).not_exists()
+        try:
+            self._table.update_item(
+                Key={"orgId": org_id, "id": message_id},
+                # A new version, as for every write: a claim built from an earlier read is refused,
+                # and the re-driven queue entry delivers the message instead.
+                UpdateExpression="SET #until = :until ADD #redrives :one, #version :one",
+                ConditionExpression=Attr("status").eq(MessageStatus.QUEUED.value) & Attr(LEASE_UNTIL).eq(held) & below,
+                ExpressionAttributeNames={"#until": LEASE_UNTIL, "#redrives": REDRIVES, "#version": "version"},
+                ExpressionAttributeValues={":until": lease_fields(message_id, seconds)[LEASE_UNTIL], ":one": 1},
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
 
     def get(self, org_id: str, message_id: str) -> Message | None:
         item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")
@@ -154,18 +220,22 @@ class MessageRepository:
         fields: Mapping[str, Any] | None = None,
         only_from: Iterable[MessageStatus] | None = None,
         expect: Mapping[str, Any] | None = None,
+        paying: LedgerEntry | None = None,
     ) -> Message | None:
         """Move a message to `target` if the state machine allows it from its current status
         (and, with `expect`, only if those attributes still hold those values).
 
         A lease (see sendme.domain.leases) lives only as long as the status it was taken with: every
-        transition drops it unless `fields` sets a new one.
+        transition drops it unless `fields` sets a new one. With `paying`, the credit movement
+        is written in the same transaction as the status change: both or neither.
 
         Returns the updated message, or None when the message is missing or its status does
         not allow the move (already done, or another worker got there first).
         """
-        now = now_iso()
         allowed = sources_of(target, only_from)
+        if not allowed:
+            return None
+        now = now_iso()
         event = StatusEvent(status=target, at=now, source=source, detail=detail)
         values: dict[str, Any] = {
             ":target": target.value,
@@ -186,27 +256,42 @@ class MessageRepository:
             names[f"#f{position}"] = name
             values[f":f{position}"] = value
             assignments.append(f"#f{position} = :f{position}")
-        condition: ConditionBase = Attr("status").is_in([status.value for status in allowed])
-        for name, value in (expect or {}).items():
-            condition &= Attr(name).eq(value)
+        # Spelled out rather than built with Attr: boto3 expands those only at the top of a call,
+        # never inside a transaction's items.
+        clauses = ["#status IN (" + ", ".join(f":from{n}" for n in range(len(allowed))) + ")"]
+        values |= {f":from{n}": status.value for n, status in enumerate(sorted(allowed))}
+        for position, (name, value) in enumerate((expect or {}).items()):
+            names[f"#e{position}"], values[f":e{position}"] = name, value
+            clauses.append(f"#e{position} = :e{position}")
         dropped = [name for name in LEASE_ATTRIBUTES if name not in (fields or {})]
+        update: dict[str, Any] = {
+            "Key": {"orgId": org_id, "id": message_id},
+            "UpdateExpression": "SET "
+            + ", ".join(assignments)
+            + (" REMOVE " + ", ".join(dropped) if dropped else "")
+            + " ADD #version :one",
+            "ConditionExpression": " AND ".join(clauses),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        updated = self._update(update) if paying is None else self._update_paying(update, paying)
+        if updated and self._counters:
+            self._counters.record_transition(updated)
+        return updated
+
+    def _update(self, update: dict[str, Any]) -> Message | None:
         try:
-            response = self._table.update_item(
-                Key={"orgId": org_id, "id": message_id},
-                UpdateExpression="SET "
-                + ", ".join(assignments)
-                + (" REMOVE " + ", ".join(dropped) if dropped else "")
-                + " ADD #version :one",
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValues="ALL_NEW",
-            )
+            response = self._table.update_item(**update, ReturnValues="ALL_NEW")
         except ClientError as error:
             if is_condition_failure(error):
                 return None
             raise
-        updated = Message.model_validate(response["Attributes"])
-        if self._counters:
-            self._counters.record_transition(updated)
-        return updated
+        return Message.model_validate(response["Attributes"])
+
+    def _update_paying(self, update: dict[str, Any], entry: LedgerEntry) -> Message | None:
+        if self._ledger is None:
+            raise TypeError("a MessageRepository without a ledger cannot move credits")
+        if not self._ledger.record(entry, {"Update": {"TableName": self._table.name, **update}}):
+            return None
+        # A transaction returns no attributes; the message is read back as it now is.
+        return self.get(update["Key"]["orgId"], update["Key"]["id"])

@@ -1,22 +1,35 @@
-"""Send jobs in the accounts table: pk "ORG#<orgId>", sk "SENDJOB#<jobId>"."""
+"""Send jobs in the accounts table (pk "ORG#<orgId>", sk "SENDJOB#<jobId>"), and the recipient
+list each job freezes before it reserves its credits."""
 
-from typing import TYPE_CHECKING, Any
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
+from sendme.domain.audiences import Recipient
 from sendme.domain.clock import now_iso
-from sendme.domain.errors import CreditsInsufficientError
+from sendme.domain.ids import millis_of, new_id
+from sendme.domain.ledger import CauseType, LedgerKind, movement
 from sendme.domain.send_jobs import SendJob, SendJobStatus
 from sendme.storage import keys
-from sendme.storage.dynamodb import cancellation_codes
+from sendme.storage.dynamodb import is_condition_failure
+from sendme.storage.ledger import CreditLedger, TransactItem
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 
+# A frozen list outlives every try of its job: the send-job queue and its dead-letter queue keep a
+# task at most 14 days from its first enqueue, and the abandoning function still reads the list.
+RECIPIENT_LIST_DAYS = 15
+
+
 class SendJobRepository:
     def __init__(self, table: "Table") -> None:
         self._table = table
+        # Jobs live in the accounts table, beside the balance their credits move.
+        self._ledger = CreditLedger(table)
 
     def add(self, job: SendJob) -> None:
         item = {k: v for k, v in job.to_wire().items() if v is not None}
@@ -26,55 +39,90 @@ class SendJobRepository:
         item = self._table.get_item(Key=keys.send_job(org_id, job_id), ConsistentRead=True).get("Item")
         return SendJob.model_validate(item) if item else None
 
-    def reserve(self, job: SendJob, cost: int, recipient_count: int) -> None:
-        """Take the job's credits and mark it RESERVED in one transaction, so a retried run
-        never charges twice. Raises CreditsInsufficientError when the balance is short."""
-        # The resource's client: it serialises plain Python values, as the Table does.
-        client, now = self._table.meta.client, now_iso()
-        try:
-            client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Update": {
-                            "TableName": self._table.name,
-                            "Key": keys.organization(job.org_id),
-                            "UpdateExpression": "SET credits = credits - :cost",
-                            "ConditionExpression": "credits >= :cost",
-                            "ExpressionAttributeValues": {":cost": cost},
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self._table.name,
-                            "Key": keys.send_job(job.org_id, job.id),
-                            "UpdateExpression": "SET #status = :reserved, reservedCost = :cost, "
-                            "recipientCount = :count, updatedAt = :now",
-                            "ConditionExpression": "#status = :pending",
-                            "ExpressionAttributeNames": {"#status": "status"},
-                            "ExpressionAttributeValues": {
-                                ":reserved": SendJobStatus.RESERVED.value,
-                                ":pending": SendJobStatus.PENDING.value,
-                                ":cost": cost,
-                                ":count": recipient_count,
-                                ":now": now,
-                            },
-                        }
-                    },
-                ]
-            )
-        except ClientError as error:
-            if cancellation_codes(error)[:1] == ["ConditionalCheckFailed"]:
-                raise CreditsInsufficientError(
-                    f"this send costs {cost} credits and the balance does not cover it", details={"required": cost}
-                ) from error
-            raise
+    def freeze(self, job: SendJob, chunks: Iterable[Sequence[Recipient]]) -> str:
+        """Store the recipients chunk by chunk (one item each), under a new list id: `reserve`
+        records the id of the one list it pays for, so lists written by a try that never
+        reserved (or a duplicate run) are never read. They expire with the table's TTL."""
+        list_id, expires = new_id(), millis_of(job.id) // 1000 + RECIPIENT_LIST_DAYS * 86_400
+        for number, chunk in enumerate(chunks):
+            # Positional lists: no attribute names repeated 500 times in a billed item.
+            recipients = [[r.address, r.country_code, r.contact_id] for r in chunk]
+            key = keys.send_job_recipients(job.org_id, job.id, list_id, number)
+            self._table.put_item(Item={**key, "recipients": recipients, "expiresAt": expires})
+        return list_id
+
+    def recipients(self, job: SendJob) -> Iterator[tuple[int, list[Recipient]]]:
+        """The job's frozen recipients, chunk by chunk from the first chunk not recorded as done
+        (one consistent GetItem each, until the chunk after the last)."""
+        if job.recipient_list is None:
+            raise ValueError(f"send job {job.id} has reserved no recipient list")
+        for number in itertools.count(job.chunks_done):
+            key = keys.send_job_recipients(job.org_id, job.id, job.recipient_list, number)
+            item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+            if item is None:
+                return
+            yield number, [Recipient(*fields) for fields in cast("list[list[Any]]", item["recipients"])]
+
+    def reserve(self, job: SendJob, cost: int, recipient_count: int, *, skipped: int, recipient_list: str) -> bool:
+        """Take the job's credits (with their ledger entry) and mark it RESERVED, paying for
+        `recipient_list` (the reserving run owns its first chunk), in one transaction, so a
+        retried run never charges twice. False if the job was no longer PENDING (another run
+        reserved it); raises CreditsInsufficientError when the balance is short."""
+        reserved = self._change(
+            job,
+            SendJobStatus.PENDING,
+            status=SendJobStatus.RESERVED.value,
+            reservedCost=cost,
+            recipientCount=recipient_count,
+            skipped=skipped,
+            recipientList=recipient_list,
+            chunksClaimed=1,
+        )
+        return self._ledger.record(movement(job.org_id, LedgerKind.RESERVE, cost, CauseType.JOB, job.id), reserved)
+
+    def settle(self, job: SendJob, status: SendJobStatus, refund: int, **fields: Any) -> bool:
+        """End a RESERVED job in `status`, giving back `refund` credits in the same transaction:
+        a retry after a crash finds the job settled and refunds nothing. False if it already was."""
+        if not refund:
+            self.update(job, status=status.value, **fields)  # no money moves: no transaction
+            return True
+        entry = movement(job.org_id, LedgerKind.REFUND, refund, CauseType.JOB, job.id, fields.get("errorCode"))
+        return self._ledger.record(entry, self._change(job, SendJobStatus.RESERVED, status=status.value, **fields))
 
     def update(self, job: SendJob, **fields: Any) -> None:
+        self._table.update_item(**self._assignments(job, fields))
+
+    def finish_chunk(self, job: SendJob, chunk: int) -> bool:
+        """Record `chunk` done and claim the next for this run's first attempt, in one conditional
+        update: False, writing nothing, when another run claimed the next already (that run
+        recorded this chunk done). `chunksClaimed` counts the chunks some run has started; the
+        reservation claims chunk 0."""
+        update = self._assignments(job, {"chunksDone": chunk + 1, "chunksClaimed": chunk + 2})
+        update["ConditionExpression"] = "#claimed = :claimed"
+        update["ExpressionAttributeNames"]["#claimed"] = "chunksClaimed"
+        update["ExpressionAttributeValues"][":claimed"] = chunk + 1
+        try:
+            self._table.update_item(**update)
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def _change(self, job: SendJob, current: SendJobStatus, **fields: Any) -> TransactItem:
+        """A transaction item setting `fields` on the job, on condition that it is still `current`."""
+        update = self._assignments(job, fields)
+        update["ConditionExpression"] = "#current = :current"
+        update["ExpressionAttributeNames"]["#current"] = "status"
+        update["ExpressionAttributeValues"][":current"] = current.value
+        return {"Update": {"TableName": self._table.name, **update}}
+
+    def _assignments(self, job: SendJob, fields: dict[str, Any]) -> dict[str, Any]:
         names = {f"#f{i}": name for i, name in enumerate([*fields, "updatedAt"])}
         values = {f":f{i}": value for i, value in enumerate([*fields.values(), now_iso()])}
-        self._table.update_item(
-            Key=keys.send_job(job.org_id, job.id),
-            UpdateExpression="SET " + ", ".join(f"{name} = :{name[1:]}" for name in names),
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-        )
+        return {
+            "Key": keys.send_job(job.org_id, job.id),
+            "UpdateExpression": "SET " + ", ".join(f"{name} = :{name[1:]}" for name in names),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }

@@ -6,6 +6,7 @@ from sendme.domain.limits import RateLimit
 from sendme.services.accounts import AccountService
 from sendme.services.limits import RequestGuard
 from sendme.storage.accounts import AccountRepository
+from sendme.storage.ledger import CreditLedger
 from sendme.storage.rate_limits import RateLimitRepository
 from sendme.wiring import cached
 
@@ -14,9 +15,13 @@ def accounts() -> AccountRepository:
     return AccountRepository(aws.dynamodb().Table(get_settings().accounts_table))
 
 
+def ledger() -> CreditLedger:
+    return CreditLedger(aws.dynamodb().Table(get_settings().accounts_table))
+
+
 @cached
 def account_service() -> AccountService:
-    return AccountService(accounts(), get_settings().terms_version)
+    return AccountService(accounts(), ledger(), get_settings().terms_version)
 
 
 @cached

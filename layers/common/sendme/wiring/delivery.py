@@ -3,10 +3,13 @@
 from sendme import aws
 from sendme.config import get_settings
 from sendme.outbound.providers import EmailProvider, SmsProvider
+from sendme.outbound.queues import DeliveryQueue
+from sendme.services import sweeper as sweeping
 from sendme.services.dead_letters import DeadLetterService
 from sendme.services.delivery import DeliveryService
+from sendme.services.dispatch import Dispatcher
 from sendme.services.receipts import ReceiptService
-from sendme.services.sweeper import Sweeper
+from sendme.services.sweeper import RedrivePolicy, Sweeper
 from sendme.storage.indexes import LeaseIndex, ProviderMessageIndex
 from sendme.wiring import cached
 from sendme.wiring.contacts import suppressions
@@ -19,10 +22,11 @@ def delivery_service() -> DeliveryService:
     return DeliveryService(
         messages(),
         settlement(),
-        SmsProvider(aws.sns()),
+        SmsProvider(aws.sns(), settings.sms_max_price_usd),
         EmailProvider(aws.sesv2(), settings.sender_email, settings.ses_configuration_set),
         lease_seconds=settings.delivery_lease_seconds,
         requeue_seconds=settings.delivery_requeue_seconds,
+        reserve_millis=settings.delivery_reserve_seconds * 1000,
     )
 
 
@@ -39,4 +43,11 @@ def receipt_service() -> ReceiptService:
 
 @cached
 def sweeper() -> Sweeper:
-    return Sweeper(LeaseIndex(aws.dynamodb().Table(get_settings().messages_table)), settlement())
+    settings = get_settings()
+    return Sweeper(
+        LeaseIndex(aws.dynamodb().Table(settings.messages_table)),
+        messages(),
+        settlement(),
+        Dispatcher(DeliveryQueue(aws.sqs(), settings.delivery_queue_url), settlement(), source=sweeping.SOURCE),
+        RedrivePolicy(lease_seconds=settings.delivery_requeue_seconds, max_redrives=settings.max_redrives),
+    )

@@ -5,7 +5,7 @@ from sendme.config import get_settings
 from sendme.services.settlement import Settlement
 from sendme.storage.counters import MessageCounters
 from sendme.storage.messages import MessageRepository
-from sendme.wiring.accounts import accounts
+from sendme.wiring.accounts import ledger
 
 
 def counters() -> MessageCounters:
@@ -13,8 +13,14 @@ def counters() -> MessageCounters:
 
 
 def messages() -> MessageRepository:
-    return MessageRepository(aws.dynamodb().Table(get_settings().messages_table), counters())
+    settings = get_settings()
+    return MessageRepository(
+        aws.dynamodb().Table(settings.messages_table),
+        counters(),
+        ledger(),
+        queued_lease_seconds=settings.queued_lease_seconds,
+    )
 
 
 def settlement() -> Settlement:
-    return Settlement(messages(), accounts())
+    return Settlement(messages())

@@ -14,7 +14,7 @@ from sendme.services.sending import SendingService
 from sendme.storage.indexes import StoredStatuses
 from sendme.storage.send_jobs import SendJobRepository
 from sendme.wiring import cached
-from sendme.wiring.accounts import accounts
+from sendme.wiring.accounts import accounts, ledger
 from sendme.wiring.contacts import contacts, suppressions
 from sendme.wiring.messages import messages, settlement
 
@@ -34,6 +34,7 @@ def sending_service() -> SendingService:
     return SendingService(
         messages(),
         accounts(),
+        ledger(),
         DeliveryQueue(aws.sqs(), settings.delivery_queue_url),
         SendLimits(
             sms_credits_per_segment=settings.sms_credits_per_segment,
@@ -54,7 +55,6 @@ def fanout_service() -> FanOutService:
         sending_service(),
         _audiences(),
         messages(),
-        accounts(),
         StoredStatuses(aws.dynamodb().Table(get_settings().messages_table)),
         settlement(),
     )
