@@ -152,7 +152,9 @@ def _describe(document: dict[str, Any]) -> None:
     schemas = _Schemas(document)
     for path, path_item in document["paths"].items():
         for method, documented in path_item.items():
-            operation = operations[(method.upper(), _shape(path))]
+            operation = operations.get((method.upper(), _shape(path)))
+            if operation is None:
+                raise LookupError(f"{method.upper()} {path} has no entry in sendme.contracts.operations.OPERATIONS")
             documented.update(tags=[operation.tag], summary=operation.summary, description=operation.description)
             parameters = [p for p in documented.get("parameters", []) if p["in"] == "path"]
             if operation.query:
