@@ -15,11 +15,12 @@ SAM_ENV := PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REG
 PYTEST := $(PY) -m pytest
 ENV ?= default
 
-.PHONY: help run test lint format typecheck validate checkov build unit integration e2e sam-local sam-api openapi openapi-check actionlint bench ledger deploy clean check-python
+.PHONY: help run test lint format typecheck validate checkov build unit integration e2e fuzz sam-local sam-api openapi openapi-check actionlint bench ledger deploy clean check-python
 
 help:
 	@echo "make run    start the whole stack locally (API on http://127.0.0.1:$${PORT:-3000})"
-	@echo "make test   lint, typecheck, sam validate --lint, checkov, sam build, unit, integration and e2e tests, sam-local"
+	@echo "make test   lint, typecheck, sam validate --lint, checkov, sam build, unit, integration and e2e tests, fuzz, sam-local"
+	@echo "make fuzz   schemathesis against the local stack (openapi.json, every check)"
 	@echo "make sam-local  the e2e tests against sam local start-api (needs Docker; installs/starts it if it can)"
 	@echo "make sam-api  make run's API under sam local start-api, each function in a Lambda container (Docker)"
 	@echo "make openapi  regenerate openapi.json from the code (Swagger UI: /api/docs on make run)"
@@ -44,7 +45,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt | check-python
 run: $(VENV)/.installed
 	$(PY) -m devstack
 
-test: lint actionlint typecheck openapi-check validate checkov build unit integration e2e sam-local
+test: lint actionlint typecheck openapi-check validate checkov build unit integration e2e fuzz sam-local
 
 # ruff, and the layer package's import contracts (pyproject.toml's [tool.importlinter]).
 lint: $(VENV)/.installed
@@ -88,6 +89,11 @@ integration: $(VENV)/.installed
 
 e2e: $(VENV)/.installed
 	$(PYTEST) tests/e2e
+
+# schemathesis against the local stack: every operation of openapi.json, every check
+# (tests/fuzz/schemathesis.toml: the seed, the budget and each accepted exception).
+fuzz: $(VENV)/.installed
+	$(PYTEST) -s tests/fuzz
 
 # The same e2e suite, each function in a Lambda container (tools/samlocal/e2e.sh says how).
 sam-local: build $(VENV)/.installed

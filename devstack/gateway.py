@@ -47,7 +47,14 @@ class LocalApiGateway:
         self._authorizer = template.authorizer_function()
         self._responses = template.gateway_responses()
         self._routes = Map(
-            [Rule(_rule_path(r.path), methods=[r.method], endpoint=(r.function, r.path)) for r in template.routes()],
+            [
+                # ANY: every method the path has no route of its own for, as API Gateway matches it
+                # (werkzeug takes the first rule that matches, so the ANY rules come last).
+                Rule(
+                    _rule_path(r.path), methods=None if r.method == "ANY" else [r.method], endpoint=(r.function, r.path)
+                )
+                for r in sorted(template.routes(), key=lambda route: route.method == "ANY")
+            ],
             strict_slashes=False,
         )
         self.extra_routes: dict[str, Callable[[Request], Response]] = {"/api/docs": docs}

@@ -9,6 +9,7 @@ or route is documented without touching this file; a route two functions declare
 
 import argparse
 import json
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -16,12 +17,27 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+from pydantic import BaseModel
 
 from devstack.template import ROOT, Template
 from sendme.contracts.errors import ErrorBody
+from sendme.contracts.operations import (
+    ERRORS,
+    IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_KEY_PATTERN,
+    MAX_IDEMPOTENCY_KEY_LENGTH,
+    OPERATIONS,
+    Answer,
+)
+from sendme.domain.addresses import CALLING_CODE, COUNTRY, ISO_COUNTRY
 
 OPENAPI_PATH = ROOT / "openapi.json"
-ERROR_SCHEMA = "ErrorResponse"
+REF_TEMPLATE = "#/components/schemas/{model}"
+TAGS = {
+    "sending": "Send SMS and email: to numbers or addresses, to every contact, or by tag",
+    "messages": "The messages sent: a filtered list, and each one with its status timeline",
+    "contacts": "The organisation's contacts: create, list, update, delete and bulk import",
+}
 DESCRIPTION = (
     "Send SMS (Amazon SNS) and email (Amazon SES) to your contacts and track every message's delivery "
     "status. Sends are asynchronous: the API persists and enqueues the messages and answers with an "
@@ -33,25 +49,144 @@ def api_functions(template: Template) -> list[str]:
     return sorted({route.function for route in template.routes()})
 
 
-def _error(description: str) -> dict[str, Any]:
-    schema = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _shape(path: str) -> str:
+    """/api/messages/{id} (template.yaml) and /api/messages/{message_id} (the resolver) are one route."""
+    return re.sub(r"\{[^}]+\}", "{}", path)
 
 
-def _describe_errors(document: dict[str, Any]) -> None:
-    """Powertools documents its 422 validation body; the API answers invalid input with a 400."""
-    for path_item in document.get("paths", {}).values():
-        for operation in path_item.values():
-            responses = operation.setdefault("responses", {})
-            if responses.pop("422", None) is not None:
-                responses["400"] = _error("Invalid parameters: `field` names the first one")
-            responses["401"] = _error("Invalid or missing API key")
-    schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    operations = json.dumps(document["paths"])
-    for validation_body in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
-        if f'"#/components/schemas/{validation_body}"' not in operations:
-            schemas.pop(validation_body, None)
-    schemas[ERROR_SCHEMA] = ErrorBody.model_json_schema()
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+class _Schemas:
+    """components.schemas, given each model the tables name (and the models those refer to)."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
+
+    def of(self, model: type[BaseModel]) -> dict[str, Any]:
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization")
+        for name, definition in schema.pop("$defs", {}).items():
+            self.schemas.setdefault(name, definition)
+        return schema
+
+    def add(self, model: type[BaseModel]) -> dict[str, str]:
+        if model.__name__ not in self.schemas:
+            self.schemas[model.__name__] = self.of(model)
+        return _ref(model)
+
+    def body(self, body: type[BaseModel] | tuple[type[BaseModel], ...]) -> dict[str, Any]:
+        if isinstance(body, tuple):
+            return {"anyOf": [self.add(model) for model in body]}
+        return self.add(body)
+
+
+def _response(schemas: _Schemas, answer: Answer) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": answer.description}
+    if answer.body is not None:
+        media: dict[str, Any] = {"schema": schemas.body(answer.body)}
+        if answer.examples:
+            media["examples"] = {name: {"value": value} for name, value in answer.examples.items()}
+        response["content"] = {"application/json": media}
+    return response
+
+
+def _query_parameters(schemas: _Schemas, query: type[BaseModel]) -> list[dict[str, Any]]:
+    model = schemas.of(query)
+    required = set(model.get("required", []))
+    parameters = []
+    for name, field in model["properties"].items():
+        schema = _absent_not_null({key: value for key, value in field.items() if key not in ("title", "default")})
+        parameter = {"name": name, "in": "query", "required": name in required, "schema": schema}
+        if description := schema.pop("description", None):
+            parameter["description"] = description
+        if getattr(query, "empty_is_unset", False):
+            parameter["allowEmptyValue"] = True
+        parameters.append(parameter)
+    return parameters
+
+
+def _absent_not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional parameter is left out, never null: `X | None` is documented as X."""
+    options = [option for option in schema.get("anyOf", []) if option != {"type": "null"}]
+    if len(options) == 1:
+        (option,) = options
+        schema = {**{key: value for key, value in schema.items() if key != "anyOf"}, **option}
+    return schema
+
+
+IDEMPOTENCY_PARAMETER = {
+    "name": IDEMPOTENCY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "A retried request with the same key and body returns the first answer and is charged once "
+    "(24 hours); the same key with another body or route is a 422.",
+    # Printable ASCII without surrounding spaces, which HTTP would strip.
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_IDEMPOTENCY_KEY_LENGTH,
+        "pattern": IDEMPOTENCY_KEY_PATTERN,
+    },
+}
+
+
+# Value lists too long to repeat in every schema that takes them: documented once, by name.
+NAMED_SCHEMAS = {"IsoCountry": ISO_COUNTRY, "Country": COUNTRY, "CallingCodeOrCountry": CALLING_CODE}
+
+
+def _name_long_lists(node: Any, named: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        if (name := named.get(json.dumps(node, sort_keys=True))) is not None:
+            return {"$ref": REF_TEMPLATE.format(model=name)}
+        return {key: _name_long_lists(value, named) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_name_long_lists(item, named) for item in node]
+    return node
+
+
+def _describe(document: dict[str, Any]) -> None:
+    """Each operation as its entry in sendme.contracts.operations says: tag, summary, description,
+    parameters, request example and every answer with its body and examples."""
+    operations = {(method, _shape(path)): operation for (method, path), operation in OPERATIONS.items()}
+    schemas = _Schemas(document)
+    for path, path_item in document["paths"].items():
+        for method, documented in path_item.items():
+            operation = operations.get((method.upper(), _shape(path)))
+            if operation is None:
+                raise LookupError(f"{method.upper()} {path} has no entry in sendme.contracts.operations.OPERATIONS")
+            documented.update(tags=[operation.tag], summary=operation.summary, description=operation.description)
+            parameters = [p for p in documented.get("parameters", []) if p["in"] == "path"]
+            if operation.query:
+                parameters += _query_parameters(schemas, operation.query)
+            if operation.idempotent:
+                parameters.append(IDEMPOTENCY_PARAMETER)
+            if parameters:
+                documented["parameters"] = parameters
+            if operation.file_body:
+                documented["requestBody"] = {
+                    "required": True,
+                    "content": {
+                        media_type: {"schema": {"type": "string"}, "example": example}
+                        for media_type, example in operation.file_body.items()
+                    },
+                }
+            if operation.request_example and "requestBody" in documented:
+                documented["requestBody"]["content"]["application/json"]["example"] = operation.request_example
+            answers = {**operation.answers, **{status: ERRORS[status] for status in operation.errors}}
+            documented["responses"] = {
+                str(status.value): _response(schemas, answer) for status, answer in sorted(answers.items())
+            }
+    schemas.add(ErrorBody)  # documented even where no route names it
+    used = json.dumps(document["paths"])
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        if f'"#/components/schemas/{unused}"' not in used:
+            schemas.schemas.pop(unused, None)
+    document["tags"] = [{"name": name, "description": text} for name, text in TAGS.items()]
+    named = {json.dumps(schema.json_schema, sort_keys=True): name for name, schema in NAMED_SCHEMAS.items()}
+    document["paths"] = _name_long_lists(document["paths"], named)
+    schemas.schemas.update(_name_long_lists(schemas.schemas, named))
+    schemas.schemas.update({name: schema.json_schema for name, schema in NAMED_SCHEMAS.items()})
 
 
 def generate(template: Template | None = None) -> dict[str, Any]:
@@ -74,7 +209,7 @@ def generate(template: Template | None = None) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         document: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
-    _describe_errors(document)
+    _describe(document)
     return document
 
 

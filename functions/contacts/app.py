@@ -22,7 +22,7 @@ def create(request: Annotated[ContactInput, Body()]) -> Response[Contact]:
 
 @app.get("/api/contacts")
 def list_contacts() -> Response[ContactPage]:
-    # Parsed by hand rather than as Query() arguments: unknown parameters must be ignored.
+    # Parsed by hand: the edge has refused unknown parameters (sendme.contracts.operations).
     query = ContactQuery.model_validate(app.current_event.query_string_parameters or {})
     return json_response(contact_service().list(caller(app).org_id, query))
 

@@ -12,7 +12,7 @@ app = build_resolver()
 
 @app.get("/api/messages")
 def list_messages() -> Response[MessagePage]:
-    # Parsed by hand rather than as Query() arguments: unknown parameters must be ignored.
+    # Parsed by hand: the edge has refused unknown parameters (sendme.contracts.operations).
     query = MessageQuery.from_parameters(app.current_event.query_string_parameters)
     principal = caller(app)
     return json_response(listing_service().list_messages(principal.org_id, query, principal.country))

@@ -4,9 +4,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sendme.contracts.sending import EmailContactsRequest, EmailTagsRequest
+from sendme.contracts.sending import EmailAllRequest, EmailContactsRequest, EmailTagsRequest
 from sendme.domain.audiences import AudienceSelector, NamedRecipients
-from sendme.domain.sends import EmailRequest
 from sendme.edge.http import build_resolver, entrypoint
 from sendme.edge.send import SendResponse, send_and_respond
 from sendme.wiring.accounts import request_guard
@@ -27,7 +26,7 @@ def to_addresses_by_old_path(request: Annotated[EmailContactsRequest, Body()]) -
 
 
 @app.post("/api/messages/email/all")
-def to_all(request: Annotated[EmailRequest, Body()]) -> SendResponse:
+def to_all(request: Annotated[EmailAllRequest, Body()]) -> SendResponse:
     return send_and_respond(app, sending_service(), request, AudienceSelector())
 
 

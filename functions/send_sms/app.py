@@ -4,9 +4,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sendme.contracts.sending import SmsContactsRequest, SmsTagsRequest
+from sendme.contracts.sending import SmsAllRequest, SmsContactsRequest, SmsTagsRequest
 from sendme.domain.audiences import AudienceSelector, NamedRecipients
-from sendme.domain.sends import SmsRequest
 from sendme.edge.http import build_resolver, entrypoint
 from sendme.edge.send import SendResponse, send_and_respond
 from sendme.wiring.accounts import request_guard
@@ -21,7 +20,7 @@ def to_numbers(request: Annotated[SmsContactsRequest, Body()]) -> SendResponse:
 
 
 @app.post("/api/messages/sms/all")
-def to_all(request: Annotated[SmsRequest, Body()]) -> SendResponse:
+def to_all(request: Annotated[SmsAllRequest, Body()]) -> SendResponse:
     return send_and_respond(app, sending_service(), request, AudienceSelector())
 
 

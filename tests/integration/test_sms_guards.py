@@ -1,4 +1,4 @@
-"""SMS fraud and cost guards (decision 17): number types, the country allow-list, prices by destination."""
+"""SMS fraud and cost guards (decision 18): number types, the country allow-list, prices by destination."""
 
 from typing import Any
 

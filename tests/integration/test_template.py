@@ -36,7 +36,7 @@ def test_template_messages_table_has_an_index_per_list_filter(stack: Stack):
 def test_template_every_api_route_is_authorized(stack: Stack):
     auth = stack.template.api()["Auth"]
     assert auth["DefaultAuthorizer"] == "ApiKeyAuthorizer"
-    routes = {(route.method, route.path) for route in stack.template.routes()}
+    routes = {(route.method, route.path) for route in stack.template.routes() if route.method != "ANY"}
     assert routes == {
         ("GET", "/api/messages"),
         ("GET", "/api/messages/{id}"),
@@ -132,3 +132,10 @@ def test_template_receipts_failures_are_kept_not_dropped(stack: Stack):
         "Type": "SQS",
         "Destination": {"Fn::GetAtt": ["ReceiptsFailureQueue", "Arn"]},
     }
+
+
+def test_template_every_api_path_takes_its_other_methods_for_a_405(stack: Stack):
+    # Given the routes of each path / Then an ANY route of the same function answers its other methods
+    routes = stack.template.routes()
+    served = {(route.path, route.function) for route in routes if route.method != "ANY"}
+    assert {(route.path, route.function) for route in routes if route.method == "ANY"} == served

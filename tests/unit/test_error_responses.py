@@ -4,7 +4,13 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from sendme.domain.errors import RateLimitExceededError, RecipientsInvalidError, RequestInvalidError, SendMeError
+from sendme.domain.errors import (
+    MediaTypeUnsupportedError,
+    RateLimitExceededError,
+    RecipientsInvalidError,
+    RequestInvalidError,
+    SendMeError,
+)
 from sendme.edge.http import ERROR_RESPONSES, build_resolver
 
 
@@ -33,6 +39,7 @@ def test_every_domain_error_maps_to_its_status_and_a_json_body(error_class, expe
     keywords: dict[type[SendMeError], dict[str, Any]] = {
         RateLimitExceededError: {"retry_after": 1},
         RecipientsInvalidError: {"skipped": []},
+        MediaTypeUnsupportedError: {"accepted": ["application/json"]},
     }
     required = keywords.get(error_class, {})
 

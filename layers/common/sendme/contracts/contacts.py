@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from sendme.domain.base import CamelModel
+from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel, not_null
 from sendme.domain.contacts import (
     MAX_CUSTOM_FIELDS,
     MAX_TAGS,
@@ -21,13 +21,19 @@ from sendme.domain.contacts import (
 class ContactPatch(CamelModel):
     """PATCH /api/contacts/{id}: only the fields present change; null removes a phone or email."""
 
-    name: Name | None = None
+    model_config = REFUSE_UNKNOWN_FIELDS
+
+    # Only a phone, an email or a countryCode can be removed (null); the rest can only change, and
+    # a null there is refused when the contact is rebuilt, so the schema does not offer it.
+    name: Name | None = Field(default=None, json_schema_extra=not_null)
     phone: RawPhone | None = None
     email: RawEmail | None = None
     country_code: Region | None = None
-    tags: list[Tag] | None = Field(default=None, max_length=MAX_TAGS)
-    status: Status | None = None
-    custom_fields: dict[FieldName, FieldValue] | None = Field(default=None, max_length=MAX_CUSTOM_FIELDS)
+    tags: list[Tag] | None = Field(default=None, max_length=MAX_TAGS, json_schema_extra=not_null)
+    status: Status | None = Field(default=None, json_schema_extra=not_null)
+    custom_fields: dict[FieldName, FieldValue] | None = Field(
+        default=None, max_length=MAX_CUSTOM_FIELDS, json_schema_extra=not_null
+    )
 
 
 class ContactQuery(CamelModel):

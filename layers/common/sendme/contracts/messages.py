@@ -4,20 +4,17 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import phonenumbers
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from sendme.domain.addresses import normalize_email, normalize_phone
+from sendme.domain.addresses import CALLING_CODE, normalize_email, normalize_phone
 from sendme.domain.base import CamelModel
 from sendme.domain.clock import to_iso
 from sendme.domain.ids import millis_of
 from sendme.domain.messages import ContentType, Message, MessageStatus, MessageType, StatusEvent
-
-if TYPE_CHECKING:
-    pass
 
 
 class Reference(CamelModel):
@@ -143,13 +140,17 @@ def _parsed_from_text(parse: Callable[[str], Any]) -> BeforeValidator:
     return BeforeValidator(lambda value: parse(value) if isinstance(value, str) else value)
 
 
-SentAt = Annotated[SentWindow, _parsed_from_text(_sent_window)]
+SentAt = Annotated[
+    SentWindow,
+    _parsed_from_text(_sent_window),
+    WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
+]
 
 
 CalendarDate = Annotated[date, _parsed_from_text(_calendar_date)]
 
 
-CallingCode = Annotated[str, _parsed_from_text(_calling_code)]
+CallingCode = Annotated[str, _parsed_from_text(_calling_code), CALLING_CODE]
 
 
 QueueId = Annotated[str, _parsed_from_text(_queue_id)]
@@ -173,24 +174,52 @@ PageSize = Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": 100}
 
 
 class MessageQuery(CamelModel):
-    """The query string of GET /api/messages. Unknown parameters are ignored."""
+    """The query string of GET /api/messages. An empty parameter ("status=") is an unset filter;
+    a parameter not listed here is refused (sendme.contracts.operations)."""
 
-    page: int = Field(default=1, ge=1)
-    limit: PageSize = 10
-    cursor: str | None = Field(default=None, max_length=2048)
-    content: str | None = Field(default=None, max_length=1600)
-    content_type: Annotated[ContentType | None, UpperCase] = None
-    status: Annotated[MessageStatus | None, UpperCase] = None
-    sent_at: SentAt | None = None
-    recipient_details: str | None = Field(default=None, max_length=320)
-    country_code: CallingCode | None = None
-    message_type: Annotated[MessageType | None, UpperCase] = None
-    provider_id: Annotated[str | None, UpperCase, Field(max_length=64)] = None
-    campaign_id: str | None = Field(default=None, max_length=128)
-    contact_id: str | None = Field(default=None, max_length=128)
-    queue_id: QueueId | None = None
-    start_date: CalendarDate | None = None
-    end_date: CalendarDate | None = None
+    # from_parameters drops empty values, as an HTML form sends an unset field.
+    empty_is_unset: ClassVar[bool] = True
+
+    page: int = Field(default=1, ge=1, description="The page, from 1; ignored when `cursor` is given.")
+    limit: PageSize = Field(default=10, description="Messages per page.")
+    cursor: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="`meta.nextCursor` of the previous page: the next page, whatever its number, at the cost of "
+        "one page. Valid with the same filters, `limit` and organisation only.",
+    )
+    content: str | None = Field(default=None, max_length=1600, description="A substring of the text, case-sensitive.")
+    content_type: Annotated[ContentType | None, UpperCase] = Field(default=None, description="Exactly (any case).")
+    status: Annotated[MessageStatus | None, UpperCase] = Field(default=None, description="Exactly (any case).")
+    sent_at: SentAt | None = Field(
+        default=None,
+        description="A date: sent on that UTC day. A date-time (an offset, or none = UTC): sent within that "
+        "second, or that millisecond if it has a fraction.",
+    )
+    recipient_details: str | None = Field(
+        default=None,
+        max_length=320,
+        description="Exactly the recipient, normalised as a send stores it: a phone number (a national one read "
+        "in `countryCode`'s country) or an email address. Anything else is a 400.",
+    )
+    country_code: CallingCode | None = Field(
+        default=None, description="The recipient's country calling code (`57`, `+57`) or ISO country (`CO`)."
+    )
+    message_type: Annotated[MessageType | None, UpperCase] = Field(default=None, description="Exactly (any case).")
+    provider_id: Annotated[str | None, UpperCase, Field(max_length=64)] = Field(
+        default=None, description="The provider, `SNS` (SMS) or `SES` (email), any case."
+    )
+    campaign_id: str | None = Field(default=None, max_length=128, description="Exactly.")
+    contact_id: str | None = Field(default=None, max_length=128, description="Exactly.")
+    queue_id: QueueId | None = Field(
+        default=None, description="The `queueId` a send answered: exactly that send's messages."
+    )
+    start_date: CalendarDate | None = Field(
+        default=None, description="Created on or after this UTC day (inclusive), as YYYY-MM-DD."
+    )
+    end_date: CalendarDate | None = Field(
+        default=None, description="Created on or before this UTC day (inclusive), as YYYY-MM-DD."
+    )
 
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, str] | None) -> "MessageQuery":

@@ -6,25 +6,33 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from sendme.domain.audiences import SkippedRecipient
-from sendme.domain.base import CamelModel
+from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel
 from sendme.domain.messages import Channel, ContentType
 from sendme.domain.send_jobs import SendJobStatus
 from sendme.domain.sends import MAX_RECIPIENTS, EmailRequest, SmsRequest, Tag
 
 
-class SmsContactsRequest(SmsRequest):
+class SmsAllRequest(SmsRequest):
+    model_config = REFUSE_UNKNOWN_FIELDS
+
+
+class SmsContactsRequest(SmsAllRequest):
     contacts: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=MAX_RECIPIENTS)
 
 
-class SmsTagsRequest(SmsRequest):
+class SmsTagsRequest(SmsAllRequest):
     tags: list[Tag] = Field(min_length=1, max_length=50)
 
 
-class EmailContactsRequest(EmailRequest):
+class EmailAllRequest(EmailRequest):
+    model_config = REFUSE_UNKNOWN_FIELDS
+
+
+class EmailContactsRequest(EmailAllRequest):
     contacts: list[Annotated[str, Field(max_length=320)]] = Field(min_length=1, max_length=MAX_RECIPIENTS)
 
 
-class EmailTagsRequest(EmailRequest):
+class EmailTagsRequest(EmailAllRequest):
     tags: list[Tag] = Field(min_length=1, max_length=50)
 
 

@@ -1,11 +1,36 @@
 """Phone numbers and email addresses, each normalised one way: E.164 through phonenumbers,
 emails through pydantic's validation."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from pydantic import EmailStr, TypeAdapter, ValidationError
+from pydantic import EmailStr, TypeAdapter, ValidationError, WithJsonSchema
+
+# What a country field accepts, for the API's schema: the ISO 3166-1 alpha-2 countries
+# phonenumbers knows, and the calling codes (with or without "+"; the schema lists them without).
+ISO_COUNTRIES = sorted(phonenumbers.SUPPORTED_REGIONS)
+CALLING_CODES = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+# The codes of a country, not of a non-geographic service (800, 870...): those that name a region.
+COUNTRY_CALLING_CODES = [
+    code
+    for code in CALLING_CODES
+    if phonenumbers.region_code_for_country_code(code) != phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY
+]
+
+
+def one_of(values: Iterable[object]) -> WithJsonSchema:
+    """The schema of a text field that takes exactly these values (its validator also takes other
+    spellings of them, such as lower case)."""
+    return WithJsonSchema({"type": "string", "enum": [str(value) for value in values]})
+
+
+ISO_COUNTRY = one_of(ISO_COUNTRIES)
+# A contact's country: ISO, or the calling code of a country.
+COUNTRY = one_of([*ISO_COUNTRIES, *COUNTRY_CALLING_CODES])
+# A message's country filter: any calling code (non-geographic ones too), or ISO.
+CALLING_CODE = one_of([*CALLING_CODES, *ISO_COUNTRIES])
 
 
 @dataclass(frozen=True)

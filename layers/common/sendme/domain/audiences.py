@@ -18,7 +18,7 @@ class SkipReason(StrEnum):
     DUPLICATE = "duplicate"
     BLOCKED = "blocked"
     SUPPRESSED = "suppressed"
-    # SMS fraud and cost guards (decision 17): only mobile numbers, only allowed countries.
+    # SMS fraud and cost guards (decision 18): only mobile numbers, only allowed countries.
     BLOCKED_NUMBER_TYPE = "blocked-number-type"
     COUNTRY_NOT_ALLOWED = "country-not-allowed"
 

@@ -5,9 +5,20 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+# The config of a request body: a field the API does not know is refused (400 naming it), not
+# ignored, so a client sending `scheduledAt` learns that its message would go out now.
+REFUSE_UNKNOWN_FIELDS = ConfigDict(extra="forbid")
+
 
 class CamelModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
     def to_wire(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
+
+
+def not_null(schema: dict[str, Any]) -> None:
+    """The JSON schema of an `X | None` field that may be left out but not sent as null:
+    `Field(default=None, json_schema_extra=not_null)`."""
+    (kept,) = [option for option in schema.pop("anyOf") if option != {"type": "null"}]
+    schema.update(kept)

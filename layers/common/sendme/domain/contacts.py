@@ -4,10 +4,10 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 
 import phonenumbers
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
-from sendme.domain.addresses import normalize_email, normalize_phone, region_of
-from sendme.domain.base import CamelModel
+from sendme.domain.addresses import COUNTRY, normalize_email, normalize_phone, region_of
+from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import RequestInvalidError
 
@@ -40,11 +40,17 @@ class Contact(CamelModel):
 MAX_TAGS = 40
 
 
-# "#" separates the parts of a membership item's key (TAG#<tag>#<contactId>).
+# What str.strip() removes, as a JSON-schema character class (none is above U+3000).
+_WHITESPACE = "".join(f"\\u{ord(c):04x}" for c in map(chr, range(0x3001)) if c.isspace())
+
+
+# "#" separates the parts of a membership item's key (TAG#<tag>#<contactId>). Surrounding
+# whitespace is stripped, so a tag needs one character that is neither "#" nor whitespace.
 Tag = Annotated[
     str,
     BeforeValidator(lambda value: value.strip() if isinstance(value, str) else value),
     Field(min_length=1, max_length=64, pattern=r"^[^#]+$"),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 64, "pattern": f"^[^#]*[^#{_WHITESPACE}][^#]*$"}),
 ]
 
 
@@ -85,7 +91,7 @@ def _region_or_calling_code(value: Any) -> Any:
     return code
 
 
-Region = Annotated[str, BeforeValidator(_region_or_calling_code)]
+Region = Annotated[str, BeforeValidator(_region_or_calling_code), COUNTRY]
 
 
 Status = Annotated[ContactStatus, BeforeValidator(_upper)]
@@ -93,6 +99,14 @@ Status = Annotated[ContactStatus, BeforeValidator(_upper)]
 
 class ContactInput(CamelModel):
     """POST /api/contacts, and one row of an import."""
+
+    # A contact is reachable: a phone or an email (checked by _reachable below).
+    model_config = ConfigDict(
+        **REFUSE_UNKNOWN_FIELDS,
+        json_schema_extra={
+            "anyOf": [{"required": [field], "properties": {field: {"type": "string"}}} for field in ("phone", "email")]
+        },
+    )
 
     name: Name
     phone: RawPhone | None = None

@@ -29,6 +29,13 @@ class RecipientsInvalidError(RequestInvalidError):
         self.details["skipped"] = skipped
 
 
+class MediaTypeUnsupportedError(SendMeError):
+    """The body is of a media type the route does not read; `accepted` lists those it does."""
+
+    def __init__(self, message: str, *, accepted: list[str]) -> None:
+        super().__init__(message, details={"accepted": accepted})
+
+
 class CredentialsInvalidError(SendMeError):
     """No API key, or one that is unknown or revoked."""
 

@@ -1,4 +1,4 @@
-"""What one SMS segment costs, by destination country and kind (decision 17).
+"""What one SMS segment costs, by destination country and kind (decision 18).
 
 The table is prices.json beside this module, shipped in the layer: a row per ISO country with
 the credits per segment of a `transactional` (OTP) and a `promotional` (SMS) message, and a

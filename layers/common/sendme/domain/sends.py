@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from sendme.domain.addresses import ISO_COUNTRY, one_of
 from sendme.domain.base import CamelModel
 from sendme.domain.messages import ContentType
 from sendme.domain.pricing import PriceKind, PriceTable
@@ -40,7 +41,7 @@ def _region_code(value: str) -> str:
     return code
 
 
-CountryCode = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_region_code)]
+CountryCode = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_region_code), ISO_COUNTRY]
 
 
 Tag = Annotated[str, Field(min_length=1, max_length=64)]
@@ -57,7 +58,8 @@ class SendOptions(CamelModel):
 
 class SmsRequest(SendOptions):
     message: str = Field(min_length=1, max_length=1600)
-    type: Annotated[SmsType, BeforeValidator(_upper)] = SmsType.SMS
+    # FLASH is read, to be refused with its reason (decision 12), so the schema leaves it out.
+    type: Annotated[SmsType, BeforeValidator(_upper), one_of([SmsType.SMS, SmsType.OTP])] = SmsType.SMS
     country: CountryCode | None = None
 
 

@@ -1,15 +1,12 @@
 """How a send request asks to be run: as a dry run, and under which Idempotency-Key."""
 
+import re
+
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
+from sendme.contracts.operations import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH
 from sendme.contracts.sending import SendControls
 from sendme.domain.errors import RequestInvalidError
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-
-_MAX_KEY_LENGTH = 255
-
 
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
@@ -22,9 +19,9 @@ def send_controls(app: APIGatewayRestResolver) -> SendControls:
     if raw_dry_run not in _BOOLEANS:
         raise RequestInvalidError("The parameter 'dryRun' must be true or false", field="dryRun")
     key = event.headers.get(IDEMPOTENCY_HEADER)  # Powertools looks headers up case-insensitively
-    if key is not None and not (0 < len(key) <= _MAX_KEY_LENGTH and key.isprintable()):
+    if key is not None and not (len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH and re.match(IDEMPOTENCY_KEY_PATTERN, key)):
         raise RequestInvalidError(
-            f"The header '{IDEMPOTENCY_HEADER}' must be 1-{_MAX_KEY_LENGTH} printable characters",
+            f"The header '{IDEMPOTENCY_HEADER}' must be 1-{MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters",
             field=IDEMPOTENCY_HEADER,
         )
     return SendControls(dry_run=_BOOLEANS[raw_dry_run], idempotency_key=key, lambda_context=app.lambda_context)

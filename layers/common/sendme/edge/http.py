@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from sendme.contracts.errors import ErrorBody
+from sendme.contracts.operations import allowed_methods, operation_of
 from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepted
 from sendme.domain.accounts import Principal
 from sendme.domain.base import CamelModel
@@ -25,6 +26,7 @@ from sendme.domain.errors import (
     IdempotencyKeyInProgressError,
     IdempotencyKeyReusedError,
     ImportFileInvalidError,
+    MediaTypeUnsupportedError,
     MessageNotFoundError,
     MessagesNotStoredError,
     OrganizationNotFoundError,
@@ -36,6 +38,7 @@ from sendme.domain.errors import (
     TermsNotAcceptedError,
 )
 from sendme.edge.auth import principal_of
+from sendme.edge.body import read_bodies_as_json
 from sendme.edge.language import Language, language_of, reason, translated
 from sendme.observability import logger, metrics, tracer
 from sendme.services.limits import Admission, RequestGuard
@@ -43,6 +46,7 @@ from sendme.services.limits import Admission, RequestGuard
 # The one table from domain error to HTTP status and the "error" title of the JSON body.
 ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     RequestInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
+    MediaTypeUnsupportedError: (HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     CredentialsInvalidError: (HTTPStatus.UNAUTHORIZED, "Unauthorized"),
     CreditsInsufficientError: (HTTPStatus.PAYMENT_REQUIRED, "Insufficient credits"),
     TermsNotAcceptedError: (HTTPStatus.FORBIDDEN, "Terms not accepted"),
@@ -92,6 +96,8 @@ def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
 
 
 def _invalid(errors: list[dict[str, Any]] | Any, language: Language) -> Response[dict[str, Any]]:
+    if unknown := [_field_path(error["loc"]) for error in errors if error.get("type") == "extra_forbidden"]:
+        return _unknown_parameters(unknown, language)
     first = errors[0]
     kind = first.get("type")
     field = "body" if kind == "json_invalid" else _field_path(first["loc"])
@@ -102,8 +108,18 @@ def _invalid(errors: list[dict[str, Any]] | Any, language: Language) -> Response
     return error_response(HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, language, details=detail, field=field)
 
 
+def _unknown_parameters(names: list[str], language: Language) -> Response[dict[str, Any]]:
+    """400 naming every parameter or body field the route does not have: a client that misspells
+    one, or sends one this API lacks (`scheduledAt`), learns it instead of being ignored."""
+    detail = f"Received unknown parameter{'s' if len(names) > 1 else ''}: {', '.join(names)}"
+    return error_response(
+        HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, language, details=detail, field=names[0], unknown=names
+    )
+
+
 def build_resolver() -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
+    read_bodies_as_json(app)
 
     def language() -> Language:
         return language_of(app.current_event.headers.get("accept-language"))
@@ -132,7 +148,29 @@ def build_resolver() -> APIGatewayRestResolver:
         logger.exception("unhandled error")
         return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong", language())
 
+    app.use([_only_what_the_route_takes])
     return app
+
+
+def _only_what_the_route_takes(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """405 for a method the path does not serve, 400 for a query parameter the route does not take.
+
+    template.yaml sends every other method of a path (ANY) to the function that serves it, where
+    Powertools may match another route by the path alone (GET /api/contacts/import as GET
+    /api/contacts/{id}), or none: Powertools runs its not-found answer through the middlewares too.
+    `resource` is the route API Gateway matched, so the answer is the same on AWS and locally."""
+    event = app.current_event
+    language = language_of(event.headers.get("accept-language"))
+    allowed = allowed_methods(event.resource)
+    if allowed and event.http_method not in allowed:
+        message = f"{event.http_method} is not allowed here; allowed: {', '.join(allowed)}"
+        response = error_response(HTTPStatus.METHOD_NOT_ALLOWED, "Method not allowed", message, language)
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
+    operation = operation_of(event.http_method, event.resource)
+    if operation and (unknown := sorted(set(event.query_string_parameters or {}) - operation.query_names())):
+        return _unknown_parameters(unknown, language)
+    return next_middleware(app)
 
 
 def caller(app: APIGatewayRestResolver) -> Principal:

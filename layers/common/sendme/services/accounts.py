@@ -123,7 +123,7 @@ class AccountService:
         self._accounts.set_request_limit(org_id, per_minute, burst)
 
     def set_allowed_countries(self, org_id: str, countries: list[str]) -> list[str]:
-        """The countries the organisation's SMS may go to from now on (decision 17)."""
+        """The countries the organisation's SMS may go to from now on (decision 18)."""
         allowed = sorted({_country(country) for country in countries})
         if not allowed:
             raise RequestInvalidError("name at least one country", field="countries")

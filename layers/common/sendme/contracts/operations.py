@@ -1,0 +1,500 @@
+"""What each route of the API is, for its clients: its tag, summary and description, the query
+parameters it takes, its answers and their examples.
+
+openapi.json is built from this table and the resolvers (tools/openapi.py), and the edge refuses
+a query parameter the route's entry does not list, so the document and the API cannot disagree.
+"""
+
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, WithJsonSchema
+
+from sendme.contracts.contacts import ContactPage, ContactQuery, ImportOptions, ImportReport
+from sendme.contracts.errors import ErrorBody
+from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
+from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepted
+from sendme.domain.base import CamelModel
+from sendme.domain.contacts import Contact
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+# Printable ASCII, without the leading or trailing spaces HTTP would strip.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"
+
+
+class SendQuery(CamelModel):
+    """The query string every send route takes."""
+
+    dry_run: Annotated[bool, WithJsonSchema({"type": "string", "enum": ["true", "false", "1", "0"]})] = Field(
+        default=False, description="`true` (or `1`): answer 200 with what the send would do, and change nothing."
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One status a route answers, its body (None: no body) and an example of it."""
+
+    description: str
+    body: type[BaseModel] | tuple[type[BaseModel], ...] | None
+    examples: dict[str, Any] = field(default_factory=dict)
+
+
+def _error(description: str, **examples: dict[str, Any]) -> Answer:
+    return Answer(description, ErrorBody, examples)
+
+
+# The error answers, each with the body a client gets. A route lists the ones it can give.
+ERRORS: dict[HTTPStatus, Answer] = {
+    HTTPStatus.BAD_REQUEST: _error(
+        "Invalid parameters: `field` names the first one at fault (`unknown` lists unknown ones)",
+        invalid={
+            "error": "Invalid parameters",
+            "message": "The parameter 'contacts' is required",
+            "details": "The parameter 'contacts' is required",
+            "field": "contacts",
+        },
+        unknown={
+            "error": "Invalid parameters",
+            "message": "Received unknown parameter: scheduledAt",
+            "details": "Received unknown parameter: scheduledAt",
+            "field": "scheduledAt",
+            "unknown": ["scheduledAt"],
+        },
+    ),
+    HTTPStatus.UNAUTHORIZED: _error(
+        "No API key, or one that is unknown or revoked",
+        unauthorized={"error": "Unauthorized", "message": "Invalid or missing API key"},
+    ),
+    HTTPStatus.PAYMENT_REQUIRED: _error(
+        "The balance does not cover the send (`required` credits); nothing was written",
+        insufficient={
+            "error": "Insufficient credits",
+            "message": "this send costs 4 credits and the balance does not cover it",
+            "details": "this send costs 4 credits and the balance does not cover it",
+            "required": 4,
+        },
+    ),
+    HTTPStatus.FORBIDDEN: _error(
+        "The organisation has not accepted the current terms (sends and contact writes), or is suspended",
+        terms={
+            "error": "Terms not accepted",
+            "message": "accept the current terms of service before sending messages",
+            "details": "accept the current terms of service before sending messages",
+        },
+        suspended={
+            "error": "Forbidden",
+            "message": "this organisation is suspended; contact support",
+            "details": "this organisation is suspended; contact support",
+        },
+    ),
+    HTTPStatus.NOT_FOUND: _error(
+        "No such item in the caller's organisation",
+        not_found={"error": "Not found", "message": "no message 0192...", "details": "no message 0192..."},
+    ),
+    HTTPStatus.CONFLICT: _error(
+        "Another contact has that phone or email (`field`), the item changed meanwhile, or the first "
+        "request with this Idempotency-Key is still running",
+        duplicate={
+            "error": "Conflict",
+            "message": "another contact already has this phone",
+            "details": "another contact already has this phone",
+            "field": "phone",
+        },
+        in_progress={
+            "error": "Idempotency key in progress",
+            "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+            "details": "a request with this Idempotency-Key is still in progress; retry shortly",
+        },
+    ),
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: _error(
+        "The body is not of a media type the route reads (`accepted` lists them)",
+        unsupported={
+            "error": "Unsupported media type",
+            "message": "The request body must be application/json, not text/plain",
+            "details": "The request body must be application/json, not text/plain",
+            "accepted": ["application/json"],
+        },
+    ),
+    HTTPStatus.UNPROCESSABLE_ENTITY: _error(
+        "The Idempotency-Key was used with another body or route",
+        reused={
+            "error": "Idempotency key reused",
+            "message": "this Idempotency-Key was already used with a different request",
+            "details": "this Idempotency-Key was already used with a different request",
+            "field": "Idempotency-Key",
+        },
+    ),
+    HTTPStatus.TOO_MANY_REQUESTS: _error(
+        "The organisation is over its request rate; retry after `retryAfter` seconds (also the Retry-After header)",
+        throttled={
+            "error": "Too many requests",
+            "message": "over 600 requests a minute; retry in 2 s",
+            "details": "over 600 requests a minute; retry in 2 s",
+            "retryAfter": 2,
+        },
+    ),
+    HTTPStatus.SERVICE_UNAVAILABLE: _error(
+        "DynamoDB kept refusing the messages' write: nothing was charged, retry",
+        unavailable={
+            "error": "Service unavailable",
+            "message": "DynamoDB left 3 messages unprocessed",
+            "details": "DynamoDB left 3 messages unprocessed",
+        },
+    ),
+}
+
+
+# Every route answers these: a bad or unknown parameter, no key, a suspended organisation, throttling.
+_EVERY_ROUTE = (HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.TOO_MANY_REQUESTS)
+_JSON_BODY = (HTTPStatus.UNSUPPORTED_MEDIA_TYPE,)
+_SEND_ERRORS = (
+    *_EVERY_ROUTE,
+    *_JSON_BODY,
+    HTTPStatus.PAYMENT_REQUIRED,
+    HTTPStatus.CONFLICT,
+    HTTPStatus.UNPROCESSABLE_ENTITY,
+    HTTPStatus.SERVICE_UNAVAILABLE,
+)
+
+
+_ENQUEUED = {
+    "queueId": "sms-0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7b",
+    "channel": "sms",
+    "messages": [
+        {"id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7c", "recipient": "+573001234567"},
+        {"id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7d", "recipient": "+573009876543"},
+    ],
+    "skipped": [],
+}
+_DRY_RUN = {
+    "dryRun": True,
+    "channel": "sms",
+    "recipientCount": 2,
+    "recipients": ["+573001234567", "+573009876543"],
+    "skipped": [{"recipient": "12", "reason": "invalid"}],
+    "segments": 1,
+    "encoding": "GSM-7",
+    "ucs2Characters": [],
+    "costPerMessage": 1,
+    "totalCost": 2,
+    "balance": 100,
+    "balanceAfter": 98,
+    "sufficientCredits": True,
+    "asJob": False,
+}
+
+
+def _send_answers(*, as_job: bool) -> dict[HTTPStatus, Answer]:
+    answers = {
+        HTTPStatus.CREATED: Answer(
+            "Persisted and enqueued: the enqueue summary (`skipped` says why any recipient got nothing)",
+            EnqueueResult,
+            {"enqueued": _ENQUEUED},
+        ),
+        HTTPStatus.OK: Answer(
+            "No valid recipient (empty `queueId`, no messages), or `?dryRun=true`: what the send would do",
+            (EnqueueResult, DryRunResult),
+            {
+                "nothing_valid": {"queueId": "", "channel": "sms", "messages": [], "skipped": []},
+                "dry_run": _DRY_RUN,
+            },
+        ),
+    }
+    if as_job:
+        answers[HTTPStatus.ACCEPTED] = Answer(
+            "The audience is above the synchronous limit: a send job will persist and enqueue it",
+            SendJobAccepted,
+            {
+                "job": {
+                    **_ENQUEUED,
+                    "messages": [],
+                    "job": {"id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7e", "status": "PENDING"},
+                }
+            },
+        )
+    return answers
+
+
+@dataclass(frozen=True)
+class Operation:
+    tag: str
+    summary: str
+    description: str
+    answers: dict[HTTPStatus, Answer]
+    errors: tuple[HTTPStatus, ...] = _EVERY_ROUTE
+    # Its fields, by their camelCase names, are the only query parameters the route takes.
+    query: type[BaseModel] | None = None
+    request_example: dict[str, Any] | None = None
+    # A body read as a file rather than as JSON: its media types, each with an example.
+    file_body: dict[str, str] | None = None
+    # The send routes read an optional Idempotency-Key header.
+    idempotent: bool = False
+
+    def query_names(self) -> frozenset[str]:
+        if self.query is None:
+            return frozenset()
+        return frozenset(info.alias or name for name, info in self.query.model_fields.items())
+
+
+_SMS_BODY = {
+    "message": "Hello, this is a test message from SendMe",
+    "contacts": ["3001234567", "3009876543"],
+    "type": "SMS",
+    "country": "CO",
+}
+_EMAIL_BODY = {
+    "subject": "Welcome to SendMe",
+    "message": "<h1>Welcome!</h1><p>Thank you for joining us.</p>",
+    "contentType": "HTML",
+    "contacts": ["ana@example.com"],
+}
+_CONTACT = {
+    "id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a80",
+    "name": "Ana Ruiz",
+    "phone": "+573001112233",
+    "email": "ana@example.com",
+    "countryCode": "57",
+    "tags": ["vip"],
+    "status": "ACTIVE",
+    "customFields": {"plan": "gold"},
+    "createdAt": "2026-01-15T10:00:00.000Z",
+    "updatedAt": "2026-01-15T10:00:00.000Z",
+    "version": 1,
+}
+_MESSAGE = {
+    "id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7c",
+    "content": "Hello, this is a test message from SendMe",
+    "contentType": "PLAIN_TEXT",
+    "status": "DELIVERED",
+    "sentAt": "2026-01-15T10:00:01.250Z",
+    "errorMessage": None,
+    "recipientDetails": "+573001234567",
+    "countryCode": "57",
+    "messageType": "SMS",
+    "provider": "SNS",
+    "campaign": None,
+    "contact": {"id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a80", "name": "Ana Ruiz"},
+    "organizationId": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a00",
+    "createdAt": "2026-01-15T10:00:00.500Z",
+    "updatedAt": "2026-01-15T10:00:03.000Z",
+    "deletedAt": None,
+    "subject": None,
+    "segments": 1,
+    "encoding": "GSM-7",
+    "cost": 1,
+    "errorCode": None,
+}
+
+_AUDIENCE = (
+    " A contact that is BLOCKED or INACTIVE is skipped (`blocked`), two contacts with the same "
+    "recipient get one message. Above the synchronous limit (1,000 contacts) the answer is a 202 "
+    "with a send job. `Idempotency-Key` and `?dryRun=true` as on every send."
+)
+_SEND = (
+    " A retried request with the same `Idempotency-Key` returns the first answer and is charged "
+    "once; `?dryRun=true` prices the send and changes nothing."
+)
+
+
+def _send(summary: str, description: str, example: dict[str, Any], *, as_job: bool) -> Operation:
+    answers = _send_answers(as_job=as_job)
+    return Operation(
+        "sending", summary, description, answers, _SEND_ERRORS, SendQuery, request_example=example, idempotent=True
+    )
+
+
+# (method, path as template.yaml declares it) -> the operation.
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("POST", "/api/messages/sms/contacts"): _send(
+        "Send an SMS to phone numbers",
+        "Normalises each number (a national one is read in `country`), prices the send, reserves the "
+        "credits, persists one message per valid recipient and enqueues them. 201 with the enqueue "
+        "summary; 200 with an empty `queueId` when no recipient is valid." + _SEND,
+        _SMS_BODY,
+        as_job=False,
+    ),
+    ("POST", "/api/messages/sms/all"): _send(
+        "Send an SMS to every contact",
+        "The audience is every contact of the organisation with a phone." + _AUDIENCE,
+        {"message": "Hi all"},
+        as_job=True,
+    ),
+    ("POST", "/api/messages/sms/tags"): _send(
+        "Send an SMS to the contacts with any of the tags",
+        "The audience is every contact with a phone and any of `tags`, each contact once." + _AUDIENCE,
+        {"message": "Hi VIPs", "tags": ["vip"]},
+        as_job=True,
+    ),
+    ("POST", "/api/messages/email/contacts"): _send(
+        "Send an email to addresses",
+        "An HTML email also carries a plain-text part derived from it; an address on the "
+        "organisation's suppression list is skipped (`suppressed`)." + _SEND,
+        _EMAIL_BODY,
+        as_job=False,
+    ),
+    # The overview's example posts here: the same operation as /email/contacts, kept for clients
+    # that copied it (marked deprecated by its route).
+    ("POST", "/api/messages/send/email"): _send(
+        "Send an email to addresses (deprecated path)",
+        "The SendMe123 overview's path for `POST /api/messages/email/contacts`, which it answers "
+        "exactly; use that path." + _SEND,
+        _EMAIL_BODY,
+        as_job=False,
+    ),
+    ("POST", "/api/messages/email/all"): _send(
+        "Send an email to every contact",
+        "The audience is every contact of the organisation with an email." + _AUDIENCE,
+        {"subject": "News", "message": "Hello"},
+        as_job=True,
+    ),
+    ("POST", "/api/messages/email/tags"): _send(
+        "Send an email to the contacts with any of the tags",
+        "The audience is every contact with an email and any of `tags`, each contact once." + _AUDIENCE,
+        {"subject": "News", "message": "Hello", "tags": ["vip"]},
+        as_job=True,
+    ),
+    ("GET", "/api/messages"): Operation(
+        "messages",
+        "List messages",
+        "The caller's messages, newest first, filtered (filters combine with AND; an empty "
+        "parameter is an unset filter). Page by `page` or, at the cost of one page whatever its "
+        "number, by `cursor` (`meta.nextCursor`, valid with the same filters and `limit`).",
+        {
+            HTTPStatus.OK: Answer(
+                "A page of messages",
+                MessagePage,
+                {
+                    "page": {
+                        "data": [_MESSAGE],
+                        "meta": {
+                            "totalRecords": 1,
+                            "totalPages": 1,
+                            "currentPage": 1,
+                            "limit": 10,
+                            "hasNextPage": False,
+                            "hasPreviousPage": False,
+                            "nextCursor": None,
+                        },
+                    }
+                },
+            )
+        },
+        query=MessageQuery,
+    ),
+    ("GET", "/api/messages/{id}"): Operation(
+        "messages",
+        "Get a message",
+        "One message of the caller's organisation, with its status timeline (`history`). Another "
+        "organisation's id, or anything that is not a message id, is a 404.",
+        {
+            HTTPStatus.OK: Answer(
+                "The message and its history",
+                MessageDetail,
+                {
+                    "message": {
+                        **_MESSAGE,
+                        "history": [
+                            {"status": "QUEUED", "at": "2026-01-15T10:00:00.500Z", "source": "api", "detail": None},
+                            {"status": "SENT", "at": "2026-01-15T10:00:01.250Z", "source": "worker", "detail": None},
+                        ],
+                    }
+                },
+            )
+        },
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND),
+    ),
+    ("POST", "/api/contacts"): Operation(
+        "contacts",
+        "Create a contact",
+        "A contact needs a `name` and a `phone` and/or an `email`, normalised as sends normalise them. "
+        "Another contact with the same phone or email is a 409 naming the `field`.",
+        {HTTPStatus.CREATED: Answer("The contact as stored", Contact, {"contact": _CONTACT})},
+        (*_EVERY_ROUTE, *_JSON_BODY, HTTPStatus.CONFLICT),
+        request_example={
+            "name": "Ana Ruiz",
+            "phone": "3001112233",
+            "countryCode": "CO",
+            "email": "ana@example.com",
+            "tags": ["vip"],
+            "status": "ACTIVE",
+            "customFields": {"plan": "gold"},
+        },
+    ),
+    ("GET", "/api/contacts"): Operation(
+        "contacts",
+        "List contacts",
+        "The caller's contacts, by `tag` and `status`, a page at a time (`cursor`: `meta.nextCursor`).",
+        {
+            HTTPStatus.OK: Answer(
+                "A page of contacts",
+                ContactPage,
+                {"page": {"data": [_CONTACT], "meta": {"limit": 50, "hasNextPage": False, "nextCursor": None}}},
+            )
+        },
+        query=ContactQuery,
+    ),
+    ("POST", "/api/contacts/import"): Operation(
+        "contacts",
+        "Import contacts from CSV or JSON lines",
+        "CSV with a header (`name`, `phone`, `email`, `countryCode`, `tags` separated by `;`, `status`; "
+        "any other column becomes a custom field), or JSON lines (`application/x-ndjson`, one contact "
+        "per line). A row with the phone or email of an existing contact updates it. Every row is "
+        "counted once; `resumeFromLine` says where to go on when time ran short.",
+        {
+            HTTPStatus.OK: Answer(
+                "What the import did",
+                ImportReport,
+                {
+                    "report": {
+                        "created": 2,
+                        "updated": 1,
+                        "unchanged": 0,
+                        "rejected": 1,
+                        "rejections": [{"line": 4, "reason": "a contact needs a phone or an email"}],
+                        "resumeFromLine": None,
+                    }
+                },
+            )
+        },
+        query=ImportOptions,
+        file_body={
+            "text/csv": "name,phone,email,tags,plan\nAna Ruiz,3001112233,ana@example.com,vip;staff,gold\n",
+            "application/x-ndjson": '{"name": "Ana Ruiz", "phone": "3001112233", "tags": ["vip"]}\n',
+        },
+    ),
+    ("GET", "/api/contacts/{id}"): Operation(
+        "contacts",
+        "Get a contact",
+        "One contact of the caller's organisation; another organisation's id is a 404.",
+        {HTTPStatus.OK: Answer("The contact", Contact, {"contact": _CONTACT})},
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND),
+    ),
+    ("PATCH", "/api/contacts/{id}"): Operation(
+        "contacts",
+        "Update a contact",
+        "Only the fields sent change: `null` removes a phone or an email, `tags` replaces the tags. "
+        "Conditional on the contact's version: a concurrent change is a 409.",
+        {HTTPStatus.OK: Answer("The contact as stored", Contact, {"contact": _CONTACT})},
+        (*_EVERY_ROUTE, *_JSON_BODY, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT),
+        request_example={"tags": ["staff"]},
+    ),
+    ("DELETE", "/api/contacts/{id}"): Operation(
+        "contacts",
+        "Delete a contact",
+        "Removes the contact and what keeps its phone and email unique.",
+        {HTTPStatus.NO_CONTENT: Answer("Deleted", None)},
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT),
+    ),
+}
+
+
+def operation_of(method: str, path: str) -> Operation | None:
+    """The operation of a request, by its method and the template path it matched."""
+    return OPERATIONS.get((method.upper(), path))
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods the API serves on a template path, for a 405's Allow header."""
+    return sorted(method for method, operation_path in OPERATIONS if operation_path == path)
