@@ -104,10 +104,13 @@ def test_bench_import_contacts_imports_every_row(tmp_path: Path):
 
 # bench/cost.py's billed units per message and per list page in its short form (100 of each),
 # as measured when the gate was set: a ratchet, not a target. Lower them when a change lowers
-# the cost; the floor design's figures (bench/cost.py FLOOR) are where they should end.
+# the cost; the floor design's figures (bench/cost.py FLOOR) are where they should end. Raised
+# once, on purpose, when issue 13 and 15 landed: a message's birth lease and its claim write the
+# lease index twice (+2 write units), and a /contacts send looks its recipients up among the
+# contacts (+0.5 read units).
 COST_RATCHET = {
-    "sms": {"write_units": 34.24, "read_units": 2.04, "sqs_requests": 0.31, "lambda_invocations": 1.12},
-    "email": {"write_units": 445.24, "read_units": 6.53, "sqs_requests": 0.31, "lambda_invocations": 1.12},
+    "sms": {"write_units": 36.27, "read_units": 2.54, "sqs_requests": 0.31, "lambda_invocations": 1.12},
+    "email": {"write_units": 447.27, "read_units": 7.03, "sqs_requests": 0.31, "lambda_invocations": 1.12},
     "list page": {"write_units": 1.0, "read_units": 25.4, "sqs_requests": 0.0, "lambda_invocations": 2.0},
 }
 COST_FLOOR_WRITES = {"sms": 5, "email": 5, "list page": 0}

@@ -140,4 +140,33 @@ def test_sweeper_scheduled_event_runs_a_sweep(lambdas, api, demo, stack: Stack, 
         "settled": 2,
         "skipped": 0,
         "redriven": 0,
+        "failed": 0,
     }
+
+
+def test_sweeper_settles_the_other_leases_when_one_settlement_is_throttled(api, demo, stack: Stack, drain, monkeypatch):
+    # Given two messages left SENDING by a worker that died after the provider accepted them
+    with monkeypatch.context() as crashing:
+        crash_after_provider_accepts(crashing)
+        api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+        drain()
+    sweep_an_hour_later(monkeypatch)
+    # ... and DynamoDB throttling the first settlement the sweeper writes, past the SDK's retries
+    service = sweeper()
+    real_fail, calls = service._settlement.fail, []
+
+    def throttled_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise boto3.client("dynamodb").exceptions.ProvisionedThroughputExceededException(
+                {"Error": {"Code": "ProvisionedThroughputExceededException"}}, "TransactWriteItems"
+            )
+        return real_fail(*args, **kwargs)
+
+    monkeypatch.setattr(service._settlement, "fail", throttled_once)
+    # When the sweeper runs, Then the other lease is still settled and the throttled one is counted
+    first = service.sweep()
+    assert (first.settled, first.failed) == (1, 1)
+    # and the next sweep settles the one left, so neither waits forever
+    assert service.sweep().settled == 1
+    assert {item["status"] for item in stored_messages(stack)} == {"FAILED"}

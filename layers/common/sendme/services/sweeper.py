@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from sendme.domain.clock import now_iso
 from sendme.domain.leases import LEASE_UNTIL, ExpiredLease
 from sendme.domain.messages import DeliveryTask, MessageStatus
-from sendme.observability import metrics
+from sendme.observability import logger, metrics
 from sendme.outbound.queues import SQS_BATCH_LIMIT
 from sendme.services.dispatch import Dispatcher
 from sendme.services.settlement import Settlement
@@ -53,6 +53,8 @@ class SweepResult:
     settled: int
     skipped: int
     redriven: int = 0
+    # Leases whose re-drive or settlement raised (a throttled write): left for the next sweep.
+    failed: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,18 +82,24 @@ class Sweeper:
         self._policy = policy
 
     def sweep(self, remaining_millis: Callable[[], int] | None = None) -> SweepResult:
-        settled = skipped = redriven = 0
+        settled = skipped = redriven = failed = 0
         pending: list[DeliveryTask] = []
         for lease in self._leases.expired(before=now_iso()):
             if remaining_millis and remaining_millis() < self._policy.reserve_millis:
                 break
-            if lease.status is MessageStatus.QUEUED and self._redrive(lease):
-                pending.append(DeliveryTask(org_id=lease.org_id, message_id=lease.message_id))
-                redriven += 1
-            elif self._settle(lease):
-                settled += 1
-            else:
-                skipped += 1
+            try:
+                if lease.status is MessageStatus.QUEUED and self._redrive(lease):
+                    pending.append(DeliveryTask(org_id=lease.org_id, message_id=lease.message_id))
+                    redriven += 1
+                elif self._settle(lease):
+                    settled += 1
+                else:
+                    skipped += 1
+            except Exception:
+                # One message's write failing (throttled past the SDK's retries) must not stop the
+                # sweep for every lease after it: its lease is still expired, the next sweep retries.
+                logger.exception("sweep of one lease failed", extra={"message_id": lease.message_id})
+                failed += 1
             # Queued batch by batch: a sweep cut short leaves few renewed leases without an entry.
             if len(pending) == SQS_BATCH_LIMIT:
                 self._dispatcher.dispatch(pending)
@@ -99,7 +107,8 @@ class Sweeper:
         if pending:
             self._dispatcher.dispatch(pending)
         metrics.add_metric(name="MessagesRedriven", unit="Count", value=redriven)
-        return SweepResult(settled=settled, skipped=skipped, redriven=redriven)
+        metrics.add_metric(name="SweepFailures", unit="Count", value=failed)
+        return SweepResult(settled=settled, skipped=skipped, redriven=redriven, failed=failed)
 
     def _redrive(self, lease: ExpiredLease) -> bool:
         return self._messages.redrive(
