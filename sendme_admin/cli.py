@@ -151,6 +151,12 @@ def set_limits(admin: Admin, args: argparse.Namespace) -> None:
     _print({"orgId": args.org_id, "requestsPerMinute": args.requests_per_minute, "requestBurst": burst})
 
 
+def set_countries(admin: Admin, args: argparse.Namespace) -> None:
+    _print(
+        {"orgId": args.org_id, "allowedCountries": admin.accounts.set_allowed_countries(args.org_id, args.countries)}
+    )
+
+
 def show_org(admin: Admin, args: argparse.Namespace) -> None:
     organization = admin.accounts.organization(args.org_id)
     keys = [
@@ -284,6 +290,8 @@ def _parser() -> argparse.ArgumentParser:
     limits = command("set-limits", set_limits, "the organisation's own request rate limit")
     limits.add_argument("--requests-per-minute", type=_positive, required=True)
     limits.add_argument("--burst", type=_positive, default=None, help="requests at once (default: the per-minute rate)")
+    countries = command("set-countries", set_countries, "the countries the organisation may send SMS to")
+    countries.add_argument("countries", nargs="+", metavar="COUNTRY", help="ISO codes, e.g. CO US (replaces the list)")
     adjusted = command("adjust-credits", adjust_credits, "correct the balance by a signed amount, with a reason")
     adjusted.add_argument("amount", type=_signed)
     adjusted.add_argument("--reason", required=True, help="recorded in the ledger")

@@ -204,3 +204,24 @@ def test_cli_adjust_credits_records_its_reason_and_never_goes_below_zero(admin, 
         "amount": -40,
         "note": "duplicate top-up",
     }
+
+
+def test_cli_set_countries_lets_the_organisation_send_sms_there(admin, api: Client):
+    # Given a Colombian organisation
+    _, organization, _ = admin("create-org", "Acme", "--credits", "10", "--accept-terms", "--country", "CO")
+    key = admin("issue-key", organization["id"])[1]["apiKey"]
+    # When an operator allows it Colombia and the US
+    status, allowed, _ = admin("set-countries", organization["id"], "co", "US")
+    # Then the list is stored and a US mobile is sent to
+    assert (status, allowed["allowedCountries"]) == (0, ["CO", "US"])
+    body = {"message": "Hi", "contacts": ["+12025550123"]}
+    response = api.post("/api/messages/sms/contacts", json=body, headers=auth(key))
+    assert [m["recipient"] for m in response.json["messages"]] == ["+12025550123"]
+
+
+def test_cli_set_countries_with_an_unknown_country_fails_in_one_line(admin):
+    _, organization, _ = admin("create-org", "Acme")
+    status, _, err = admin("set-countries", organization["id"], "XX")
+    assert status == 1
+    assert err.count("\n") == 1
+    assert "country" in err

@@ -1,11 +1,13 @@
 """Large /all and /tags sends: a send job answered at once, then run by the fan-out worker."""
 
 import dataclasses
+import os
 from collections import Counter
 from typing import Any
 
 import boto3
 import pytest
+from boto3.dynamodb.conditions import Key
 from werkzeug.test import Client
 
 from devstack.lambdas import LocalLambdas
@@ -14,8 +16,10 @@ from devstack.provision import Stack
 from sendme import aws, wiring
 from sendme.contracts.contacts import ContactQuery
 from sendme.domain.ledger import LedgerKind
+from sendme.domain.pricing import PriceTable
 from sendme.domain.send_jobs import SendJob, SendJobTask
 from sendme.services import fanout
+from sendme.storage import keys
 from sendme.wiring import contacts as wiring_contacts
 from sendme.wiring import sending as wiring_sending
 from sendme.wiring.accounts import account_service
@@ -56,6 +60,13 @@ def job_of(org_id: str, job_id: str) -> SendJob:
     job = wiring_sending.send_jobs().get(org_id, job_id)
     assert job is not None
     return job
+
+
+def jobs_of(org_id: str) -> list[dict[str, Any]]:
+    """Every send job item stored under the organisation."""
+    table = boto3.resource("dynamodb").Table(os.environ["ACCOUNTS_TABLE"])
+    condition = Key("pk").eq(keys.org(org_id)) & Key("sk").begins_with("SENDJOB#")
+    return table.query(KeyConditionExpression=condition)["Items"]
 
 
 def job_crashed_at_second_enqueue(
@@ -130,8 +141,9 @@ def test_fanout_worker_applies_the_email_suppression_list(api: Client, demo, sta
 
 
 def test_fanout_worker_short_of_credits_fails_the_job_and_changes_nothing(api: Client, stack, run_jobs):
-    # Given an organisation with three contacts and one credit
-    org_id, key = organization(credits=1)
+    # Given an organisation with three contacts and two credits (enough for the two the API
+    # reads before handing the send to a job, not for all three)
+    org_id, key = organization(credits=2)
     for phone in ("3001234567", "3009876543", "3015550101"):
         wiring_contacts.contact_service().add(org_id, phone, phone=phone, country="CO")
     body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(key)).json
@@ -140,7 +152,31 @@ def test_fanout_worker_short_of_credits_fails_the_job_and_changes_nothing(api: C
     # Then the job failed for credits and nothing was stored, enqueued or charged
     job = job_of(org_id, body["job"]["id"])
     assert (job.status, job.error_code) == ("FAILED", "INSUFFICIENT_CREDITS")
-    assert (stored_messages(stack), queued(stack), credits_of(org_id)) == ([], 0, 1)
+    assert (stored_messages(stack), queued(stack), credits_of(org_id)) == ([], 0, 2)
+
+
+def test_send_job_with_no_credits_is_402_and_creates_no_job(api: Client, stack, run_jobs):
+    # Given an organisation with three contacts (more than the API sends itself) and no credits
+    org_id, key = organization(credits=0)
+    for phone in ("3001234567", "3009876543", "3015550101"):
+        wiring_contacts.contact_service().add(org_id, phone, phone=phone, country="CO")
+    # When it sends to all of them
+    response = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(key))
+    # Then it is refused before any job exists
+    assert response.status_code == 402
+    assert (run_jobs(), jobs_of(org_id)) == (0, [])
+
+
+def test_send_job_beyond_the_balance_for_its_known_recipients_is_402(api: Client, stack, run_jobs):
+    # Given three contacts and one credit: less than the two recipients the API reads cost
+    org_id, key = organization(credits=1)
+    for phone in ("3001234567", "3009876543", "3015550101"):
+        wiring_contacts.contact_service().add(org_id, phone, phone=phone, country="CO")
+    # When it sends to all of them
+    response = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(key))
+    # Then the job is refused with 402
+    assert response.status_code == 402
+    assert jobs_of(org_id) == []
 
 
 def test_fanout_worker_resumed_after_a_crash_sends_each_message_once(api: Client, demo, stack, monkeypatch):
@@ -391,7 +427,7 @@ def test_send_job_finishing_after_a_crash_at_its_done_write_gives_back_unused_cr
     # leaves credits unused), so its resumed run has all 3 credits to give back
     body, task, service = job_crashed_at_second_enqueue(api, demo, monkeypatch)
     limits = service._sending._limits
-    monkeypatch.setattr(service._sending, "_limits", dataclasses.replace(limits, sms_credits_per_segment=0))
+    monkeypatch.setattr(service._sending, "_limits", dataclasses.replace(limits, sms_prices=PriceTable.flat(0)))
     # ... and a resumed run (its enqueues working again) that dies writing the job DONE
     monkeypatch.delattr(service._sending, "enqueue")
     crash_once_at(writes_the_job_status)

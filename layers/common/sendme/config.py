@@ -21,7 +21,6 @@ class Settings(BaseSettings):
     # The home country of an organisation created without one (sendme-admin create-org
     # --country), and of one stored before organisations had one: SendMe123's Colombia.
     default_country: str = Field(default="CO", pattern="^[A-Z]{2}$")
-    sms_credits_per_segment: int = Field(default=1, ge=0)
     # SNS refuses an SMS whose price (US$, per message) would exceed this: a ceiling on what a
     # premium-rate or expensive destination can cost. None: no ceiling beyond the account's.
     sms_max_price_usd: Decimal | None = Field(default=None, gt=0)

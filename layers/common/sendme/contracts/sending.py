@@ -58,6 +58,15 @@ class EnqueueResult(CamelModel):
     content_type_detected: bool | None = Field(default=None, exclude_if=_unset)
 
 
+class CountryCost(CamelModel):
+    """One destination country of an SMS dry run: its recipients and what they cost."""
+
+    country: str | None
+    recipients: int
+    cost_per_message: int
+    total_cost: int
+
+
 class DryRunResult(CamelModel):
     """What a send would do (`?dryRun=true`): nothing is persisted, reserved or enqueued."""
 
@@ -69,13 +78,19 @@ class DryRunResult(CamelModel):
     segments: int
     encoding: str | None
     ucs2_characters: list[str]
-    cost_per_message: int
+    # What each message costs, when all cost the same; null when destinations are priced apart.
+    cost_per_message: int | None
+    # SMS: the cost by destination country (the price table's rows that apply); empty for email.
+    by_country: list[CountryCost] = Field(default_factory=list)
     total_cost: int
     balance: int
     balance_after: int
     sufficient_credits: bool
     # True when the audience is large enough that the real send would run as a send job.
     as_job: bool = False
+    # False when the audience was larger than a dry run reads: the counts and the cost then cover
+    # only the contacts it read, and the send job prices the rest.
+    complete: bool = True
 
 
 class SendJobView(CamelModel):

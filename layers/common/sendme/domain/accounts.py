@@ -16,6 +16,8 @@ class Organization(CamelModel):
     sender_id: str | None = None
     # The home country (ISO 3166-1 alpha-2) national numbers are read in when a request names none.
     country: str | None = None
+    # The countries SMS may go to (sendme-admin set-countries); None: the home country only.
+    allowed_countries: list[str] | None = None
     accepted_terms_version: str | None = None
     created_at: str
     # Set by an operator (sendme-admin suspend): every call of the organisation is refused.
@@ -23,6 +25,11 @@ class Organization(CamelModel):
     # The organisation's own request rate limit, where an operator set one (sendme-admin set-limits).
     requests_per_minute: int | None = None
     request_burst: int | None = None
+
+    def destinations(self, default_country: str) -> frozenset[str]:
+        """The countries the organisation's SMS may go to: its allow-list, else its home country
+        (the default one for an organisation stored before organisations had one)."""
+        return frozenset(self.allowed_countries or [self.country or default_country])
 
 
 class ApiKey(CamelModel):

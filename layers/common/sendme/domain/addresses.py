@@ -3,6 +3,7 @@ emails through pydantic's validation."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from pydantic import EmailStr, TypeAdapter, ValidationError, WithJsonSchema
@@ -36,8 +37,18 @@ CALLING_CODE = one_of([*CALLING_CODES, *ISO_COUNTRIES])
 class PhoneNumber:
     e164: str
     calling_code: str
+    # The ISO country the number belongs to (not merely its calling code's main one: +1 is also CA).
+    region: str | None = None
+    # A number that can receive an SMS as a person's phone: libphonenumber types it MOBILE, or
+    # FIXED_LINE_OR_MOBILE where a country's plans cannot tell the two apart (US, CA).
+    mobile: bool = False
 
 
+_MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
+
+
+# Cached: a send normalises each number, then screens and prices it by its E.164 form.
+@lru_cache(maxsize=16_384)
 def normalize_phone(raw: str, default_region: str | None = None) -> PhoneNumber | None:
     """The number in E.164, or None when it is not a valid number.
 
@@ -50,10 +61,20 @@ def normalize_phone(raw: str, default_region: str | None = None) -> PhoneNumber 
         return None
     if not phonenumbers.is_valid_number(parsed):
         return None
+    region = phonenumbers.region_code_for_number(parsed)
     return PhoneNumber(
         e164=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
         calling_code=str(parsed.country_code),
+        region=region if region in phonenumbers.SUPPORTED_REGIONS else None,
+        # Satellite and other non-geographic numbers (+870, +881, ...) type as MOBILE but are no country's.
+        mobile=region in phonenumbers.SUPPORTED_REGIONS and phonenumbers.number_type(parsed) in _MOBILE_TYPES,
     )
+
+
+def country_of(address: str) -> str | None:
+    """The ISO country of an E.164 number (what its SMS is priced by); None for anything else."""
+    phone = normalize_phone(address) if address.startswith("+") else None
+    return phone.region if phone else None
 
 
 _EMAIL = TypeAdapter(EmailStr)

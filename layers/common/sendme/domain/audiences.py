@@ -1,6 +1,6 @@
 """Audiences: who a send goes to, normalised and deduplicated, and why anyone was skipped."""
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import islice
@@ -18,6 +18,9 @@ class SkipReason(StrEnum):
     DUPLICATE = "duplicate"
     BLOCKED = "blocked"
     SUPPRESSED = "suppressed"
+    # SMS fraud and cost guards (decision 18): only mobile numbers, only allowed countries.
+    BLOCKED_NUMBER_TYPE = "blocked-number-type"
+    COUNTRY_NOT_ALLOWED = "country-not-allowed"
 
 
 class SkippedRecipient(CamelModel):
@@ -144,6 +147,31 @@ def without_suppressed(audience: Audience, suppressed: set[str]) -> Audience:
         if r.address in suppressed
     ]
     return Audience(recipients=kept, skipped=audience.skipped + dropped, truncated=audience.truncated)
+
+
+def sms_refusal(address: str, allowed_countries: Collection[str]) -> SkipReason | None:
+    """Why an SMS must not go to `address` (an E.164 number), or None: a number that is not a
+    person's mobile (premium-rate, shared-cost, VoIP, pager, UAN, satellite, fixed-line, unknown)
+    can cost far more than it earns or pump traffic; a country outside the allow-list likewise."""
+    phone = normalize_phone(address)
+    if phone is None or not phone.mobile:
+        return SkipReason.BLOCKED_NUMBER_TYPE
+    if phone.region not in allowed_countries:
+        return SkipReason.COUNTRY_NOT_ALLOWED
+    return None
+
+
+def within_destinations(audience: Audience, allowed_countries: Collection[str]) -> Audience:
+    """The SMS audience minus the numbers sms_refusal refuses, each skipped with its reason."""
+    kept: list[Recipient] = []
+    skipped = list(audience.skipped)
+    for recipient in audience.recipients:
+        reason = sms_refusal(recipient.address, allowed_countries)
+        if reason is None:
+            kept.append(recipient)
+        else:
+            skipped.append(SkippedRecipient(recipient=recipient.address, reason=reason))
+    return Audience(recipients=kept, skipped=skipped, truncated=audience.truncated)
 
 
 def pages[Item](items: Iterator[Item], size: int) -> Iterator[list[Item]]:

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from sendme.domain.addresses import ISO_COUNTRY, one_of
 from sendme.domain.base import CamelModel
 from sendme.domain.messages import ContentType
+from sendme.domain.pricing import PriceKind, PriceTable
 
 # The contract's cap on recipients named in one /contacts request.
 MAX_RECIPIENTS = 1000
@@ -20,6 +21,11 @@ class SmsType(StrEnum):
     SMS = "SMS"
     OTP = "OTP"
     FLASH = "FLASH"
+
+    @property
+    def price_kind(self) -> PriceKind:
+        """OTP is priced as transactional traffic, everything else as promotional."""
+        return PriceKind.TRANSACTIONAL if self is SmsType.OTP else PriceKind.PROMOTIONAL
 
 
 def _upper(value: Any) -> Any:
@@ -69,7 +75,10 @@ class EmailRequest(SendOptions):
 class SendLimits:
     """The prices and the size limit a send is built with (from the function's settings)."""
 
-    sms_credits_per_segment: int
+    # Credits per SMS segment by destination and kind (sendme.domain.pricing, prices.json).
+    sms_prices: PriceTable
     email_credits_per_message: int
+    # The only country an organisation without an allow-list or a home country may send SMS to.
+    default_country: str
     # An /all or /tags audience larger than this becomes a send job run by the fan-out worker.
     audience_sync_limit: int

@@ -49,10 +49,7 @@ class AccountService:
         accept_terms: bool = False,
         country: str | None = None,
     ) -> Organization:
-        try:
-            home_country = region_code(country or self._default_country)
-        except ValueError as error:
-            raise RequestInvalidError(f"country {error}", field="country") from None
+        home_country = _country(country or self._default_country)
         organization = Organization(
             id=new_id(),
             name=name,
@@ -125,6 +122,14 @@ class AccountService:
     def set_request_limit(self, org_id: str, per_minute: int, burst: int) -> None:
         self._accounts.set_request_limit(org_id, per_minute, burst)
 
+    def set_allowed_countries(self, org_id: str, countries: list[str]) -> list[str]:
+        """The countries the organisation's SMS may go to from now on (decision 18)."""
+        allowed = sorted({_country(country) for country in countries})
+        if not allowed:
+            raise RequestInvalidError("name at least one country", field="countries")
+        self._accounts.set_allowed_countries(org_id, allowed)
+        return allowed
+
     def authenticate(self, key: str | None) -> Principal:
         key_hash = hash_api_key(key) if key else ""
         stored = self._accounts.api_key(key_hash) if key else None
@@ -141,3 +146,10 @@ class AccountService:
             # An organisation stored before organisations had a home country gets the default.
             country=organization.country or self._default_country,
         )
+
+
+def _country(value: str) -> str:
+    try:
+        return region_code(value)
+    except ValueError as error:
+        raise RequestInvalidError(f"country {error}", field="country") from None

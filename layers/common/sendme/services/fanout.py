@@ -33,7 +33,6 @@ from sendme.domain.ids import derived_id, millis_of
 from sendme.domain.messages import Message, MessageStatus
 from sendme.domain.send_jobs import SendJob, SendJobStatus, SendJobTask
 from sendme.observability import logger
-from sendme.services.audiences import ContactAudiences
 from sendme.services.sending import Draft, SendingService
 from sendme.services.settlement import Settlement
 from sendme.storage.indexes import StoredStatuses
@@ -62,14 +61,12 @@ class FanOutService:
         self,
         jobs: SendJobRepository,
         sending: SendingService,
-        audiences: ContactAudiences,
         messages: MessageRepository,
         stored: StoredStatuses,
         settlement: Settlement,
     ) -> None:
         self._jobs = jobs
         self._sending = sending
-        self._audiences = audiences
         self._messages = messages
         self._stored = stored
         self._settlement = settlement
@@ -87,7 +84,7 @@ class FanOutService:
         for number, messages in self._chunks(job, draft):
             self._persist_and_enqueue(job, messages)
             self._jobs.finish_chunk(job, number)
-        unused = max(0, job.reserved_cost - draft.cost * job.recipient_count)
+        unused = max(0, job.reserved_cost - self._cost(job, draft))
         if not self._jobs.settle(job, SendJobStatus.DONE, unused, accepted=job.recipient_count):
             return  # another run settled it first, and gave back what was unused
         logger.info("send job done", extra={"job_id": job.id, "accepted": job.recipient_count})
@@ -95,8 +92,8 @@ class FanOutService:
     def _reserve(self, job: SendJob, draft: Draft) -> SendJob | None:
         """Freeze the audience and pay for it: the job as RESERVED, or None (the job FAILED) when
         the balance is short."""
-        audience = self._audiences.resolve(job.org_id, job.channel, job.selector)
-        recipients, cost = audience.recipients, draft.cost * len(audience.recipients)
+        audience = self._sending.audience(job.org_id, draft, job.selector)
+        recipients, cost = audience.recipients, draft.total_cost(audience.recipients)
         recipient_list = self._jobs.freeze(job, pages(iter(recipients), CHUNK_SIZE))
         try:
             reserved = self._jobs.reserve(
@@ -118,10 +115,10 @@ class FanOutService:
             return
         if job.status is SendJobStatus.RESERVED:
             draft = self._sending.draft(job.org_id, job.send_request())
-            refund = job.reserved_cost - draft.cost * job.recipient_count
+            refund = job.reserved_cost - self._cost(job, draft)
             for _, messages in self._chunks(job, draft):
                 stored = self._stored.of(job.org_id, (m.id for m in messages))
-                refund += draft.cost * sum(1 for m in messages if m.id not in stored)
+                refund += sum(m.cost for m in messages if m.id not in stored)
                 for message in messages:
                     if stored.get(message.id) == MessageStatus.QUEUED.value:
                         self._settlement.fail(
@@ -138,6 +135,12 @@ class FanOutService:
         else:
             self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode=JOB_ABANDONED)
         logger.warning("send job abandoned", extra={"job_id": job.id})
+
+    def _cost(self, job: SendJob, draft: Draft) -> int:
+        """What the job's whole frozen list costs at today's prices (each message is charged what
+        it is built with; a price change since the reservation leaves the difference unused)."""
+        whole = job.model_copy(update={"chunks_done": 0})
+        return sum(draft.total_cost(recipients) for _, recipients in self._jobs.recipients(whole))
 
     def _chunks(self, job: SendJob, draft: Draft) -> Iterator[tuple[int, list[Message]]]:
         """The job's messages chunk by chunk, from the first chunk of its list not recorded as done."""

@@ -12,15 +12,37 @@ An /all or /tags audience larger than `audience_sync_limit` is handed to a send 
 (sendme.services.send_jobs) that the fan-out worker runs with the same rules.
 """
 
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sendme.contracts.sending import DryRunResult, EnqueuedMessage, EnqueueResult, SendControls, SendJobAccepted
-from sendme.domain.audiences import Audience, AudienceSelector, NamedRecipients, Recipient, Selection
+from sendme.contracts.sending import (
+    CountryCost,
+    DryRunResult,
+    EnqueuedMessage,
+    EnqueueResult,
+    SendControls,
+    SendJobAccepted,
+)
+from sendme.domain.accounts import Organization
+from sendme.domain.addresses import country_of
+from sendme.domain.audiences import (
+    Audience,
+    AudienceSelector,
+    NamedRecipients,
+    Recipient,
+    Selection,
+    within_destinations,
+)
 from sendme.domain.clock import now_iso
 from sendme.domain.content import content_type_of
-from sendme.domain.errors import RecipientsInvalidError, RequestInvalidError, TermsNotAcceptedError
+from sendme.domain.errors import (
+    CreditsInsufficientError,
+    RecipientsInvalidError,
+    RequestInvalidError,
+    TermsNotAcceptedError,
+)
 from sendme.domain.ids import millis_of, new_id
 from sendme.domain.ledger import CauseType, LedgerKind, movement
 from sendme.domain.messages import (
@@ -48,8 +70,12 @@ from sendme.storage.messages import MessageRepository
 SOURCE = "api"
 
 
-# How many recipients a dry run lists; the counts and the cost always cover all of them.
+# How many recipients a dry run lists; the counts and the cost cover all it read.
 DRY_RUN_LISTED = 1000
+
+
+# How many contacts a dry run of an /all or /tags send reads at most.
+DRY_RUN_READ = 10_000
 
 
 SendRequest = SmsRequest | EmailRequest
@@ -60,13 +86,21 @@ class Draft:
     """How each message of one send is built, and what each costs."""
 
     channel: Channel
-    cost: int
+    # What a message to a recipient costs: an SMS's price depends on its destination country.
+    cost_of: Callable[[Recipient], int]
     segments: SegmentInfo | None
     # (recipient, message id, queue id, now) -> the message to persist
     build: Callable[[Recipient, str, str, str], Message]
+    # The organisation's balance when the draft was made (the job and dry-run checks read it).
+    balance: int = 0
+    # SMS: the countries the organisation may send to; None for email (it has no destinations).
+    destinations: frozenset[str] | None = None
     # Email: the content type the messages go out as, and whether it was detected.
     content_type: ContentType | None = None
     content_type_detected: bool | None = None
+
+    def total_cost(self, recipients: Iterable[Recipient]) -> int:
+        return sum(self.cost_of(recipient) for recipient in recipients)
 
 
 class SendingService:
@@ -123,24 +157,28 @@ class SendingService:
         return SendJobAccepted.model_validate(wire) if "job" in wire else EnqueueResult.model_validate(wire)
 
     def draft(self, org_id: str, request: SendRequest) -> Draft:
-        return (
-            self._sms_draft(org_id, request) if isinstance(request, SmsRequest) else self._email_draft(org_id, request)
-        )
+        organization = self._accounts.get_organization(org_id) or Organization(id=org_id, name="", created_at="")
+        if isinstance(request, SmsRequest):
+            return self._sms_draft(organization, request)
+        return self._email_draft(organization, request)
 
-    def _sms_draft(self, org_id: str, request: SmsRequest) -> Draft:
+    def _sms_draft(self, organization: Organization, request: SmsRequest) -> Draft:
         if request.type is SmsType.FLASH:
             # Amazon SNS cannot set the class-0 (flash) flag; sending a normal SMS instead would
             # pretend to honour the type.
             raise RequestInvalidError(
                 "type FLASH (class-0 SMS) is not supported by the SMS provider, Amazon SNS", field="type"
             )
-        organization = self._accounts.get_organization(org_id)
-        sender_id = organization.sender_id if organization else None
+        org_id, sender_id = organization.id, organization.sender_id
         info = count_segments(request.message)
-        cost = info.segments * self._limits.sms_credits_per_segment
+        prices, kind = self._limits.sms_prices, request.type.price_kind
+
+        def cost_of(recipient: Recipient) -> int:
+            return info.segments * prices.per_segment(country_of(recipient.address), kind)
+
         return Draft(
             Channel.SMS,
-            cost,
+            cost_of,
             info,
             lambda recipient, message_id, queue_id, now: Message(
                 **_common(org_id, request, recipient, message_id, queue_id, now),
@@ -151,17 +189,19 @@ class SendingService:
                 sender_id=sender_id,
                 segments=info.segments,
                 encoding=info.encoding.value,
-                cost=cost,
+                cost=cost_of(recipient),
             ),
+            balance=organization.credits,
+            destinations=organization.destinations(self._limits.default_country),
         )
 
-    def _email_draft(self, org_id: str, request: EmailRequest) -> Draft:
-        cost = self._limits.email_credits_per_message
+    def _email_draft(self, organization: Organization, request: EmailRequest) -> Draft:
+        org_id, cost = organization.id, self._limits.email_credits_per_message
         # Without a contentType, HTML markup must not reach the recipient as literal tags.
         content_type = request.content_type or content_type_of(request.message)
         return Draft(
             Channel.EMAIL,
-            cost,
+            lambda _: cost,
             None,
             lambda recipient, message_id, queue_id, now: Message(
                 **_common(org_id, request, recipient, message_id, queue_id, now),
@@ -173,18 +213,24 @@ class SendingService:
                 provider="SES",
                 cost=cost,
             ),
+            balance=organization.credits,
             content_type=content_type,
             content_type_detected=request.content_type is None,
         )
 
-    def _resolve(self, org_id: str, channel: Channel, selection: Selection, limit: int | None) -> Audience:
+    def audience(self, org_id: str, draft: Draft, selection: Selection, limit: int | None = None) -> Audience:
+        """Who the send goes to: named, or read up to `limit` contacts; an SMS audience only
+        within the organisation's destinations (the fan-out worker reads its jobs' through this)."""
         if isinstance(selection, NamedRecipients):
-            return self._audiences.named(org_id, channel, selection)
-        return self._audiences.resolve(org_id, channel, selection, limit)
+            audience = self._audiences.named(org_id, draft.channel, selection)
+        else:
+            audience = self._audiences.resolve(org_id, draft.channel, selection, limit)
+        return audience if draft.destinations is None else within_destinations(audience, draft.destinations)
 
     def _send(self, org_id: str, request: SendRequest, draft: Draft, selection: Selection) -> EnqueueResult:
-        audience = self._resolve(org_id, draft.channel, selection, self._limits.audience_sync_limit)
+        audience = self.audience(org_id, draft, selection, self._limits.audience_sync_limit)
         if audience.truncated and isinstance(selection, AudienceSelector):
+            _require_credits(draft, audience.recipients)
             return self._jobs.create(org_id, draft.channel, request, selection)
         if not audience.recipients and isinstance(selection, NamedRecipients):
             raise RecipientsInvalidError(
@@ -242,10 +288,13 @@ class SendingService:
             )
 
     def _dry_run(self, org_id: str, draft: Draft, selection: Selection) -> DryRunResult:
-        audience = self._resolve(org_id, draft.channel, selection, None)
-        organization = self._accounts.get_organization(org_id)
-        balance = organization.credits if organization else 0
-        total = draft.cost * len(audience.recipients)
+        # Bounded like a send's own read: an audience past DRY_RUN_READ is quoted on its first
+        # DRY_RUN_READ contacts (`complete` false) rather than read whole within one request.
+        audience = self.audience(org_id, draft, selection, DRY_RUN_READ)
+        total, balance = draft.total_cost(audience.recipients), draft.balance
+        listed = len(audience.recipients) + len(audience.skipped)
+        by_country = _by_country(draft, audience.recipients) if draft.channel is Channel.SMS else []
+        costs = {draft.cost_of(recipient) for recipient in audience.recipients}
         return DryRunResult(
             channel=draft.channel,
             recipient_count=len(audience.recipients),
@@ -254,13 +303,42 @@ class SendingService:
             segments=draft.segments.segments if draft.segments else 1,
             encoding=draft.segments.encoding.value if draft.segments else None,
             ucs2_characters=list(draft.segments.ucs2_characters) if draft.segments else [],
-            cost_per_message=draft.cost,
+            cost_per_message=costs.pop() if len(costs) == 1 else None,
+            by_country=by_country,
             total_cost=total,
             balance=balance,
             balance_after=balance - total,
             sufficient_credits=balance >= total,
+            complete=not audience.truncated,
             as_job=isinstance(selection, AudienceSelector)
-            and len(audience.recipients) + len(audience.skipped) > self._limits.audience_sync_limit,
+            and (audience.truncated or listed > self._limits.audience_sync_limit),
+        )
+
+
+def _by_country(draft: Draft, recipients: Sequence[Recipient]) -> list[CountryCost]:
+    """The dry run's per-country breakdown: one row per destination, most recipients first."""
+    rows: dict[str | None, list[Recipient]] = defaultdict(list)
+    for recipient in recipients:
+        rows[country_of(recipient.address)].append(recipient)
+    return [
+        CountryCost(
+            country=country,
+            recipients=len(members),
+            cost_per_message=draft.cost_of(members[0]),
+            total_cost=draft.total_cost(members),
+        )
+        for country, members in sorted(rows.items(), key=lambda row: (-len(row[1]), row[0] or ""))
+    ]
+
+
+def _require_credits(draft: Draft, known: Sequence[Recipient]) -> None:
+    """A send job answers 202 before its audience is read whole, so it is checked here against
+    what it is known to cost at least: its first audience_sync_limit recipients. A balance of
+    zero never starts one. The fan-out's reservation still charges the exact whole price."""
+    estimate = draft.total_cost(known)
+    if draft.balance <= 0 or draft.balance < estimate:
+        raise CreditsInsufficientError(
+            f"the send job would cost at least {estimate} credits; the balance is {draft.balance}"
         )
 
 

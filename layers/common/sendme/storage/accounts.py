@@ -59,6 +59,9 @@ class AccountRepository:
         values = {":rate": per_minute, ":burst": burst}
         self._update(org_id, "SET requestsPerMinute = :rate, requestBurst = :burst", values)
 
+    def set_allowed_countries(self, org_id: str, countries: list[str]) -> None:
+        self._update(org_id, "SET allowedCountries = :countries", {":countries": countries})
+
     def _update(self, org_id: str, expression: str, values: dict[str, Any] | None = None) -> None:
         """Change the organisation's profile item; it must exist."""
         arguments: dict[str, Any] = {"ExpressionAttributeValues": values} if values else {}

@@ -4,6 +4,7 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
 from sendme import aws
 from sendme.config import get_settings
+from sendme.domain.pricing import price_table
 from sendme.domain.sends import SendLimits
 from sendme.outbound.idempotency import IdempotentCalls
 from sendme.outbound.queues import DeliveryQueue, SendJobQueue
@@ -23,10 +24,6 @@ def send_jobs() -> SendJobRepository:
     return SendJobRepository(aws.dynamodb().Table(get_settings().accounts_table))
 
 
-def _audiences() -> ContactAudiences:
-    return ContactAudiences(contacts(), suppressions())
-
-
 @cached
 def sending_service() -> SendingService:
     settings = get_settings()
@@ -37,11 +34,12 @@ def sending_service() -> SendingService:
         ledger(),
         DeliveryQueue(aws.sqs(), settings.delivery_queue_url),
         SendLimits(
-            sms_credits_per_segment=settings.sms_credits_per_segment,
+            sms_prices=price_table(),
             email_credits_per_message=settings.email_credits_per_message,
+            default_country=settings.default_country,
             audience_sync_limit=settings.audience_sync_limit,
         ),
-        _audiences(),
+        ContactAudiences(contacts(), suppressions()),
         SendJobs(send_jobs(), SendJobQueue(aws.sqs(), settings.send_job_queue_url)),
         settlement(),
         IdempotentCalls(idempotency) if settings.idempotency_table else None,
@@ -53,7 +51,6 @@ def fanout_service() -> FanOutService:
     return FanOutService(
         send_jobs(),
         sending_service(),
-        _audiences(),
         messages(),
         StoredStatuses(aws.dynamodb().Table(get_settings().messages_table)),
         settlement(),
