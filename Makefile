@@ -15,11 +15,12 @@ SAM_ENV := PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REG
 PYTEST := $(PY) -m pytest
 ENV ?= default
 
-.PHONY: help run test lint format typecheck validate checkov build unit integration e2e fuzz sam-local sam-api openapi openapi-check actionlint bench ledger deploy clean check-python
+.PHONY: help run test lint format typecheck validate checkov build unit integration e2e browser fuzz sam-local sam-api openapi openapi-check actionlint bench ledger deploy clean check-python
 
 help:
 	@echo "make run    start the whole stack locally (API on http://127.0.0.1:$${PORT:-3000})"
 	@echo "make test   lint, typecheck, sam validate --lint, checkov, sam build, unit, integration and e2e tests, fuzz, sam-local"
+	@echo "make browser  the console (/console) in headless Chromium against the local stack (installs Debian's chromium)"
 	@echo "make fuzz   schemathesis against the local stack (openapi.json, every check)"
 	@echo "make sam-local  the e2e tests against sam local start-api (needs Docker; installs/starts it if it can)"
 	@echo "make sam-api  make run's API under sam local start-api, each function in a Lambda container (Docker)"
@@ -45,7 +46,7 @@ $(SAM_VENV)/.installed: requirements-sam.txt | check-python
 run: $(VENV)/.installed
 	$(PY) -m devstack
 
-test: lint actionlint typecheck openapi-check validate checkov build unit integration e2e fuzz sam-local
+test: lint actionlint typecheck openapi-check validate checkov build unit integration e2e browser fuzz sam-local
 
 # ruff, and the layer package's import contracts (pyproject.toml's [tool.importlinter]).
 lint: $(VENV)/.installed
@@ -90,6 +91,12 @@ integration: $(VENV)/.installed
 e2e: $(VENV)/.installed
 	$(PYTEST) tests/e2e
 
+# The console in Debian's headless Chromium (installed here when missing) against the local stack;
+# failures leave screenshots in .artifacts/browser/.
+browser: $(VENV)/.installed
+	tools/browser/install.sh
+	$(PYTEST) tests/browser
+
 # schemathesis against the local stack: every operation of openapi.json, every check
 # (tests/fuzz/schemathesis.toml: the seed, the budget and each accepted exception).
 fuzz: $(VENV)/.installed
@@ -118,8 +125,9 @@ bench: $(VENV)/.installed
 ledger: $(VENV)/.installed
 	$(PY) bench/ledger.py
 
-deploy: build
+deploy: build $(VENV)/.installed
 	$(SAM_ENV) $(SAM) deploy --config-env $(ENV)
+	$(PY) -m tools.publish_console --config-env $(ENV)
 
 clean:
 	rm -rf .aws-sam .mypy_cache .pytest_cache .ruff_cache

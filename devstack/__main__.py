@@ -42,6 +42,8 @@ def _banner(info: StackInfo, image: str | None) -> str:
             f"  AWS (moto) endpoint : {info.aws_endpoint}",
             f"  demo organisation   : {info.org_id}",
             f"  demo API key        : {info.api_key}",
+            # sam local start-api serves only the template's routes: the console is the local stack's.
+            *([] if image else [f"  console             : {info.api_url}/console/ (sign in with the demo API key)"]),
             "",
             "Send an SMS:",
             curl,

@@ -18,6 +18,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from .console import MOUNT as CONSOLE_MOUNT
+from .console import console
 from .docs import docs
 from .template import Template
 
@@ -57,13 +59,15 @@ class LocalApiGateway:
             ],
             strict_slashes=False,
         )
-        self.extra_routes: dict[str, Callable[[Request], Response]] = {"/api/docs": docs}
+        # Served by the local stack itself, not by a function: by exact path, or by a mount's prefix.
+        self.extra_routes: dict[str, Callable[[Request], Response]] = {"/api/docs": docs, CONSOLE_MOUNT: console}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         return self.handle(Request(environ))(environ, start_response)
 
     def handle(self, request: Request) -> Response:
-        if extra := self.extra_routes.get(request.path):
+        mount = "/" + request.path.strip("/").partition("/")[0]
+        if extra := self.extra_routes.get(request.path) or self.extra_routes.get(mount):
             return extra(request)
         try:
             (function, resource), matched = self._routes.bind_to_environ(request.environ).match()

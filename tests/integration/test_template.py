@@ -40,6 +40,8 @@ def test_template_every_api_route_is_authorized(stack: Stack):
     assert routes == {
         ("GET", "/api/messages"),
         ("GET", "/api/messages/{id}"),
+        ("GET", "/api/account"),
+        ("GET", "/api/activity"),
         *{
             ("POST", f"/api/messages/{channel}/{audience}")
             for channel in ("sms", "email")

@@ -46,7 +46,7 @@ def test_counters_refused_update_does_not_fail_the_send():
 def test_counters_refused_update_does_not_fail_the_transition():
     table = RefusingTable()
     MessageCounters(table).record_transition(_message(MessageStatus.QUEUED, MessageStatus.SENDING))  # type: ignore[arg-type]
-    assert table.attempts == 1  # the status counters are one item: down one status, up another
+    assert table.attempts == 2  # the totals and the day's item: each down one status, up another
 
 
 class RecordingTable:
@@ -59,16 +59,25 @@ class RecordingTable:
         self.updates.append(arguments)
 
 
-def test_counters_a_batch_of_status_changes_is_one_update_of_the_net_amounts():
-    table = RecordingTable()
-    claims = [("org-1", MessageStatus.QUEUED, MessageStatus.SENDING)] * 3
-    outcomes = [("org-1", MessageStatus.SENDING, MessageStatus.SENT)] * 2
-    MessageCounters(table).record_moves(claims + outcomes)  # type: ignore[arg-type]
-    (update,) = table.updates
+def _amounts(update: dict[str, Any]) -> dict[str, int]:
     names, values = update["ExpressionAttributeNames"], update["ExpressionAttributeValues"]
-    amounts = {names[f"#a{n}"]: values[f":v{n}"] for n in range(len(names))}
-    assert update["Key"] == {"pk": "COUNTS#org-1", "sk": "totals"}
-    assert amounts == {"status#QUEUED": -3, "status#SENDING": 1, "status#SENT": 2}
+    return {names[f"#a{n}"]: values[f":v{n}"] for n in range(len(names))}
+
+
+def test_counters_a_batch_of_status_changes_is_one_update_of_the_totals_and_one_of_the_day():
+    # Given five messages of one day: three claimed, two of them sent
+    table = RecordingTable()
+    created = _message(MessageStatus.QUEUED)
+    claims = [(created.model_copy(update={"status": MessageStatus.SENDING}), MessageStatus.QUEUED)] * 3
+    outcomes = [(created.model_copy(update={"status": MessageStatus.SENT}), MessageStatus.SENDING)] * 2
+    # When the moves are recorded together
+    MessageCounters(table).record_moves(claims + outcomes)  # type: ignore[arg-type]
+    # Then the totals and the day's item each get the net amounts in one update
+    totals, day = table.updates
+    assert totals["Key"] == {"pk": "COUNTS#org-1", "sk": "totals"}
+    assert _amounts(totals) == {"status#QUEUED": -3, "status#SENDING": 1, "status#SENT": 2}
+    assert day["Key"] == {"pk": "COUNTS#org-1", "sk": f"day#{created_at_of(created.id).date().isoformat()}"}
+    assert _amounts(day) == {"status#QUEUED": -3, "status#SENDING": 1, "status#SENT": 2}
 
 
 def test_counters_a_send_is_one_update_of_the_totals_one_of_its_day_and_one_of_its_campaign():
@@ -82,9 +91,8 @@ def test_counters_a_send_is_one_update_of_the_totals_one_of_its_day_and_one_of_i
     # Then there are three updates, whatever the number of messages and dimensions
     day = f"day#{created_at_of(one.id).date().isoformat()}"
     assert [update["Key"]["sk"] for update in table.updates] == ["totals", day, "campaignId#c1"]
-    names, values = table.updates[0]["ExpressionAttributeNames"], table.updates[0]["ExpressionAttributeValues"]
-    totals = {names[f"#a{n}"]: values[f":v{n}"] for n in range(len(names))}
-    assert totals == {
+    assert _amounts(table.updates[1]) == {"count": 60, "status#QUEUED": 60}
+    assert _amounts(table.updates[0]) == {
         "all": 60,
         "status#QUEUED": 60,
         "messageType#SMS": 60,
@@ -93,3 +101,19 @@ def test_counters_a_send_is_one_update_of_the_totals_one_of_its_day_and_one_of_i
         "contentType#PLAIN_TEXT": 60,
         "provider#SNS": 60,
     }
+
+
+def test_counters_batched_moves_are_recorded_once_at_the_end_of_the_batch():
+    # Given a worker batch: three claims, then their outcomes
+    table = RecordingTable()
+    counters = MessageCounters(table)
+    created = _message(MessageStatus.QUEUED)
+    sending = created.model_copy(update={"status": MessageStatus.SENDING})
+    sent = created.model_copy(update={"status": MessageStatus.SENT})
+    with counters.batched():
+        counters.record_moves([(sending, MessageStatus.QUEUED)] * 3)
+        counters.record_moves([(sent, MessageStatus.SENDING)] * 3)
+        # Then nothing is written while the batch runs
+        assert table.updates == []
+    # and at its end the totals and the day each get the net moves in one update
+    assert [_amounts(update) for update in table.updates] == [{"status#QUEUED": -3, "status#SENT": 3}] * 2

@@ -42,11 +42,7 @@ ensure_packages() {
     if [ "${1:-}" != --runtime ]; then
         command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
     fi
-    if [ ${#missing[@]} -gt 0 ]; then
-        log "installing ${missing[*]} (apt-get)"
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    fi
+    "$(dirname "$SCRIPT_PATH")/../apt-install.sh" "${missing[@]}" || die "could not install ${missing[*]}"
     command -v docker >/dev/null 2>&1 || die "docker client not found after installing docker.io"
 }
 
@@ -103,7 +99,9 @@ debian_mirror() {
     if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
         m="$(awk '$1=="deb" && $0 !~ /security/ {for(i=2;i<=NF;i++) if ($i ~ /^(https?|file):/) {print $i; exit}}' /etc/apt/sources.list)"
     fi
-    echo "${m:-http://deb.debian.org/debian}"
+    # The machine's own sources name its mirror; a project never names one of its own.
+    [ -n "$m" ] || die "no Debian mirror in /etc/apt/sources*: set SAMLOCAL_DEBIAN_MIRROR"
+    echo "$m"
 }
 
 image_label() {

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, WithJsonSchema
 
+from sendme.contracts.account import AccountView, Activity, ActivityQuery
 from sendme.contracts.contacts import ContactPage, ContactQuery, ImportOptions, ImportReport
 from sendme.contracts.errors import ErrorBody
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
@@ -404,6 +405,56 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             )
         },
         (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND),
+    ),
+    ("GET", "/api/account"): Operation(
+        "account",
+        "Get the caller's organisation",
+        "The organisation the API key belongs to: its credit balance, home country, the countries "
+        "its SMS may go to, and whether it accepted the terms or is suspended.",
+        {
+            HTTPStatus.OK: Answer(
+                "The organisation",
+                AccountView,
+                {
+                    "account": {
+                        "id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a00",
+                        "name": "Acme",
+                        "balance": 1200,
+                        "country": "CO",
+                        "allowedCountries": ["CO"],
+                        "termsAccepted": True,
+                        "suspended": False,
+                    }
+                },
+            )
+        },
+    ),
+    ("GET", "/api/activity"): Operation(
+        "account",
+        "Messages per day by status",
+        "The organisation's messages of the last `days` days (UTC, today included) by creation day "
+        "and current status, with the delivery rate (delivered or read over every known outcome), "
+        "read from counters: the console's chart.",
+        {
+            HTTPStatus.OK: Answer(
+                "One entry per day, oldest first",
+                Activity,
+                {
+                    "activity": {
+                        "days": [
+                            {
+                                "day": "2026-01-15",
+                                "total": 3,
+                                "byStatus": {"DELIVERED": 2, "FAILED": 1},
+                                "deliveryRate": 0.6667,
+                            }
+                        ],
+                        "deliveryRate": 0.6667,
+                    }
+                },
+            )
+        },
+        query=ActivityQuery,
     ),
     ("POST", "/api/contacts"): Operation(
         "contacts",

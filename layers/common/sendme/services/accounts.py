@@ -8,6 +8,7 @@ hash is still checked with a constant-time comparison before the key is trusted.
 import hmac
 import secrets
 
+from sendme.contracts.account import AccountView
 from sendme.domain.accounts import (
     API_KEY_PREFIX,
     KEY_ID_LENGTH,
@@ -102,6 +103,19 @@ class AccountService:
         reason recorded in the ledger; returns the new balance."""
         self._ledger.record(movement(org_id, LedgerKind.ADJUSTMENT, amount, CauseType.ADMIN, new_id(), reason))
         return self.organization(org_id).credits
+
+    def account(self, org_id: str) -> AccountView:
+        """The organisation as its own API key sees it (GET /api/account)."""
+        organization = self.organization(org_id)
+        return AccountView(
+            id=organization.id,
+            name=organization.name,
+            balance=organization.credits,
+            country=organization.country or self._default_country,
+            allowed_countries=sorted(organization.destinations(self._default_country)),
+            terms_accepted=organization.accepted_terms_version == self._terms_version,
+            suspended=organization.suspended_at is not None,
+        )
 
     def ledger(self, org_id: str) -> list[LedgerEntry]:
         self.organization(org_id)

@@ -71,21 +71,23 @@ class DeliveryService:
         """Deliver a batch of queue messages; returns the ids of the messages handed back to the
         queue (a transient provider error, or too little time left), whose queue messages must
         be offered again. `remaining_millis` is the Lambda's time left."""
-        claimed = self._claim(list(dict.fromkeys((task.org_id, task.message_id) for task in tasks)))
         outcomes: list[Replacement] = []
-        unsent = claimed
-        try:
-            while unsent and not (remaining_millis and remaining_millis() < self._reserve_millis):
-                if outcome := self._send(unsent[0]):
-                    outcomes.append(outcome)
-                unsent = unsent[1:]
-            outcomes += [self._hand_back(message, OUT_OF_TIME) for message in unsent]
-            unsent = []
-        finally:
-            # After an unexpected error only the message being sent may have reached the provider:
-            # it stays SENDING, for the sweeper. The ones after it never did: back to the queue.
-            outcomes += [self._hand_back(message, INTERRUPTED) for message in unsent[1:]]
-            self._record(outcomes)
+        # The claims and the outcomes move the counters once, together, at the end of the batch.
+        with self._messages.counted_together():
+            claimed = self._claim(list(dict.fromkeys((task.org_id, task.message_id) for task in tasks)))
+            unsent = claimed
+            try:
+                while unsent and not (remaining_millis and remaining_millis() < self._reserve_millis):
+                    if outcome := self._send(unsent[0]):
+                        outcomes.append(outcome)
+                    unsent = unsent[1:]
+                outcomes += [self._hand_back(message, OUT_OF_TIME) for message in unsent]
+                unsent = []
+            finally:
+                # After an unexpected error only the message being sent may have reached the provider:
+                # it stays SENDING, for the sweeper. The ones after it never did: back to the queue.
+                outcomes += [self._hand_back(message, INTERRUPTED) for message in unsent[1:]]
+                self._record(outcomes)
         return {outcome.after.id for outcome in outcomes if outcome.after.status is MessageStatus.QUEUED}
 
     def _record(self, outcomes: list[Replacement]) -> None:

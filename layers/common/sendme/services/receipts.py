@@ -133,22 +133,24 @@ class ReceiptService:
         """Apply SES events (the SNS notifications' messages); returns how many moved a message on."""
         events = (_readable(SesEvent, body) for body in notifications)
         receipts = (ses_receipt(event) for event in events if event)
-        return sum(self._apply(receipt) for receipt in receipts if receipt)
+        with self._messages.counted_together():
+            return sum(self._apply(receipt) for receipt in receipts if receipt)
 
     def apply_sms_logs(self, events: Iterable[CloudWatchLogsLogEvent]) -> int:
         """Apply SNS delivery status log lines; raises if a recent one matches no message yet."""
         moved, waiting = 0, 0
-        for event in events:
-            log = _readable(SmsDeliveryLog, str(event.message))
-            if log is None:
-                continue
-            receipt = sms_receipt(log)
-            if self._provider_ids.find(receipt.provider_message_id):
-                moved += self._apply(receipt)
-            elif datetime.now(UTC) - event.timestamp < MATCH_WINDOW:
-                waiting += 1
-            else:
-                logger.info("SMS receipt matches no message", extra={"detail": receipt.detail})
+        with self._messages.counted_together():
+            for event in events:
+                log = _readable(SmsDeliveryLog, str(event.message))
+                if log is None:
+                    continue
+                receipt = sms_receipt(log)
+                if self._provider_ids.find(receipt.provider_message_id):
+                    moved += self._apply(receipt)
+                elif datetime.now(UTC) - event.timestamp < MATCH_WINDOW:
+                    waiting += 1
+                else:
+                    logger.info("SMS receipt matches no message", extra={"detail": receipt.detail})
         if waiting:
             raise ReceiptUnmatchedError(f"{waiting} SMS receipts match no sent message yet; retrying")
         return moved

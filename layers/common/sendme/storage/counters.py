@@ -8,10 +8,12 @@ of one item (sk "totals", attribute "<attribute>#<value>"), so that a send, a st
 a whole batch of them is one update of it; the per-day and per-campaign counters, whose
 values keep growing, are one small item each (sk "<attribute>#<value>", attribute `count`).
 
-Counted: every message ("all"), per UTC creation day, and per value of the low-cardinality
+Counted: every message ("all"), per UTC creation day (in all and per status, the console's
+30-day chart), and per value of the low-cardinality
 filters (status, messageType, countryCode, contentType, provider, campaignId). A send (one
 add_all) makes two or three ADDs whatever the number of recipients: the totals, its day and
-its campaign; status changes move their messages from the old statuses to the new in one ADD.
+its campaign; status changes move their messages from the old statuses to the new in one ADD
+of the totals and one of each creation day they touch.
 A counter update that fails is logged and counted (metric CounterUpdatesFailed), never raised.
 Recipients and contacts are not counted: they have one value per message, so a
 1,000-recipient send would cost 2,000 updates; their totals are counted on their own index
@@ -19,7 +21,8 @@ instead (see listing.py).
 """
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -50,7 +53,14 @@ def day_key(day: date) -> str:
     return counter_key("day", day.isoformat())
 
 
+def day_status_key(day: date, status: MessageStatus) -> str:
+    """The messages created on `day` that are now at `status`: an attribute of the day's item."""
+    return f"{day_key(day)}{_IN_ITEM}{counter_key('status', status.value)}"
+
+
 _TOTALS_ITEM = "totals"
+# Separates a counter's item from its attribute when the item is not the totals.
+_IN_ITEM = "|"
 # Dimensions with few values (statuses, types, providers, the countries sent to): the totals item
 # stays about 1 KB, one write unit, however many messages it counts.
 _IN_TOTALS = frozenset({ALL, "status", "messageType", "countryCode", "contentType", "provider"})
@@ -62,13 +72,17 @@ def _key(org_id: str, item: str) -> dict[str, str]:
 
 def _stored_at(counter: str) -> tuple[str, str]:
     """The item and the attribute that hold a counter."""
+    item, _, attribute = counter.partition(_IN_ITEM)
+    if attribute:
+        return item, attribute
     dimension = counter.partition("#")[0]
     return (_TOTALS_ITEM, counter) if dimension in _IN_TOTALS else (counter, "count")
 
 
 def _keys_of(message: Message) -> list[str]:
     stored = message.model_dump(mode="json", by_alias=True)
-    keys = [ALL, day_key(created_at_of(message.id).date())]
+    day = created_at_of(message.id).date()
+    keys = [ALL, day_key(day), day_status_key(day, message.status)]
     keys += [counter_key(attribute, stored[attribute]) for attribute in COUNTED_ATTRIBUTES if stored.get(attribute)]
     return keys
 
@@ -76,6 +90,23 @@ def _keys_of(message: Message) -> list[str]:
 class MessageCounters:
     def __init__(self, table: "Table") -> None:
         self._table = table
+        # The status moves held by batched(), None outside it.
+        self._held: Counter[tuple[str, str]] | None = None
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Hold the status moves recorded inside the block and record their net amounts at its end:
+        a worker's or a receipt batch's transitions cost one update per counter item, not one per
+        message. A crash inside the block loses the held moves, as a failed update would."""
+        if self._held is not None:  # already inside a batch: the outer one records
+            yield
+            return
+        self._held = Counter()
+        try:
+            yield
+        finally:
+            held, self._held = self._held, None
+            self._add(held)
 
     def record_added(self, messages: Iterable[Message]) -> None:
         self._add(Counter((message.org_id, key) for message in messages for key in _keys_of(message)))
@@ -87,15 +118,21 @@ class MessageCounters:
         change appends an event, so this needs no extra read.
         """
         if len(message.history) >= 2:
-            self.record_moves([(message.org_id, message.history[-2].status, message.status)])
+            self.record_moves([(message, message.history[-2].status)])
 
-    def record_moves(self, moves: Iterable[tuple[str, MessageStatus, MessageStatus]]) -> None:
-        """Record (orgId, from, to) status changes: one ADD per organisation, however many moved."""
+    def record_moves(self, moves: Iterable[tuple[Message, MessageStatus]]) -> None:
+        """Record status changes, each a message (at its new status) and the status it left: one
+        ADD per organisation, and one per creation day, however many moved."""
         deltas: Counter[tuple[str, str]] = Counter()
-        for org_id, before, after in moves:
-            deltas[org_id, counter_key("status", before.value)] -= 1
-            deltas[org_id, counter_key("status", after.value)] += 1
-        self._add(deltas)
+        for message, before in moves:
+            day = created_at_of(message.id).date()
+            for key, amount in ((before, -1), (message.status, 1)):
+                deltas[message.org_id, counter_key("status", key.value)] += amount
+                deltas[message.org_id, day_status_key(day, key)] += amount
+        if self._held is not None:
+            self._held.update(deltas)
+        else:
+            self._add(deltas)
 
     def read(self, org_id: str, keys: Iterable[str]) -> dict[str, int]:
         """The value of each counter named (0 for one never incremented), 100 items per BatchGetItem."""

@@ -3,6 +3,7 @@
 import json
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +96,10 @@ class MessageRepository:
         self._ledger = ledger
         # The lease every QUEUED message is born with (sendme.domain.leases); wiring always passes it.
         self._queued_lease_seconds = queued_lease_seconds
+
+    def counted_together(self) -> AbstractContextManager[None]:
+        """The status changes made inside the block update the counters once, at its end."""
+        return self._counters.batched() if self._counters else nullcontext()
 
     def add_all(self, messages: Iterable[Message], *, attempts: int = 6, backoff_seconds: float = 0.05) -> None:
         """Write messages 25 per BatchWriteItem, re-sending UnprocessedItems with backoff.
@@ -207,8 +212,7 @@ class MessageRepository:
             refused += [replacements[index] for index in group if index in lost]
             if self._counters:
                 self._counters.record_moves(
-                    (r.after.org_id, r.before.status, r.after.status)
-                    for r in (replacements[index] for index in group if index not in lost)
+                    (r.after, r.before.status) for r in (replacements[index] for index in group if index not in lost)
                 )
         return refused
 

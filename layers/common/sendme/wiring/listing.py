@@ -1,7 +1,8 @@
-"""GET /api/messages and GET /api/messages/{id}."""
+"""GET /api/messages, GET /api/messages/{id} and GET /api/activity."""
 
 from sendme import aws
 from sendme.config import get_settings
+from sendme.services.activity import ActivityReport
 from sendme.services.listing import ListingService
 from sendme.storage.search import MessageSearch
 from sendme.wiring import cached
@@ -13,3 +14,8 @@ from sendme.wiring.messages import counters, messages
 def listing_service() -> ListingService:
     search = MessageSearch(aws.dynamodb().Table(get_settings().messages_table))
     return ListingService(messages(), search, counters(), contacts())
+
+
+@cached
+def activity_report() -> ActivityReport:
+    return ActivityReport(counters())
