@@ -38,7 +38,7 @@ def expect_onboarding(stubber: Stubber, *, already_there: bool = False) -> None:
         association = {"TenantName": NAME, "ResourceArn": arn}
         if already_there:
             stubber.add_client_error(
-                "create_tenant_resource_association", "AlreadyExistsException", None, 400, None, association
+                "create_tenant_resource_association", "AlreadyExistsException", expected_params=association
             )
         else:
             stubber.add_response("create_tenant_resource_association", {}, association)

@@ -80,6 +80,10 @@ class AccountService:
         self.organization(org_id)
         return self._email_tenants.onboard(org_id) if self._email_tenants else None
 
+    @property
+    def email_tenants_on(self) -> bool:
+        return self._email_tenants is not None
+
     def email_tenant(self, org_id: str) -> TenantStatus | None:
         """Whether SES lets the organisation send email (None where tenants are off or it has none)."""
         return self._email_tenants.status(org_id) if self._email_tenants else None
