@@ -152,3 +152,16 @@ def test_provider_email_names_the_organisations_tenant_only_where_tenants_are_on
     with stubber:
         provider = EmailProvider(client, "no-reply@example.com", "sendme-email", tenants=tenants)
         assert provider.send(email) == "ses-1"
+
+
+def test_provider_email_to_a_tenant_ses_paused_is_final():
+    # Given SES refusing the email because the organisation's tenant is paused
+    client = boto3.client("sesv2", region_name="us-east-1")
+    stubber = Stubber(client)
+    stubber.add_client_error("send_email", service_error_code="SendingPausedException")
+    email = sms_message(channel=Channel.EMAIL, recipient_details="ana@example.com", provider="SES")
+    # When the provider sends through it
+    with stubber, pytest.raises(ProviderError) as raised:
+        EmailProvider(client, "no-reply@example.com", "sendme-email", tenants=True).send(email)
+    # Then no retry is asked for: the message fails (and is refunded) and others keep sending
+    assert (raised.value.code, raised.value.retryable) == ("SendingPausedException", False)
