@@ -17,6 +17,7 @@ from tqdm import tqdm
 from sendme.config import Settings
 from sendme.domain.accounts import key_id_of
 from sendme.domain.errors import SendMeError
+from sendme.outbound.email_tenants import EmailTenants
 from sendme.services.accounts import AccountService
 from sendme.services.audit import CreditAudit
 from sendme.services.contacts_import import ContactImporter, Row, csv_rows, jsonl_rows
@@ -62,10 +63,23 @@ def _session(args: argparse.Namespace) -> boto3.session.Session:
     return session
 
 
-def _table_names(session: boto3.session.Session, args: argparse.Namespace) -> tuple[str, str | None]:
-    """The accounts table's name and the messages table's (None where neither it nor a stack is named)."""
+@dataclass(frozen=True)
+class _Names:
+    accounts_table: str
+    # None where neither it nor a stack is named.
+    messages_table: str | None
+    # The resources every SES tenant is associated with; empty where tenants are off.
+    email_tenant_resources: list[str]
+
+
+def _resource_list(value: str | None) -> list[str]:
+    return [arn for arn in (value or "").split(",") if arn]
+
+
+def _names(session: boto3.session.Session, args: argparse.Namespace) -> _Names:
+    """The tables (and tenant resources) the flags name, or else the stack's outputs."""
     if args.accounts_table:
-        return str(args.accounts_table), args.messages_table
+        return _Names(str(args.accounts_table), args.messages_table, _resource_list(args.email_tenant_resources))
     if not args.stack:
         raise AdminError("name the accounts table: --accounts-table / ACCOUNTS_TABLE, or --stack / SENDME_STACK")
     cloudformation = session.client("cloudformation", endpoint_url=args.endpoint_url)
@@ -76,12 +90,17 @@ def _table_names(session: boto3.session.Session, args: argparse.Namespace) -> tu
     outputs = {output.get("OutputKey"): str(output.get("OutputValue")) for output in stack.get("Outputs", [])}
     if "AccountsTableName" not in outputs:
         raise AdminError(f"stack {args.stack} has no AccountsTableName output")
-    return outputs["AccountsTableName"], args.messages_table or outputs.get("MessagesTableName")
+    return _Names(
+        outputs["AccountsTableName"],
+        args.messages_table or outputs.get("MessagesTableName"),
+        _resource_list(args.email_tenant_resources or outputs.get("EmailTenantResourceArns")),
+    )
 
 
 def connect(args: argparse.Namespace) -> Admin:
     session = _session(args)
-    name, messages_name = _table_names(session, args)
+    names = _names(session, args)
+    name, messages_name = names.accounts_table, names.messages_table
     dynamodb = session.resource("dynamodb", endpoint_url=args.endpoint_url)
     table: Table = dynamodb.Table(name)
     try:
@@ -92,7 +111,10 @@ def connect(args: argparse.Namespace) -> Admin:
         raise
     contacts, accounts, ledger = ContactRepository(table), AccountRepository(table), CreditLedger(table)
     audit = CreditAudit(accounts, ledger, LeaseIndex(dynamodb.Table(messages_name))) if messages_name else None
-    service = AccountService(accounts, ledger, args.terms_version, args.default_country)
+    tenants = None
+    if names.email_tenant_resources:
+        tenants = EmailTenants(session.client("sesv2", endpoint_url=args.endpoint_url), names.email_tenant_resources)
+    service = AccountService(accounts, ledger, args.terms_version, args.default_country, tenants)
     return Admin(service, ContactImporter(contacts), contacts, audit)
 
 
@@ -108,7 +130,17 @@ def create_org(admin: Admin, args: argparse.Namespace) -> None:
         accept_terms=args.accept_terms,
         country=args.country,
     )
-    _print(organization.to_wire())
+    tenant = admin.accounts.email_tenant(organization.id)
+    _print({**organization.to_wire(), **({"emailTenant": tenant.to_wire()} if tenant else {})})
+
+
+def email_tenant(admin: Admin, args: argparse.Namespace) -> None:
+    tenant = admin.accounts.onboard_email_tenant(args.org_id)
+    if tenant is None:
+        raise AdminError(
+            "SES tenants are off: name --email-tenant-resources, or a stack deployed with EmailTenants=true"
+        )
+    _print({"orgId": args.org_id, "emailTenant": tenant.to_wire()})
 
 
 def issue_key(admin: Admin, args: argparse.Namespace) -> None:
@@ -164,6 +196,10 @@ def show_org(admin: Admin, args: argparse.Namespace) -> None:
         for key in admin.accounts.api_keys(args.org_id)
     ]
     shown = {**organization.to_wire(), "apiKeys": keys, "contacts": admin.contacts.count(args.org_id)}
+    if admin.accounts.email_tenants_on:
+        # null: no tenant yet (created before tenants were on): `email-tenant ORG` onboards it.
+        tenant = admin.accounts.email_tenant(args.org_id)
+        shown["emailTenant"] = tenant.to_wire() if tenant else None
     if args.ledger:
         shown["ledger"] = [
             entry.model_dump(mode="json", by_alias=True, exclude={"org_id"}, exclude_none=True)
@@ -246,6 +282,12 @@ def _parser() -> argparse.ArgumentParser:
         "--stack", default=os.environ.get("SENDME_STACK"), help="read the table names from this stack's outputs"
     )
     parser.add_argument(
+        "--email-tenant-resources",
+        default=os.environ.get("SENDME_EMAIL_TENANT_RESOURCES"),
+        help="comma-separated ARNs of the SES identity and configuration set each organisation's SES tenant "
+        "uses (the stack's EmailTenantResourceArns output); unset: SES tenants are off",
+    )
+    parser.add_argument(
         "--terms-version",
         default=os.environ.get("TERMS_VERSION") or Settings.model_fields["terms_version"].default,
         help="the terms version the API requires (its TERMS_VERSION)",
@@ -295,6 +337,7 @@ def _parser() -> argparse.ArgumentParser:
     adjusted = command("adjust-credits", adjust_credits, "correct the balance by a signed amount, with a reason")
     adjusted.add_argument("amount", type=_signed)
     adjusted.add_argument("--reason", required=True, help="recorded in the ledger")
+    command("email-tenant", email_tenant, "create (or finish creating) the organisation's SES tenant")
     shown = command("show-org", show_org, "an organisation, its API keys (ids only) and its number of contacts")
     shown.add_argument("--ledger", action="store_true", help="and every movement of its credits")
     command("audit", audit, "check the balance against the ledger (exit 1 if off); list messages past their lease")

@@ -1,4 +1,5 @@
-"""Provider receipts -> status transitions: SES events (via SNS) and SNS SMS delivery status logs."""
+"""Provider receipts -> status transitions: SES and End User Messaging SMS events (via SNS), SNS SMS
+delivery status logs."""
 
 from typing import Any
 
@@ -14,11 +15,12 @@ from sendme.wiring.delivery import receipt_service
 @tracer().capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    # Two event sources: a CloudWatch Logs subscription (SMS) and the SES events topic (email).
+    # Two kinds of source: a CloudWatch Logs subscription (SNS SMS) and the SNS topics of the SES
+    # and End User Messaging events.
     if "awslogs" in event:
         logs = parse(event=event, model=CloudWatchLogsModel).awslogs.decoded_data
         moved = receipt_service().apply_sms_logs(logs.logEvents)
     else:
         records = parse(event=event, model=SnsModel).Records
-        moved = receipt_service().apply_ses_events(str(record.Sns.Message) for record in records)
+        moved = receipt_service().apply_notifications(str(record.Sns.Message) for record in records)
     return {"moved": moved}

@@ -4,6 +4,7 @@ import boto3
 
 from devstack.provision import Stack
 from sendme.config import get_settings
+from sendme.domain.pricing import DEFAULT_ROW, price_table
 
 # API Gateway's integration timeout: past it the client gets a 504 whatever the function does.
 API_GATEWAY_TIMEOUT_SECONDS = 29
@@ -141,3 +142,36 @@ def test_template_every_api_path_takes_its_other_methods_for_a_405(stack: Stack)
     routes = stack.template.routes()
     served = {(route.path, route.function) for route in routes if route.method != "ANY"}
     assert {(route.path, route.function) for route in routes if route.method == "ANY"} == served
+
+
+def test_template_end_user_messaging_events_reach_the_receipts_function(stack: Stack):
+    # The SMS configuration set publishes to the topic the receipts function is subscribed to,
+    # under the name the worker is given, with the protect configuration attached
+    resources = stack.template.resources
+    configuration_set = resources["SmsConfigurationSet"]["Properties"]
+    (destination,) = configuration_set["EventDestinations"]
+    subscription = resources["SmsEventsSubscription"]["Properties"]
+    assert destination["SnsDestination"]["TopicArn"] == subscription["TopicArn"] == {"Ref": "SmsEventsTopic"}
+    assert subscription["Endpoint"] == {"Fn::GetAtt": ["ReceiptsFunction", "Arn"]}
+    assert {"TEXT_DELIVERED", "TEXT_SUCCESSFUL", "TEXT_PROTECT_BLOCKED"} <= set(destination["MatchingEventTypes"])
+    worker = stack.environment("DeliveryWorkerFunction")
+    assert stack.intrinsics.resolve(configuration_set["ConfigurationSetName"]) == worker["SMS_CONFIGURATION_SET"]
+    assert configuration_set["ProtectConfigurationId"] == {
+        "Fn::GetAtt": ["SmsProtectConfiguration", "ProtectConfigurationId"]
+    }
+
+
+def test_template_protect_configuration_filters_every_priced_country(stack: Stack):
+    # The destinations we sell (a price row) are the ones AWS's fraud filter watches
+    rules = stack.template.resources["SmsProtectConfiguration"]["Properties"]["CountryRuleSet"]["SMS"]
+    assert {rule["CountryCode"] for rule in rules if rule["ProtectStatus"] == "FILTER"} == {
+        country for country in price_table().root if country != DEFAULT_ROW
+    }
+
+
+def test_template_end_user_messaging_and_email_tenants_are_off_by_default(stack: Stack):
+    # moto and the local stack implement neither: the stack they build must not use them
+    worker = stack.environment("DeliveryWorkerFunction")
+    assert (worker["SMS_PROVIDER"], worker["SES_TENANTS"]) == ("sns", "false")
+    assert get_settings().sms_provider == "sns"
+    assert not get_settings().ses_tenants

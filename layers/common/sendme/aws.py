@@ -16,6 +16,7 @@ from sendme.config import get_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient, DynamoDBServiceResource
+    from mypy_boto3_pinpoint_sms_voice_v2 import PinpointSMSVoiceV2Client
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
@@ -57,7 +58,13 @@ def sesv2() -> "SESV2Client":
     return boto3.session.Session().client("sesv2", config=client_config())
 
 
+@lru_cache(maxsize=1)
+def sms_voice() -> "PinpointSMSVoiceV2Client":
+    """AWS End User Messaging SMS."""
+    return boto3.session.Session().client("pinpoint-sms-voice-v2", config=client_config())
+
+
 def reset_clients() -> None:
     """Forget cached clients, for tests that point boto3 at a new endpoint."""
-    for factory in (client_config, dynamodb, dynamodb_client, sqs, sns, sesv2):
+    for factory in (client_config, dynamodb, dynamodb_client, sqs, sns, sesv2, sms_voice):
         factory.cache_clear()

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,19 @@ class Settings(BaseSettings):
     # SNS refuses an SMS whose price (US$, per message) would exceed this: a ceiling on what a
     # premium-rate or expensive destination can cost. None: no ceiling beyond the account's.
     sms_max_price_usd: Decimal | None = Field(default=None, gt=0)
+    # The SMS provider: Amazon SNS, or AWS End User Messaging SMS (`eum`, decision 22) with its
+    # configuration set (receipts, protect configuration) and, optionally, a pool or number to send from.
+    sms_provider: Literal["sns", "eum"] = "sns"
+    sms_configuration_set: str = ""
+    sms_origination_identity: str = ""
+    # How long End User Messaging keeps trying to hand an SMS off: an OTP is worthless after
+    # minutes; other messages may wait a day, not its default three.
+    sms_otp_time_to_live_seconds: int = Field(default=600, ge=5, le=259200)
+    sms_time_to_live_seconds: int = Field(default=86400, ge=5, le=259200)
+    # One SES tenant per organisation (decision 21): every email names its tenant, so SES pauses
+    # only the tenant whose bounces or complaints crossed its reputation policy. Off where SES
+    # tenants do not exist (moto, the local stack).
+    ses_tenants: bool = False
     email_credits_per_message: int = Field(default=1, ge=0)
     # An /all or /tags audience larger than this becomes a send job run by the fan-out worker,
     # so the request answers well within API Gateway's 29 s.

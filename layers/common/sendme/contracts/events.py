@@ -47,3 +47,16 @@ class SmsDeliveryLog(CamelModel):
     notification: dict[str, Any]
     delivery: dict[str, Any] = Field(default_factory=dict)
     status: str
+
+
+class SmsEvent(CamelModel):
+    """An AWS End User Messaging SMS event (configuration set -> SNS). `context` is what the
+    worker sent as SendTextMessage's Context: our message and organisation ids."""
+
+    event_type: str
+    is_final: bool
+    message_id: str
+    message_status: str
+    message_status_description: str | None = None
+    message_request_timestamp: int | None = None
+    context: dict[str, str] = Field(default_factory=dict)

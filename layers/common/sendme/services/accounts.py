@@ -28,18 +28,26 @@ from sendme.domain.errors import (
 )
 from sendme.domain.ids import new_id
 from sendme.domain.ledger import CauseType, LedgerEntry, LedgerKind, movement
+from sendme.outbound.email_tenants import EmailTenants, TenantStatus
 from sendme.storage.accounts import AccountRepository
 from sendme.storage.ledger import CreditLedger
 
 
 class AccountService:
     def __init__(
-        self, accounts: AccountRepository, ledger: CreditLedger, terms_version: str, default_country: str
+        self,
+        accounts: AccountRepository,
+        ledger: CreditLedger,
+        terms_version: str,
+        default_country: str,
+        email_tenants: EmailTenants | None = None,
     ) -> None:
         self._accounts = accounts
         self._ledger = ledger
         self._terms_version = terms_version
         self._default_country = default_country
+        # Where SES tenants are on (decision 21): each organisation gets its own at creation.
+        self._email_tenants = email_tenants
 
     def create_organization(
         self,
@@ -61,8 +69,25 @@ class AccountService:
             created_at=now_iso(),
         )
         opening = movement(organization.id, LedgerKind.GRANT, credits, CauseType.ADMIN, organization.id, "create-org")
+        if self._email_tenants:
+            # First: an organisation is never stored without the tenant its emails will name.
+            self._email_tenants.onboard(organization.id)
         self._accounts.add_organization(organization, opening if credits else None)
         return organization
+
+    def onboard_email_tenant(self, org_id: str) -> TenantStatus | None:
+        """(Re)create the organisation's SES tenant: for one created before tenants were on, or
+        whose onboarding failed half-way. None where tenants are off."""
+        self.organization(org_id)
+        return self._email_tenants.onboard(org_id) if self._email_tenants else None
+
+    @property
+    def email_tenants_on(self) -> bool:
+        return self._email_tenants is not None
+
+    def email_tenant(self, org_id: str) -> TenantStatus | None:
+        """Whether SES lets the organisation send email (None where tenants are off or it has none)."""
+        return self._email_tenants.status(org_id) if self._email_tenants else None
 
     def organization(self, org_id: str) -> Organization:
         organization = self._accounts.get_organization(org_id)

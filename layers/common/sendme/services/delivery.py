@@ -33,7 +33,7 @@ from sendme.domain.leases import lease_fields
 from sendme.domain.messages import Channel, DeliveryTask, Message, MessageStatus
 from sendme.domain.status import advanced
 from sendme.observability import logger, mask_recipient, metrics
-from sendme.outbound.providers import EmailProvider, SmsProvider
+from sendme.outbound.providers import Provider
 from sendme.services.settlement import Settlement
 from sendme.storage.messages import MessageRepository, Replacement
 
@@ -53,8 +53,8 @@ class DeliveryService:
         self,
         messages: MessageRepository,
         settlement: Settlement,
-        sms: SmsProvider,
-        email: EmailProvider,
+        sms: Provider,
+        email: Provider,
         *,
         lease_seconds: int,
         requeue_seconds: int,
@@ -62,7 +62,7 @@ class DeliveryService:
     ) -> None:
         self._messages = messages
         self._settlement = settlement
-        self._providers: dict[Channel, SmsProvider | EmailProvider] = {Channel.SMS: sms, Channel.EMAIL: email}
+        self._providers: dict[Channel, Provider] = {Channel.SMS: sms, Channel.EMAIL: email}
         self._lease_seconds = lease_seconds
         self._requeue_seconds = requeue_seconds
         self._reserve_millis = reserve_millis

@@ -3,7 +3,9 @@
 Email: SES publishes the configuration set's events to an SNS topic; each carries the tags the
 worker set (messageId, orgId), so it finds its message even before the worker recorded SENT.
 SMS: SNS writes delivery status logs to CloudWatch Logs, carrying only SNS's message id, found
-through the byProviderMessageId index.
+through the byProviderMessageId index. End User Messaging SMS (decision 22) publishes its
+configuration set's events to an SNS topic, each carrying the Context the worker set (messageId,
+orgId); only a final event (`isFinal`) moves a message on.
 
 Every receipt is a conditional transition (see sendme.domain.status), so duplicates, retries of a
 whole batch and out-of-order receipts are harmless: a message only ever moves forwards.
@@ -12,6 +14,7 @@ not parse is skipped (logged, counted): retrying would not make it readable, and
 hold back the other lines of its batch.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,8 +23,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser.models import CloudWatchLogsLogEvent
 from pydantic import BaseModel, ValidationError
 
-from sendme.contracts.events import SesEvent, SesRecipient, SmsDeliveryLog
+from sendme.contracts.events import SesEvent, SesRecipient, SmsDeliveryLog, SmsEvent
 from sendme.domain.addresses import normalize_email
+from sendme.domain.clock import to_iso
 from sendme.domain.errors import SendMeError
 from sendme.domain.messages import MessageStatus
 from sendme.observability import logger, metrics
@@ -106,6 +110,48 @@ def sms_receipt(log: SmsDeliveryLog) -> Receipt:
     return Receipt(MessageStatus.UNDELIVERED, error_code="SMS_UNDELIVERED", error_message=response, **common)
 
 
+# The final End User Messaging events that mean the SMS reached the carrier or the phone (which
+# of the two a country reports varies).
+_EUM_DELIVERED = frozenset({"TEXT_DELIVERED", "TEXT_SUCCESSFUL"})
+
+
+def eum_receipt(event: SmsEvent) -> Receipt | None:
+    """What an End User Messaging event means for its message; None until the final one."""
+    if not event.is_final:
+        return None
+    common: dict[str, Any] = {
+        "source": "eum",
+        "detail": event.message_status,
+        "provider_message_id": event.message_id,
+        "org_id": event.context.get("orgId"),
+        "message_id": event.context.get("messageId"),
+    }
+    if event.message_request_timestamp:
+        common["sent_at"] = to_iso(datetime.fromtimestamp(event.message_request_timestamp / 1000, UTC))
+    if event.event_type in _EUM_DELIVERED:
+        return Receipt(MessageStatus.DELIVERED, **common)
+    reason = f"{event.event_type}: {event.message_status_description or event.message_status}"
+    if event.event_type == "TEXT_PROTECT_BLOCKED":
+        # Our own protect configuration stopped it before any carrier: failed and refunded, as
+        # when SendTextMessage refuses it outright.
+        return Receipt(MessageStatus.FAILED, error_code="SMS_PROTECT_BLOCKED", error_message=reason, **common)
+    return Receipt(MessageStatus.UNDELIVERED, error_code="SMS_UNDELIVERED", error_message=reason, **common)
+
+
+def notification_receipt(body: str) -> Receipt | None:
+    """The receipt in one SNS notification: an SES event (it has `mail`) or an End User
+    Messaging SMS event (it has `isFinal`)."""
+    try:
+        fields = json.loads(body)
+    except ValueError:
+        fields = None
+    if isinstance(fields, dict) and "isFinal" in fields:
+        sms = _readable(SmsEvent, body)
+        return eum_receipt(sms) if sms else None
+    email = _readable(SesEvent, body)
+    return ses_receipt(email) if email else None
+
+
 def _readable[Model: BaseModel](model: type[Model], body: str) -> Model | None:
     try:
         return model.model_validate_json(body)
@@ -129,10 +175,10 @@ class ReceiptService:
         self._suppressions = suppressions
         self._provider_ids = provider_ids
 
-    def apply_ses_events(self, notifications: Iterable[str]) -> int:
-        """Apply SES events (the SNS notifications' messages); returns how many moved a message on."""
-        events = (_readable(SesEvent, body) for body in notifications)
-        receipts = (ses_receipt(event) for event in events if event)
+    def apply_notifications(self, notifications: Iterable[str]) -> int:
+        """Apply SES and End User Messaging events (the SNS notifications' messages); returns how
+        many moved a message on."""
+        receipts = (notification_receipt(body) for body in notifications)
         with self._messages.counted_together():
             return sum(self._apply(receipt) for receipt in receipts if receipt)
 

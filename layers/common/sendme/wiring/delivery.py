@@ -1,8 +1,8 @@
 """The delivery worker, its dead-letter handler, the receipts function and the sweeper."""
 
 from sendme import aws
-from sendme.config import get_settings
-from sendme.outbound.providers import EmailProvider, SmsProvider
+from sendme.config import Settings, get_settings
+from sendme.outbound.providers import EmailProvider, EndUserMessagingSmsProvider, Provider, SmsProvider
 from sendme.outbound.queues import DeliveryQueue
 from sendme.services import sweeper as sweeping
 from sendme.services.dead_letters import DeadLetterService
@@ -16,14 +16,27 @@ from sendme.wiring.contacts import suppressions
 from sendme.wiring.messages import messages, settlement
 
 
+def sms_provider(settings: Settings) -> Provider:
+    if settings.sms_provider == "eum":
+        return EndUserMessagingSmsProvider(
+            aws.sms_voice(),
+            settings.sms_configuration_set,
+            origination_identity=settings.sms_origination_identity,
+            max_price_usd=settings.sms_max_price_usd,
+            otp_time_to_live_seconds=settings.sms_otp_time_to_live_seconds,
+            time_to_live_seconds=settings.sms_time_to_live_seconds,
+        )
+    return SmsProvider(aws.sns(), settings.sms_max_price_usd)
+
+
 @cached
 def delivery_service() -> DeliveryService:
     settings = get_settings()
     return DeliveryService(
         messages(),
         settlement(),
-        SmsProvider(aws.sns(), settings.sms_max_price_usd),
-        EmailProvider(aws.sesv2(), settings.sender_email, settings.ses_configuration_set),
+        sms_provider(settings),
+        EmailProvider(aws.sesv2(), settings.sender_email, settings.ses_configuration_set, tenants=settings.ses_tenants),
         lease_seconds=settings.delivery_lease_seconds,
         requeue_seconds=settings.delivery_requeue_seconds,
         reserve_millis=settings.delivery_reserve_seconds * 1000,
