@@ -106,7 +106,7 @@ def test_counters_a_send_is_one_update_of_the_totals_one_of_its_day_and_one_of_i
 def test_counters_batched_moves_are_recorded_once_at_the_end_of_the_batch():
     # Given a worker batch: three claims, then their outcomes
     table = RecordingTable()
-    counters = MessageCounters(table)
+    counters = MessageCounters(table)  # type: ignore[arg-type]
     created = _message(MessageStatus.QUEUED)
     sending = created.model_copy(update={"status": MessageStatus.SENDING})
     sent = created.model_copy(update={"status": MessageStatus.SENT})
