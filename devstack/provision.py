@@ -19,6 +19,7 @@ _TABLE_ARGUMENTS = (
     "GlobalSecondaryIndexes",
     "LocalSecondaryIndexes",
     "BillingMode",
+    "StreamSpecification",
 )
 _QUEUE_ATTRIBUTES = ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds")
 
