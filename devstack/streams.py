@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-
 logger = logging.getLogger(__name__)
 
 
