@@ -20,7 +20,7 @@ from .provision import Stack, provision
 from .receipts import ReceiptOptions, ReceiptSimulator
 from .schedules import ScheduleRunner, rate_seconds
 from .seed import seed_demo
-from .streams import StreamPoller, filter_patterns
+from .streams import StreamPoller, filter_patterns, streams_client
 from .template import Template
 
 
@@ -120,7 +120,7 @@ class LocalStack:
         for function, event in template.events("DynamoDB"):
             table = session.client("dynamodb").describe_table(TableName=stack.ref(event["Stream"]["Fn::GetAtt"][0]))
             streams = StreamPoller(
-                session.client("dynamodbstreams"),
+                streams_client(session),
                 table["Table"]["LatestStreamArn"],
                 int(event.get("BatchSize", 100)),
                 filter_patterns(event),

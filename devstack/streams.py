@@ -12,7 +12,18 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import boto3
+from botocore.config import Config
+
 logger = logging.getLogger(__name__)
+
+
+def streams_client(session: boto3.session.Session | None = None) -> Any:
+    """A DynamoDB Streams client on the regional endpoint: botocore's default, an endpoint named
+    after the account, is one moto (5.2) does not serve in process."""
+    return (session or boto3.session.Session()).client(
+        "dynamodbstreams", config=Config(account_id_endpoint_mode="disabled")
+    )
 
 
 def matches(pattern: dict[str, Any], value: Any) -> bool:
@@ -53,29 +64,37 @@ class StreamPoller(threading.Thread):
         self._invoke = invoke
         self._attempts = attempts
         self._stopping = threading.Event()
+        self._iterator: str | None = None
 
     def stop(self) -> None:
         self._stopping.set()
 
     def run(self) -> None:
-        shard = self._client.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]["Shards"][0]
-        iterator = self._client.get_shard_iterator(
-            StreamArn=self._stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
         while not self._stopping.is_set():
             try:
-                response = self._client.get_records(ShardIterator=iterator, Limit=self._batch_size)
+                read = self.poll_once()
             except Exception as error:
                 logger.warning("reading %s failed (%s); retrying", self.name, error)
                 self._stopping.wait(1)
                 continue
-            iterator = response["NextShardIterator"]
-            records = response.get("Records", [])
-            wanted = [r for r in records if not self._patterns or any(matches(p, r) for p in self._patterns)]
-            if wanted:
-                self._deliver({"Records": wanted})
-            if not records:
+            if not read:
                 self._stopping.wait(0.2)
+
+    def poll_once(self) -> int:
+        """Read one batch from where the last one ended and hand on what the filters match;
+        returns how many records it read."""
+        if self._iterator is None:
+            shard = self._client.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]["Shards"][0]
+            self._iterator = self._client.get_shard_iterator(
+                StreamArn=self._stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+            )["ShardIterator"]
+        response = self._client.get_records(ShardIterator=self._iterator, Limit=self._batch_size)
+        self._iterator = response["NextShardIterator"]
+        records = response.get("Records", [])
+        wanted = [r for r in records if not self._patterns or any(matches(p, r) for p in self._patterns)]
+        if wanted:
+            self._deliver({"Records": wanted})
+        return len(records)
 
     def _deliver(self, event: dict[str, Any]) -> None:
         for attempt in range(1, self._attempts + 1):
