@@ -88,3 +88,23 @@ def test_webhook_poster_refuses_a_host_resolving_to_a_private_address(address: s
     # Then no connection is made: the attempt fails as refused
     assert outcome.status_code is None
     assert outcome.reason.startswith("refused")
+
+
+def test_docs_verification_snippet_accepts_our_signature_and_refuses_a_changed_body():
+    # Given the Python snippet docs/api.md gives customers
+    from pathlib import Path
+
+    guide = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    section = guide.split("### Verifying a delivery", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(code, namespace)
+    snippet_verify = namespace["verify"]
+    assert callable(snippet_verify)
+    # When it checks a delivery signed as the webhook function signs it, now
+    import time
+
+    header = signature(SECRET, int(time.time()), BODY)
+    # Then it accepts it, and refuses the same header on another body
+    assert snippet_verify(SECRET, header, BODY.encode())
+    assert not snippet_verify(SECRET, header, BODY.replace("sent", "read").encode())
