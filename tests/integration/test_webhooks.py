@@ -295,3 +295,27 @@ def test_webhook_endpoint_failing_for_3_days_is_disabled_and_the_organisation_se
         assert endpoint["disabledAt"] == to_iso(now)
         assert queued(stack, "WebhookQueue") == 0
         assert organization_flag(org_id) is None
+
+
+def test_template_webhook_queue_outlasts_six_delivery_function_timeouts(stack: Stack):
+    # A record in flight must not be offered to a second invocation while the first still runs.
+    timeout = stack.template.function_timeout("WebhookDeliveryFunction")
+    assert stack.template.of_type("AWS::SQS::Queue")["WebhookQueue"]["VisibilityTimeout"] >= 6 * timeout
+
+
+@pytest.mark.parametrize(
+    ("image", "passes"),
+    [
+        ({"webhooks": {"BOOL": True}, "status": {"S": "DELIVERED"}}, True),
+        ({"webhooks": {"BOOL": True}, "status": {"S": "SENDING"}}, False),  # makes no event
+        ({"status": {"S": "DELIVERED"}}, False),  # an organisation without webhooks
+    ],
+)
+def test_template_messages_stream_filter_passes_only_flagged_messages_in_an_event_status(
+    stack: Stack, image: dict[str, Any], passes: bool
+):
+    from devstack.streams import matches
+
+    ((_, event),) = stack.template.events("DynamoDB")
+    record = {"eventName": "MODIFY", "dynamodb": {"NewImage": image}}
+    assert any(matches(pattern, record) for pattern in filter_patterns(event)) is passes
