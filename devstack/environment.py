@@ -12,5 +12,5 @@ LOCAL_AWS_ENVIRONMENT = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     # The tests' webhook receivers listen on 127.0.0.1; a deployed stack refuses it (decision 34).
-    "WEBHOOK_ALLOW_LOOPBACK": "true",
+    "WEBHOOK_LOOPBACK_ONLY": "true",
 }

@@ -67,16 +67,16 @@ def test_retry_delay_doubles_from_30_s_to_an_hour_with_jitter_in_its_upper_half(
 )
 def test_checked_url_refuses_what_a_deployed_stack_may_not_call(url: str):
     with pytest.raises(RequestInvalidError):
-        checked_url(url, allow_loopback=False)
+        checked_url(url, loopback_only=False)
 
 
 def test_checked_url_takes_loopback_http_only_on_the_local_stack():
     # Given the local stack's setting
     # When a test's receiver URL is checked
     # Then it is taken, but another plain-HTTP host still is not
-    assert checked_url("http://127.0.0.1:8080/hooks", allow_loopback=True) == "http://127.0.0.1:8080/hooks"
+    assert checked_url("http://127.0.0.1:8080/hooks", loopback_only=True) == "http://127.0.0.1:8080/hooks"
     with pytest.raises(RequestInvalidError):
-        checked_url("http://example.com/hooks", allow_loopback=True)
+        checked_url("http://example.com/hooks", loopback_only=True)
 
 
 @pytest.mark.parametrize("address", ["10.0.0.5", "127.0.0.1", "169.254.169.254", "fd00::1", "::ffff:192.168.1.1"])
@@ -108,3 +108,14 @@ def test_docs_verification_snippet_accepts_our_signature_and_refuses_a_changed_b
     # Then it accepts it, and refuses the same header on another body
     assert snippet_verify(SECRET, header, BODY.encode())
     assert not snippet_verify(SECRET, header, BODY.replace("sent", "read").encode())
+
+
+def test_webhook_poster_on_the_local_stack_calls_no_other_host_and_resolves_none():
+    # Given the local stack's poster, and a resolver that records what it is asked
+    asked: list[str] = []
+    poster = WebhookPoster(loopback_only=True, resolver=lambda host, port: asked.append(host) or ["93.184.215.14"])
+    # When an event is posted to a public host
+    outcome = poster.post("https://hooks.example.com/in", BODY, {})
+    # Then it is refused before any look-up or connection
+    assert (outcome.status_code, asked) == (None, [])
+    assert outcome.reason.startswith("refused")

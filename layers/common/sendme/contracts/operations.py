@@ -332,7 +332,13 @@ WEBHOOK_OPERATIONS: dict[tuple[str, str], Operation] = {
         "Create a status webhook",
         "An `https://` URL and the event types it receives. The answer holds the endpoint's `secret`, "
         "which signs its deliveries: it is shown this once." + _SIGNED,
-        {HTTPStatus.CREATED: Answer("The endpoint and its secret", WebhookCreated, {"webhook": _WEBHOOK})},
+        {
+            HTTPStatus.CREATED: Answer(
+                "The endpoint and its secret",
+                WebhookCreated,
+                {"webhook": {**_WEBHOOK, "secret": "whsec_3q2-Yt0kq7rJ1cX8m2nJ5uVhQ0bW4pL6sZ9eA1dF7gH"}},
+            )
+        },
         (*_EVERY_ROUTE, *_JSON_BODY),
         request_example={"url": "https://example.com/sendme/events", "events": ["message.delivered"]},
     ),

@@ -131,12 +131,13 @@ def retry_delay(attempt: int, rng: random.Random | None = None) -> float:
     return float(ceiling / 2 + (rng or random).uniform(0, ceiling / 2))
 
 
-def checked_url(url: str, *, allow_loopback: bool) -> str:
+def checked_url(url: str, *, loopback_only: bool) -> str:
     """The endpoint URL if a deployed stack may call it: HTTPS to a public host. The local stack
-    (`allow_loopback`) also takes http://127.0.0.1, so tests can run a real receiver."""
+    (`loopback_only`) also takes http://127.0.0.1, so tests can run a real receiver (and delivers
+    to nothing else, sendme.outbound.webhooks)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    loopback_ok = allow_loopback and host == "127.0.0.1"
+    loopback_ok = loopback_only and host == "127.0.0.1"
     if parts.scheme != "https" and not (loopback_ok and parts.scheme == "http"):
         raise RequestInvalidError("a webhook URL must be https://", field="url")
     if not host or parts.username or parts.password:

@@ -25,6 +25,7 @@ SQS_BATCH_LIMIT = 10
 MAX_DELAY_SECONDS = 900
 
 Resolver = Callable[[str, int], list[str]]
+LOOPBACK = "127.0.0.1"
 
 
 class WebhookQueue:
@@ -82,9 +83,9 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 class WebhookPoster:
     def __init__(
-        self, *, allow_loopback: bool = False, resolver: Resolver = resolve, timeout: float = TIMEOUT_SECONDS
+        self, *, loopback_only: bool = False, resolver: Resolver = resolve, timeout: float = TIMEOUT_SECONDS
     ) -> None:
-        self._allow_loopback = allow_loopback
+        self._loopback_only = loopback_only
         self._resolve = resolver
         self._timeout = timeout
 
@@ -107,7 +108,7 @@ class WebhookPoster:
         parts = urlsplit(url)
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        if parts.scheme != "https" and not self._allow_loopback:
+        if parts.scheme != "https" and not self._loopback_only:
             raise AddressRefusedError("only https:// is called")
         address = self._checked_address(host, port)
         if parts.scheme == "https":
@@ -116,11 +117,16 @@ class WebhookPoster:
         return http.client.HTTPConnection(address, port, timeout=self._timeout)
 
     def _checked_address(self, host: str, port: int) -> str:
+        if self._loopback_only:
+            # The local stack reaches this machine's receivers and nothing else, not even DNS.
+            if host != LOOPBACK:
+                raise AddressRefusedError(f"the local stack calls only {LOOPBACK}")
+            return LOOPBACK
         addresses = self._resolve(host, port)
         if not addresses:
             raise AddressRefusedError(f"{host} does not resolve")
         for address in addresses:
             parsed = ipaddress.ip_address(address.split("%", 1)[0])
-            if not (is_public(parsed) or (self._allow_loopback and parsed.is_loopback)):
+            if not is_public(parsed):
                 raise AddressRefusedError(f"{host} resolves to a non-public address")
         return addresses[0]

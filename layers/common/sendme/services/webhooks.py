@@ -9,16 +9,16 @@ from sendme.storage.webhooks import WebhookRepository
 
 
 class WebhookService:
-    def __init__(self, endpoints: WebhookRepository, *, allow_loopback: bool = False) -> None:
+    def __init__(self, endpoints: WebhookRepository, *, loopback_only: bool = False) -> None:
         self._endpoints = endpoints
-        self._allow_loopback = allow_loopback
+        self._loopback_only = loopback_only
 
     def create(self, org_id: str, request: WebhookInput) -> WebhookCreated:
         now = now_iso()
         endpoint = WebhookEndpoint(
             org_id=org_id,
             id=new_id(),
-            url=checked_url(request.url, allow_loopback=self._allow_loopback),
+            url=checked_url(request.url, loopback_only=self._loopback_only),
             events=list(dict.fromkeys(request.events)),
             secret=new_secret(),
             created_at=now,
@@ -38,7 +38,7 @@ class WebhookService:
         endpoint = self._existing(org_id, endpoint_id)
         changes: dict[str, object] = {"updated_at": now_iso()}
         if patch.url is not None:
-            changes["url"] = checked_url(patch.url, allow_loopback=self._allow_loopback)
+            changes["url"] = checked_url(patch.url, loopback_only=self._loopback_only)
         if patch.events is not None:
             changes["events"] = list(dict.fromkeys(patch.events))
         if patch.status is EndpointStatus.ENABLED and endpoint.status is EndpointStatus.DISABLED:

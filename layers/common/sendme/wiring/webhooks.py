@@ -20,7 +20,7 @@ def _queue() -> WebhookQueue:
 
 @cached
 def webhook_service() -> WebhookService:
-    return WebhookService(_endpoints(), allow_loopback=get_settings().webhook_allow_loopback)
+    return WebhookService(_endpoints(), loopback_only=get_settings().webhook_loopback_only)
 
 
 @cached
@@ -30,5 +30,5 @@ def webhook_events() -> WebhookEvents:
 
 @cached
 def webhook_deliverer() -> WebhookDeliverer:
-    poster = WebhookPoster(allow_loopback=get_settings().webhook_allow_loopback)
+    poster = WebhookPoster(loopback_only=get_settings().webhook_loopback_only)
     return WebhookDeliverer(_endpoints(), _queue(), poster)
