@@ -113,7 +113,12 @@ def test_docs_verification_snippet_accepts_our_signature_and_refuses_a_changed_b
 def test_webhook_poster_on_the_local_stack_calls_no_other_host_and_resolves_none():
     # Given the local stack's poster, and a resolver that records what it is asked
     asked: list[str] = []
-    poster = WebhookPoster(loopback_only=True, resolver=lambda host, port: asked.append(host) or ["93.184.215.14"])
+
+    def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["93.184.215.14"]
+
+    poster = WebhookPoster(loopback_only=True, resolver=resolver)
     # When an event is posted to a public host
     outcome = poster.post("https://hooks.example.com/in", BODY, {})
     # Then it is refused before any look-up or connection
