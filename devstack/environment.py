@@ -11,4 +11,6 @@ LOCAL_AWS_ENVIRONMENT = {
     "AWS_REGION": "us-east-1",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
+    # The tests' webhook receivers listen on 127.0.0.1; a deployed stack refuses it (decision 34).
+    "WEBHOOK_LOOPBACK_ONLY": "true",
 }

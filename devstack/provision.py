@@ -50,7 +50,11 @@ class Stack:
 
 def _create_table(session: boto3.session.Session, name: str, properties: dict[str, Any]) -> None:
     client = session.client("dynamodb")
-    client.create_table(TableName=name, **{k: properties[k] for k in _TABLE_ARGUMENTS if k in properties})
+    arguments = {k: properties[k] for k in _TABLE_ARGUMENTS if k in properties}
+    if stream := properties.get("StreamSpecification"):
+        # CloudFormation enables a stream by naming its view type; the API wants it said.
+        arguments["StreamSpecification"] = {"StreamEnabled": True, **stream}
+    client.create_table(TableName=name, **arguments)
     if ttl := properties.get("TimeToLiveSpecification"):
         client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
 

@@ -20,6 +20,7 @@ from .provision import Stack, provision
 from .receipts import ReceiptOptions, ReceiptSimulator
 from .schedules import ScheduleRunner, rate_seconds
 from .seed import seed_demo
+from .streams import StreamPoller, filter_patterns, streams_client
 from .template import Template
 
 
@@ -59,7 +60,7 @@ class LocalStack:
         # Without the API front the stack is the backend of `sam local start-api` (devstack.sam_local).
         self._serve_api = serve_api
         self._moto = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
-        self._pollers: list[QueuePoller] = []
+        self._pollers: list[QueuePoller | StreamPoller] = []
         self._schedules: list[ScheduleRunner] = []
         self._server: BaseWSGIServer | None = None
         self._server_thread: threading.Thread | None = None
@@ -115,6 +116,18 @@ class LocalStack:
             )
             poller.start()
             self._pollers.append(poller)
+        session = boto3.session.Session()
+        for function, event in template.events("DynamoDB"):
+            table = session.client("dynamodb").describe_table(TableName=stack.ref(event["Stream"]["Fn::GetAtt"][0]))
+            streams = StreamPoller(
+                streams_client(session),
+                table["Table"]["LatestStreamArn"],
+                int(event.get("BatchSize", 100)),
+                filter_patterns(event),
+                partial(lambdas.invoke, function),
+            )
+            streams.start()
+            self._pollers.append(streams)
 
     def _start_schedules(self, template: Template, lambdas: LocalLambdas) -> None:
         region = boto3.session.Session().region_name or "us-east-1"

@@ -38,6 +38,7 @@ TAGS = {
     "messages": "The messages sent: a filtered list, and each one with its status timeline",
     "contacts": "The organisation's contacts: create, list, update, delete and bulk import",
     "account": "The caller's organisation: its balance and status, and its messages per day by status",
+    "webhooks": "Status webhooks: signed events POSTed to your endpoints when a message's status changes",
 }
 DESCRIPTION = (
     "Send SMS (Amazon SNS) and email (Amazon SES) to your contacts and track every message's delivery "

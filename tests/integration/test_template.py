@@ -55,6 +55,11 @@ def test_template_every_api_route_is_authorized(stack: Stack):
         ("GET", "/api/contacts/{id}"),
         ("PATCH", "/api/contacts/{id}"),
         ("DELETE", "/api/contacts/{id}"),
+        ("GET", "/api/webhooks"),
+        ("POST", "/api/webhooks"),
+        ("GET", "/api/webhooks/{id}"),
+        ("PATCH", "/api/webhooks/{id}"),
+        ("DELETE", "/api/webhooks/{id}"),
     }
 
 

@@ -16,6 +16,11 @@ class Settings(BaseSettings):
     idempotency_table: str = ""
     delivery_queue_url: str = ""
     send_job_queue_url: str = ""
+    webhook_queue_url: str = ""
+    # The local stack's webhooks call http://127.0.0.1 (its tests' receivers) and nothing else; a
+    # deployed stack calls public HTTPS addresses only, never a private, loopback or link-local one
+    # (decision 34).
+    webhook_loopback_only: bool = False
     sender_email: str = "no-reply@example.com"
     ses_configuration_set: str = ""
     terms_version: str = "2024-01"

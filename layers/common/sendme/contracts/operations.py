@@ -16,6 +16,7 @@ from sendme.contracts.contacts import ContactPage, ContactQuery, ImportOptions, 
 from sendme.contracts.errors import ErrorBody
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
 from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepted
+from sendme.contracts.webhooks import WebhookCreated, WebhookList, WebhookView
 from sendme.domain.base import CamelModel
 from sendme.domain.contacts import Contact
 
@@ -307,6 +308,72 @@ def _send(summary: str, description: str, example: dict[str, Any], *, as_job: bo
 
 
 # (method, path as template.yaml declares it) -> the operation.
+_WEBHOOK = {
+    "id": "01943a1e-7f00-7000-8000-0000000000a1",
+    "url": "https://example.com/sendme/events",
+    "events": ["message.delivered", "message.failed"],
+    "status": "ENABLED",
+    "createdAt": "2026-01-15T10:00:00.000Z",
+    "updatedAt": "2026-01-15T10:00:00.000Z",
+    "failingSince": None,
+    "lastFailureAt": None,
+    "lastStatusCode": None,
+    "failedDeliveries": 0,
+    "disabledAt": None,
+}
+_SIGNED = (
+    " Each event is POSTed as JSON (`id`, `type`, `createdAt`, `data`: the message as "
+    "`GET /api/messages` lists it) with a `SendMe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "
+    '"<t>.<body>">` header, retried with backoff for 24 h; an endpoint that fails for 3 days is '
+    "`DISABLED` (docs/api.md#status-webhooks)."
+)
+WEBHOOK_OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("POST", "/api/webhooks"): Operation(
+        "webhooks",
+        "Create a status webhook",
+        "An `https://` URL and the event types it receives. The answer holds the endpoint's `secret`, "
+        "which signs its deliveries: it is shown this once." + _SIGNED,
+        {
+            HTTPStatus.CREATED: Answer(
+                "The endpoint and its secret",
+                WebhookCreated,
+                {"webhook": {**_WEBHOOK, "secret": "whsec_3q2-Yt0kq7rJ1cX8m2nJ5uVhQ0bW4pL6sZ9eA1dF7gH"}},
+            )
+        },
+        (*_EVERY_ROUTE, *_JSON_BODY),
+        request_example={"url": "https://example.com/sendme/events", "events": ["message.delivered"]},
+    ),
+    ("GET", "/api/webhooks"): Operation(
+        "webhooks",
+        "List status webhooks",
+        "The caller's endpoints, with their `status` and delivery failures.",
+        {HTTPStatus.OK: Answer("The endpoints", WebhookList, {"list": {"data": [_WEBHOOK]}})},
+    ),
+    ("GET", "/api/webhooks/{id}"): Operation(
+        "webhooks",
+        "Get a status webhook",
+        "One endpoint: `status` `DISABLED` with `disabledAt` when its deliveries failed for 3 days.",
+        {HTTPStatus.OK: Answer("The endpoint", WebhookView, {"webhook": _WEBHOOK})},
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND),
+    ),
+    ("PATCH", "/api/webhooks/{id}"): Operation(
+        "webhooks",
+        "Update a status webhook",
+        "Only the fields sent change; `status: ENABLED` re-enables a disabled endpoint.",
+        {HTTPStatus.OK: Answer("The endpoint as stored", WebhookView, {"webhook": _WEBHOOK})},
+        (*_EVERY_ROUTE, *_JSON_BODY, HTTPStatus.NOT_FOUND),
+        request_example={"status": "ENABLED"},
+    ),
+    ("DELETE", "/api/webhooks/{id}"): Operation(
+        "webhooks",
+        "Delete a status webhook",
+        "No more events are sent to it, including retries of earlier ones.",
+        {HTTPStatus.NO_CONTENT: Answer("Deleted", None)},
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND),
+    ),
+}
+
+
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/api/messages/sms/contacts"): _send(
         "Send an SMS to phone numbers",
@@ -538,6 +605,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {HTTPStatus.NO_CONTENT: Answer("Deleted", None)},
         (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT),
     ),
+    **WEBHOOK_OPERATIONS,
 }
 
 

@@ -25,6 +25,8 @@ class Organization(CamelModel):
     # The organisation's own request rate limit, where an operator set one (sendme-admin set-limits).
     requests_per_minute: int | None = None
     request_burst: int | None = None
+    # True while one of its status webhooks is enabled (sendme.storage.webhooks); sends copy it.
+    webhooks: bool | None = None
 
     def destinations(self, default_country: str) -> frozenset[str]:
         """The countries the organisation's SMS may go to: its allow-list, else its home country

@@ -13,3 +13,7 @@ def to_iso(moment: datetime) -> str:
 
 def now_iso() -> str:
     return to_iso(utc_now())
+
+
+def parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(UTC)

@@ -111,3 +111,7 @@ class ProviderError(SendMeError):
         super().__init__(message, details={"code": code})
         self.code = code
         self.retryable = retryable
+
+
+class WebhookNotFoundError(SendMeError):
+    """No webhook endpoint with that id belongs to the caller's organisation."""

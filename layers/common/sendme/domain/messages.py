@@ -73,6 +73,9 @@ class Message(CamelModel):
     sent_at: str | None = None
     deleted_at: str | None = None
     history: list[StatusEvent] = Field(default_factory=list)
+    # Set (True) when its organisation had webhooks when it was sent: the messages table's
+    # stream hands only such messages' changes to the webhook pipeline (decision 33).
+    webhooks: bool | None = None
     # Every write adds one, so a write built from a read can be made conditional on nothing
     # having changed since (see MessageRepository.replace_all).
     version: int = 0

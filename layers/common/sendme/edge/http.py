@@ -36,6 +36,7 @@ from sendme.domain.errors import (
     RequestInvalidError,
     SendMeError,
     TermsNotAcceptedError,
+    WebhookNotFoundError,
 )
 from sendme.edge.auth import principal_of
 from sendme.edge.body import read_bodies_as_json
@@ -54,6 +55,7 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     MessageNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ContactNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    WebhookNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ContactConflictError: (HTTPStatus.CONFLICT, "Conflict"),
     ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     RecipientsInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),

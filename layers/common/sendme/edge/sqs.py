@@ -17,6 +17,7 @@ from pydantic import Json, ValidationError
 
 from sendme.domain.messages import DeliveryTask
 from sendme.domain.send_jobs import SendJobTask
+from sendme.domain.webhooks import WebhookDelivery
 from sendme.observability import logger, metrics, tracer
 
 SqsHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
@@ -32,6 +33,12 @@ class SendJobRecord(SqsRecordModel):
     """One send-job (or send-job dead-letter) queue record, its body parsed as the task."""
 
     body: Json[SendJobTask]
+
+
+class WebhookRecord(SqsRecordModel):
+    """One webhook queue record, its body parsed as the delivery."""
+
+    body: Json[WebhookDelivery]
 
 
 def worker_entrypoint(handler: SqsHandler) -> SqsHandler:

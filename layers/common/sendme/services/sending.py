@@ -169,7 +169,7 @@ class SendingService:
             raise RequestInvalidError(
                 "type FLASH (class-0 SMS) is not supported by the SMS provider, Amazon SNS", field="type"
             )
-        org_id, sender_id = organization.id, organization.sender_id
+        sender_id = organization.sender_id
         info = count_segments(request.message)
         prices, kind = self._limits.sms_prices, request.type.price_kind
 
@@ -181,7 +181,7 @@ class SendingService:
             cost_of,
             info,
             lambda recipient, message_id, queue_id, now: Message(
-                **_common(org_id, request, recipient, message_id, queue_id, now),
+                **_common(organization, request, recipient, message_id, queue_id, now),
                 channel=Channel.SMS,
                 message_type=MessageType(request.type.value),
                 content=request.message,
@@ -196,7 +196,7 @@ class SendingService:
         )
 
     def _email_draft(self, organization: Organization, request: EmailRequest) -> Draft:
-        org_id, cost = organization.id, self._limits.email_credits_per_message
+        cost = self._limits.email_credits_per_message
         # Without a contentType, HTML markup must not reach the recipient as literal tags.
         content_type = request.content_type or content_type_of(request.message)
         return Draft(
@@ -204,7 +204,7 @@ class SendingService:
             lambda _: cost,
             None,
             lambda recipient, message_id, queue_id, now: Message(
-                **_common(org_id, request, recipient, message_id, queue_id, now),
+                **_common(organization, request, recipient, message_id, queue_id, now),
                 channel=Channel.EMAIL,
                 message_type=MessageType.EMAIL,
                 content=request.message,
@@ -343,10 +343,11 @@ def _require_credits(draft: Draft, known: Sequence[Recipient]) -> None:
 
 
 def _common(
-    org_id: str, request: SendRequest, recipient: Recipient, message_id: str, queue_id: str, now: str
+    organization: Organization, request: SendRequest, recipient: Recipient, message_id: str, queue_id: str, now: str
 ) -> dict[str, Any]:
     return {
-        "org_id": org_id,
+        "org_id": organization.id,
+        "webhooks": organization.webhooks,
         "id": message_id,
         "recipient_details": recipient.address,
         "country_code": recipient.country_code,

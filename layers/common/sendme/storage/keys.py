@@ -10,6 +10,7 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / TAG#<tag>#<contactId>: a tag membership, so a tag's audience is one Query;
 - ORG#<orgId> / SUPPRESSED#<address>: an address the organisation must not send to again;
 - ORG#<orgId> / SENDJOB#<jobId>: a send job;
+- ORG#<orgId> / WEBHOOK#<endpointId>: a status webhook endpoint (sendme.domain.webhooks);
 - SENDJOB#<orgId>#<jobId> / RECIPIENTS#<listId>#<chunk>: the recipients a send job paid for, frozen
   one fan-out chunk per item (in its own partition, so the organisation's stays small);
 - ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
@@ -27,6 +28,7 @@ CONTACT = "CONTACT#"
 API_KEY = "APIKEY#"
 SUPPRESSED = "SUPPRESSED#"
 LEDGER = "LEDGER#"
+WEBHOOK = "WEBHOOK#"
 
 
 def org(org_id: str) -> str:
@@ -72,6 +74,10 @@ def send_job(org_id: str, job_id: str) -> dict[str, str]:
 
 def send_job_recipients(org_id: str, job_id: str, list_id: str, chunk: int) -> dict[str, str]:
     return {"pk": f"SENDJOB#{org_id}#{job_id}", "sk": f"RECIPIENTS#{list_id}#{chunk:05d}"}
+
+
+def webhook(org_id: str, endpoint_id: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": f"{WEBHOOK}{endpoint_id}"}
 
 
 def rate_bucket(org_id: str, bucket: str) -> dict[str, str]:

@@ -1,0 +1,43 @@
+"""/api/webhooks: create (the secret shown once), list, get, update and delete status webhooks."""
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from sendme.contracts.webhooks import WebhookCreated, WebhookInput, WebhookList, WebhookPatch, WebhookView
+from sendme.edge.http import build_resolver, caller, entrypoint, json_response
+from sendme.wiring.accounts import request_guard
+from sendme.wiring.webhooks import webhook_service
+
+app = build_resolver()
+
+
+@app.post("/api/webhooks")
+def create(request: Annotated[WebhookInput, Body()]) -> Response[WebhookCreated]:
+    return json_response(webhook_service().create(caller(app).org_id, request), HTTPStatus.CREATED)
+
+
+@app.get("/api/webhooks")
+def list_webhooks() -> Response[WebhookList]:
+    return json_response(webhook_service().list(caller(app).org_id))
+
+
+@app.get("/api/webhooks/<webhook_id>")
+def get(webhook_id: str) -> Response[WebhookView]:
+    return json_response(webhook_service().get(caller(app).org_id, webhook_id))
+
+
+@app.patch("/api/webhooks/<webhook_id>")
+def update(webhook_id: str, request: Annotated[WebhookPatch, Body()]) -> Response[WebhookView]:
+    return json_response(webhook_service().update(caller(app).org_id, webhook_id, request))
+
+
+@app.delete("/api/webhooks/<webhook_id>")
+def delete(webhook_id: str) -> Response[None]:
+    webhook_service().delete(caller(app).org_id, webhook_id)
+    return Response(status_code=HTTPStatus.NO_CONTENT.value)
+
+
+lambda_handler = entrypoint(app, request_guard)

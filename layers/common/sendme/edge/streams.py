@@ -1,0 +1,34 @@
+"""The Lambda edge of the messages table's stream: each record as a status change."""
+
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer
+from pydantic import ValidationError
+
+from sendme.domain.messages import Message, MessageStatus
+from sendme.observability import logger
+from sendme.services.webhook_events import StatusChange
+
+_deserializer = TypeDeserializer()
+
+
+def _image(raw: dict[str, Any]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in raw.items()}
+
+
+def status_changes(event: dict[str, Any]) -> list[StatusChange]:
+    """The changes of the stream records that hold a message after the write (REMOVEs hold none).
+    A record that does not parse is logged and skipped: it cannot make an event."""
+    changes = []
+    for record in event.get("Records", []):
+        stream = record.get("dynamodb", {})
+        if "NewImage" not in stream:
+            continue
+        try:
+            message = Message.model_validate(_image(stream["NewImage"]))
+        except ValidationError:
+            logger.exception("unreadable stream record", extra={"event_id": record.get("eventID")})
+            continue
+        previous = _image(stream["OldImage"]).get("status") if "OldImage" in stream else None
+        changes.append(StatusChange(message, MessageStatus(previous) if previous else None))
+    return changes
