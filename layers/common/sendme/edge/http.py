@@ -70,9 +70,10 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
 
 
 def error_response(
-    status: HTTPStatus, title: str, message: str, language: Language = Language.ENGLISH, **extra: Any
+    status: HTTPStatus, title: str, message: str, language: Language = Language.ENGLISH, /, **extra: Any
 ) -> Response[dict[str, Any]]:
-    """The error body, its title and message in the caller's language (same keys in every one)."""
+    """The error body, its title and message in the caller's language (same keys in every one).
+    Positional-only, so an error may add any key, even `status` (a 409 naming a message's)."""
     body = ErrorBody(error=translated(title, language), message=translated(message, language), **extra)
     return Response(
         status_code=status.value,
