@@ -127,7 +127,7 @@ def test_concurrent_sweeps_fire_a_scheduled_message_exactly_once(api: Client, de
     schedule_sms(api, demo.api_key)
     sweep_later(monkeypatch, minutes=6)
     real = sweeper()
-    leases = list(real._leases.expired(before=sweeper_module.now_iso()))
+    leases = list(real._leases.expired(before=ahead(minutes=6)))
     racing = Sweeper(StaleLeaseIndex(leases), real._messages, real._settlement, real._dispatcher, real._policy)  # type: ignore[arg-type]
     # When both fire them
     results = [real.sweep(), racing.sweep()]

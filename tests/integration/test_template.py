@@ -40,6 +40,8 @@ def test_template_every_api_route_is_authorized(stack: Stack):
     assert routes == {
         ("GET", "/api/messages"),
         ("GET", "/api/messages/{id}"),
+        ("POST", "/api/messages/{id}/cancel"),
+        ("POST", "/api/messages/queues/{queueId}/cancel"),
         *{
             ("POST", f"/api/messages/{channel}/{audience}")
             for channel in ("sms", "email")
