@@ -178,6 +178,23 @@ def test_scheduled_job_reads_its_audience_when_due_and_charges_the_difference(
     assert credits_of(demo.org_id) == 96
 
 
+def test_scheduled_job_whose_audience_shrank_returns_the_surplus(
+    api: Client, demo, stack: Stack, lambdas, drain, monkeypatch
+):
+    # Given an /all send scheduled with three contacts (3 credits prepaid), one deleted before it is due
+    schedule_sms(api, demo.api_key, "/api/messages/sms/all")
+    contacts = [c for c in contact_service()._contacts.all(demo.org_id) if c.phone and c.status == "ACTIVE"]
+    contact_service().delete(demo.org_id, contacts[0].id)
+    # When it fires and runs
+    sweep_later(monkeypatch, minutes=6)
+    sweeper().sweep()
+    drain_jobs(stack, lambdas)
+    drain()
+    # Then two were sent, and two credits were charged in all
+    assert len(sms_sent()) == 2
+    assert credits_of(demo.org_id) == 98
+
+
 def test_scheduled_job_short_of_credits_when_due_fails_and_refunds_its_prepayment(
     api: Client, demo, stack: Stack, lambdas, monkeypatch
 ):

@@ -112,7 +112,9 @@ class FanOutService:
             return None
         if not reserved:
             raise SendJobChangedError(f"send job {job.id} was reserved by another run; retrying to resume it")
-        changes = {"reserved_cost": cost, "recipient_count": len(recipients), "recipient_list": recipient_list}
+        # What the job holds: its cost, or its prepayment when the audience shrank (returned when done).
+        held = max(cost, job.prepaid)
+        changes = {"reserved_cost": held, "recipient_count": len(recipients), "recipient_list": recipient_list}
         return job.model_copy(update={**changes, "status": SendJobStatus.RESERVED})
 
     def abandon(self, task: SendJobTask) -> None:

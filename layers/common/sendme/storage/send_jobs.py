@@ -107,7 +107,7 @@ class SendJobRepository:
             job,
             job.status,
             status=SendJobStatus.RESERVED.value,
-            reservedCost=max(cost, job.prepaid),
+            reservedCost=max(cost, job.prepaid),  # as FanOutService._reserve holds it
             recipientCount=recipient_count,
             skipped=skipped,
             recipientList=recipient_list,
