@@ -25,7 +25,14 @@ def test_schedule_rate_refuses_what_it_cannot_run():
 
 def test_schedule_runner_invokes_the_sweeper_with_a_scheduled_event(stack: Stack, lambdas: LocalLambdas):
     runner = ScheduleRunner("SweeperFunction", 60, partial(lambdas.invoke, "SweeperFunction"), region="us-east-1")
-    assert runner.run_once() == {"settled": 0, "skipped": 0, "redriven": 0, "failed": 0}
+    assert runner.run_once() == {
+        "settled": 0,
+        "skipped": 0,
+        "redriven": 0,
+        "failed": 0,
+        "fired": 0,
+        "jobs_fired": 0,
+    }
 
 
 def test_schedule_runner_runs_again_at_each_interval_until_stopped():

@@ -85,7 +85,7 @@ def test_request_json_number_too_long_to_read_is_400(api: Client, demo, stack: S
 @pytest.mark.parametrize(
     ("path", "body"),
     [
-        pytest.param(SEND, {**SPEC_SMS_BODY, "scheduledAt": "2030-01-01T00:00:00Z", "from": "ACME"}, id="send"),
+        pytest.param(SEND, {**SPEC_SMS_BODY, "sendAt": "2030-01-01T00:00:00Z", "from": "ACME"}, id="send"),
         pytest.param("/api/messages/sms/all", {"message": "hi", "sendAt": "tomorrow"}, id="send-all"),
         pytest.param("/api/contacts", {**CONTACT, "nickname": "Anita"}, id="contact"),
     ],

@@ -21,6 +21,7 @@ from sendme.domain.send_jobs import SendJob, SendJobTask
 from sendme.services import fanout
 from sendme.storage import keys
 from sendme.wiring import contacts as wiring_contacts
+from sendme.wiring import messages as wiring_messages
 from sendme.wiring import sending as wiring_sending
 from sendme.wiring.accounts import account_service
 
@@ -57,7 +58,7 @@ def run_jobs(stack: Stack, lambdas: LocalLambdas) -> Any:
 
 
 def job_of(org_id: str, job_id: str) -> SendJob:
-    job = wiring_sending.send_jobs().get(org_id, job_id)
+    job = wiring_messages.send_jobs().get(org_id, job_id)
     assert job is not None
     return job
 
@@ -276,7 +277,7 @@ def test_fanout_worker_raced_by_a_duplicate_run_before_its_chunk_write_sends_eac
 def test_send_job_chunks_done_never_moves_back(api: Client, demo, stack):
     # Given a job whose faster run recorded its third chunk done
     body = api.post("/api/messages/sms/all", json={"message": "Hi"}, headers=auth(demo.api_key)).json
-    jobs, job = wiring_sending.send_jobs(), job_of(demo.org_id, body["job"]["id"])
+    jobs, job = wiring_messages.send_jobs(), job_of(demo.org_id, body["job"]["id"])
     jobs.finish_chunk(job, 2)
     # When a slower duplicate run records its first
     jobs.finish_chunk(job, 0)

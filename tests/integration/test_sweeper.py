@@ -141,6 +141,8 @@ def test_sweeper_scheduled_event_runs_a_sweep(lambdas, api, demo, stack: Stack, 
         "skipped": 0,
         "redriven": 0,
         "failed": 0,
+        "fired": 0,
+        "jobs_fired": 0,
     }
 
 

@@ -43,6 +43,8 @@ def test_template_every_api_route_is_authorized(stack: Stack):
         ("GET", "/api/messages/{id}"),
         ("GET", "/api/account"),
         ("GET", "/api/activity"),
+        ("POST", "/api/messages/{id}/cancel"),
+        ("POST", "/api/messages/queues/{queueId}/cancel"),
         *{
             ("POST", f"/api/messages/{channel}/{audience}")
             for channel in ("sms", "email")

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from sendme.domain.errors import (
     MediaTypeUnsupportedError,
+    MessageNotCancelableError,
     RateLimitExceededError,
     RecipientsInvalidError,
     RequestInvalidError,
@@ -40,6 +41,7 @@ def test_every_domain_error_maps_to_its_status_and_a_json_body(error_class, expe
         RateLimitExceededError: {"retry_after": 1},
         RecipientsInvalidError: {"skipped": []},
         MediaTypeUnsupportedError: {"accepted": ["application/json"]},
+        MessageNotCancelableError: {"status": "SENT"},
     }
     required = keywords.get(error_class, {})
 

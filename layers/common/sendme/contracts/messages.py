@@ -46,6 +46,8 @@ class MessageView(CamelModel):
     encoding: str | None
     cost: int
     error_code: str | None
+    # When a scheduled message is (or was) due; null for a message sent at once.
+    scheduled_at: str | None = None
 
     @classmethod
     def of(cls, message: Message) -> "MessageView":

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from sendme.contracts.account import AccountView, Activity, ActivityQuery
+from sendme.contracts.cancelling import MessageCanceled, QueueCanceled
 from sendme.contracts.contacts import ContactPage, ContactQuery, ImportOptions, ImportReport
 from sendme.contracts.errors import ErrorBody
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
@@ -59,10 +60,10 @@ ERRORS: dict[HTTPStatus, Answer] = {
         },
         unknown={
             "error": "Invalid parameters",
-            "message": "Received unknown parameter: scheduledAt",
-            "details": "Received unknown parameter: scheduledAt",
-            "field": "scheduledAt",
-            "unknown": ["scheduledAt"],
+            "message": "Received unknown parameter: sendAt",
+            "details": "Received unknown parameter: sendAt",
+            "field": "sendAt",
+            "unknown": ["sendAt"],
         },
     ),
     HTTPStatus.UNAUTHORIZED: _error(
@@ -296,7 +297,9 @@ _AUDIENCE = (
 )
 _SEND = (
     " A retried request with the same `Idempotency-Key` returns the first answer and is charged "
-    "once; `?dryRun=true` prices the send and changes nothing."
+    "once; `?dryRun=true` prices the send and changes nothing. With `scheduledAt` (ISO 8601 with "
+    "an offset, 1 minute to 365 days ahead) the credits are reserved now and the messages wait "
+    "`SCHEDULED` until then (an /all or /tags send: a send job that reads its audience then)."
 )
 
 
@@ -495,6 +498,47 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                 },
             )
         },
+    ),
+    ("POST", "/api/messages/{id}/cancel"): Operation(
+        "messages",
+        "Cancel a message",
+        "A `SCHEDULED` or `QUEUED` message that no worker has claimed becomes `CANCELED` and its "
+        "credits are given back, once. Cancelling it again answers the same; a message already "
+        "`SENDING` or later is a 409 whose `status` says where it is.",
+        {
+            HTTPStatus.OK: Answer(
+                "The message is CANCELED, `refunded` credits given back",
+                MessageCanceled,
+                {"canceled": {"id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7c", "status": "CANCELED", "refunded": 1}},
+            )
+        },
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT),
+    ),
+    ("POST", "/api/messages/queues/{queueId}/cancel"): Operation(
+        "messages",
+        "Cancel every message of a send",
+        "Every `SCHEDULED` or `QUEUED` message of the send (`queueId` of its answer) becomes "
+        "`CANCELED`, refunded once; those already `SENDING` or later are counted in `notCanceled`. "
+        "A scheduled /all or /tags send job is canceled whole, its prepaid credits given back; one "
+        "still writing its messages is a 409. At most 500 messages per call: `complete` false "
+        "means call again.",
+        {
+            HTTPStatus.OK: Answer(
+                "What became of the send's messages",
+                QueueCanceled,
+                {
+                    "canceled": {
+                        "queueId": "sms-0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7b",
+                        "canceled": 2,
+                        "refunded": 2,
+                        "notCanceled": {"SENT": 1},
+                        "complete": True,
+                        "job": None,
+                    }
+                },
+            )
+        },
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT),
     ),
     ("GET", "/api/activity"): Operation(
         "account",

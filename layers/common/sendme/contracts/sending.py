@@ -56,6 +56,8 @@ class EnqueueResult(CamelModel):
     # detected because the request gave none.
     content_type: ContentType | None = Field(default=None, exclude_if=_unset)
     content_type_detected: bool | None = Field(default=None, exclude_if=_unset)
+    # A scheduled send only: when its messages are due (they wait SCHEDULED until then).
+    scheduled_at: str | None = Field(default=None, exclude_if=_unset)
 
 
 class CountryCost(CamelModel):

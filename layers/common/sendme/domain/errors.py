@@ -76,6 +76,14 @@ class MessageNotFoundError(SendMeError):
     """No message with that id belongs to the caller's organisation."""
 
 
+class MessageNotCancelableError(SendMeError):
+    """The message (or send job) is past the point it could be canceled: `status` says where it is."""
+
+    def __init__(self, message: str, *, status: str) -> None:
+        super().__init__(message, details={"status": status})
+        self.status = status
+
+
 class IdempotencyKeyReusedError(SendMeError):
     """The Idempotency-Key was already used with a different request body."""
 

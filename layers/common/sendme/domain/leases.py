@@ -3,7 +3,8 @@
 A message carries `leaseUntil` (and a `leaseShard`) whenever someone has promised to move it
 on: from birth, the queue it is to be handed to (QUEUED, for as long as a normal queue wait);
 a worker that claimed it (SENDING, for longer than the worker can possibly run); the queue it
-was handed back or re-driven to (QUEUED, for as long as SQS may take to retry it). `redrives`
+was handed back or re-driven to (QUEUED, for as long as SQS may take to retry it); the time it
+is scheduled for (SCHEDULED: the sweeper fires it then). `redrives`
 counts how often the sweeper put a QUEUED message on the queue again under its current lease.
 The sparse `byLeaseExpiry` index holds exactly the leased messages, so the sweeper reads only
 what expired, never the whole table.
@@ -35,7 +36,13 @@ SHARDS = tuple(f"{digit:x}" for digit in range(16))
 
 def lease_fields(message_id: str, seconds: int) -> dict[str, str]:
     """The attributes that put a message under a lease expiring `seconds` from now."""
-    return {LEASE_UNTIL: to_iso(utc_now() + timedelta(seconds=seconds)), LEASE_SHARD: message_id[-1].lower()}
+    return lease_until(message_id, to_iso(utc_now() + timedelta(seconds=seconds)))
+
+
+def lease_until(message_id: str, until: str) -> dict[str, str]:
+    """The attributes that put a message under a lease expiring at `until` (a SCHEDULED message's
+    lease expires when it is due: the sweeper then fires it)."""
+    return {LEASE_UNTIL: until, LEASE_SHARD: message_id[-1].lower()}
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,8 @@ class Message(CamelModel):
     created_at: str
     updated_at: str
     sent_at: str | None = None
+    # When a SCHEDULED message is due to move to QUEUED (the sweeper fires it).
+    scheduled_at: str | None = None
     deleted_at: str | None = None
     history: list[StatusEvent] = Field(default_factory=list)
     # Set (True) when its organisation had webhooks when it was sent: the messages table's

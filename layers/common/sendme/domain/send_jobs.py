@@ -13,10 +13,21 @@ if TYPE_CHECKING:
 
 
 class SendJobStatus(StrEnum):
+    # A scheduled audience send, waiting for its time; it then runs as a PENDING one would.
+    SCHEDULED = "SCHEDULED"
     PENDING = "PENDING"
     RESERVED = "RESERVED"
     DONE = "DONE"
     FAILED = "FAILED"
+    CANCELED = "CANCELED"
+
+
+# A job in one of these will never reserve, persist or enqueue anything more.
+FINISHED = frozenset({SendJobStatus.DONE, SendJobStatus.FAILED, SendJobStatus.CANCELED})
+
+
+# A job in one of these has reserved nothing but what it prepaid: it may still be called off whole.
+UNRESERVED = frozenset({SendJobStatus.SCHEDULED, SendJobStatus.PENDING})
 
 
 class SendJob(CamelModel):
@@ -27,6 +38,10 @@ class SendJob(CamelModel):
     selector: AudienceSelector
     status: SendJobStatus = SendJobStatus.PENDING
     reserved_cost: int = 0
+    # A scheduled job's time, and the credits reserved when it was requested (on the audience
+    # then known, under the send's cause: its queue id); the fan-out charges or returns the rest.
+    scheduled_at: str | None = None
+    prepaid: int = 0
     recipient_count: int = 0
     # The recipients paid for, frozen when the credits were reserved: every run reads this list,
     # never the live audience, so contacts added or removed since change nothing.

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 from sendme.domain.addresses import ISO_COUNTRY, one_of
 from sendme.domain.base import CamelModel
@@ -54,6 +54,9 @@ class SendOptions(CamelModel):
     """What every send request may carry besides its audience."""
 
     campaign_id: CampaignId | None = None
+    # ISO 8601 with an offset; its window (1 minute to 365 days ahead) is checked by the send
+    # (sendme.domain.schedules), not here: a send job re-reads its request after the time.
+    scheduled_at: AwareDatetime | None = None
 
 
 class SmsRequest(SendOptions):

@@ -20,7 +20,8 @@ _RECEIPTED = frozenset({S.DELIVERED, S.UNDELIVERED, S.READ, S.FAILED})
 
 
 TRANSITIONS: dict[S, frozenset[S]] = {
-    S.SCHEDULED: frozenset({S.QUEUED, S.CANCELED}),
+    # SCHEDULED -> FAILED: a scheduled send whose write failed part-way is failed and refunded.
+    S.SCHEDULED: frozenset({S.QUEUED, S.CANCELED, S.FAILED}),
     S.QUEUED: frozenset({S.SENDING, S.CANCELED, S.FAILED}),
     # SENDING -> QUEUED hands a message back to the queue after a transient provider error.
     # A receipt may overtake the worker's own SENT write (SES events carry our message id).

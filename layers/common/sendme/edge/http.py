@@ -27,6 +27,7 @@ from sendme.domain.errors import (
     IdempotencyKeyReusedError,
     ImportFileInvalidError,
     MediaTypeUnsupportedError,
+    MessageNotCancelableError,
     MessageNotFoundError,
     MessagesNotStoredError,
     OrganizationNotFoundError,
@@ -57,6 +58,7 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     WebhookNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ContactConflictError: (HTTPStatus.CONFLICT, "Conflict"),
+    MessageNotCancelableError: (HTTPStatus.CONFLICT, "Conflict"),
     ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     RecipientsInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     IdempotencyKeyReusedError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused"),
@@ -70,9 +72,10 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
 
 
 def error_response(
-    status: HTTPStatus, title: str, message: str, language: Language = Language.ENGLISH, **extra: Any
+    status: HTTPStatus, title: str, message: str, language: Language = Language.ENGLISH, /, **extra: Any
 ) -> Response[dict[str, Any]]:
-    """The error body, its title and message in the caller's language (same keys in every one)."""
+    """The error body, its title and message in the caller's language (same keys in every one).
+    Positional-only, so an error may add any key, even `status` (a 409 naming a message's)."""
     body = ErrorBody(error=translated(title, language), message=translated(message, language), **extra)
     return Response(
         status_code=status.value,

@@ -15,6 +15,12 @@ stored, and delivery may have sent, is never reset to QUEUED. It enqueues the me
 created and those of the others still QUEUED (the delivery worker's QUEUED -> SENDING claim
 makes a second queue entry harmless).
 
+A scheduled job (SCHEDULED, posted by the sweeper when due) runs as a PENDING one does: its
+audience is read now, and its reservation takes only what the credits prepaid when it was
+requested do not cover (what they cover beyond its cost is returned when it is done). A balance
+short of the difference fails it, refunding the prepayment in the same write. A canceled job
+is left alone.
+
 A job the send-job queue gives up on (its dead-letter queue) is abandoned: the same ids tell
 which of its messages were never stored (refunded) and which still wait QUEUED (failed and
 refunded, so a queue entry already posted for one sends nothing); the job ends FAILED.
@@ -31,7 +37,7 @@ from sendme.domain.audiences import Recipient, pages
 from sendme.domain.errors import CreditsInsufficientError, SendMeError
 from sendme.domain.ids import derived_id, millis_of
 from sendme.domain.messages import Message, MessageStatus
-from sendme.domain.send_jobs import SendJob, SendJobStatus, SendJobTask
+from sendme.domain.send_jobs import FINISHED, UNRESERVED, SendJob, SendJobStatus, SendJobTask
 from sendme.observability import logger
 from sendme.services.sending import Draft, SendingService
 from sendme.services.settlement import Settlement
@@ -73,10 +79,10 @@ class FanOutService:
 
     def run(self, task: SendJobTask) -> None:
         job = self._jobs.get(task.org_id, task.job_id)
-        if job is None or job.status in (SendJobStatus.DONE, SendJobStatus.FAILED):
-            return  # a redelivered task for a finished job
+        if job is None or job.status in FINISHED:
+            return  # a redelivered task for a finished (or canceled) job
         draft = self._sending.draft(job.org_id, job.send_request())
-        if job.status is SendJobStatus.PENDING:
+        if job.status in UNRESERVED:
             reserved = self._reserve(job, draft)
             if reserved is None:
                 return
@@ -100,18 +106,21 @@ class FanOutService:
                 job, cost, len(recipients), skipped=len(audience.skipped), recipient_list=recipient_list
             )
         except CreditsInsufficientError:
-            logger.info("send job short of credits", extra={"job_id": job.id})
-            self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode="INSUFFICIENT_CREDITS")
+            logger.info("send job short of credits", extra={"job_id": job.id, "cost": cost, "prepaid": job.prepaid})
+            # Conditional on its status: a cancel that came first has refunded the prepayment.
+            self._jobs.release(job, SendJobStatus.FAILED, "INSUFFICIENT_CREDITS")
             return None
         if not reserved:
             raise SendJobChangedError(f"send job {job.id} was reserved by another run; retrying to resume it")
-        changes = {"reserved_cost": cost, "recipient_count": len(recipients), "recipient_list": recipient_list}
+        # What the job holds: its cost, or its prepayment when the audience shrank (returned when done).
+        held = max(cost, job.prepaid)
+        changes = {"reserved_cost": held, "recipient_count": len(recipients), "recipient_list": recipient_list}
         return job.model_copy(update={**changes, "status": SendJobStatus.RESERVED})
 
     def abandon(self, task: SendJobTask) -> None:
         """End a job the send-job queue gave up on: FAILED, with every credit it did not spend back."""
         job = self._jobs.get(task.org_id, task.job_id)
-        if job is None or job.status in (SendJobStatus.DONE, SendJobStatus.FAILED):
+        if job is None or job.status in FINISHED:
             return
         if job.status is SendJobStatus.RESERVED:
             draft = self._sending.draft(job.org_id, job.send_request())
@@ -132,8 +141,8 @@ class FanOutService:
             # The job's FAILED write carries the refund: a retry after a crash refunds nothing twice.
             if not self._jobs.settle(job, SendJobStatus.FAILED, max(0, refund), errorCode=JOB_ABANDONED):
                 return
-        else:
-            self._jobs.update(job, status=SendJobStatus.FAILED.value, errorCode=JOB_ABANDONED)
+        elif not self._jobs.release(job, SendJobStatus.FAILED, JOB_ABANDONED):
+            return  # canceled or reserved meanwhile
         logger.warning("send job abandoned", extra={"job_id": job.id})
 
     def _cost(self, job: SendJob, draft: Draft) -> int:

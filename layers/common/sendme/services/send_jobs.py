@@ -13,7 +13,7 @@ from sendme.domain.audiences import AudienceSelector
 from sendme.domain.clock import now_iso
 from sendme.domain.ids import new_id
 from sendme.domain.messages import Channel
-from sendme.domain.send_jobs import SendJob, SendJobTask
+from sendme.domain.send_jobs import SendJob, SendJobStatus, SendJobTask
 from sendme.domain.sends import EmailRequest, SmsRequest
 from sendme.outbound.queues import SendJobQueue
 from sendme.storage.send_jobs import SendJobRepository
@@ -32,18 +32,48 @@ class SendJobs:
     def create(
         self, org_id: str, channel: Channel, request: SmsRequest | EmailRequest, selector: AudienceSelector
     ) -> SendJobAccepted:
-        now = now_iso()
-        job = SendJob(
-            org_id=org_id,
-            id=new_id(),
-            channel=channel,
-            request=request.to_wire(),
-            selector=selector,
-            created_at=now,
-            updated_at=now,
-        )
+        job = _new_job(org_id, channel, request, selector)
         self._jobs.add(job)
         self._queue.submit(SendJobTask(org_id=org_id, job_id=job.id))
-        return SendJobAccepted(
-            queue_id=job.queue_id, channel=channel, messages=[], job=SendJobView(id=job.id, status=job.status)
+        return _accepted(job)
+
+    def schedule(
+        self,
+        org_id: str,
+        channel: Channel,
+        request: SmsRequest | EmailRequest,
+        selector: AudienceSelector,
+        *,
+        due: str,
+        prepaid: int,
+    ) -> SendJobAccepted:
+        """Record a SCHEDULED job, reserving `prepaid` credits now; the sweeper posts it to the
+        fan-out worker when it is due, which reads the audience then."""
+        job = _new_job(org_id, channel, request, selector).model_copy(
+            update={"status": SendJobStatus.SCHEDULED, "scheduled_at": due, "prepaid": prepaid}
         )
+        self._jobs.schedule(job)
+        return _accepted(job)
+
+
+def _new_job(org_id: str, channel: Channel, request: SmsRequest | EmailRequest, selector: AudienceSelector) -> SendJob:
+    now = now_iso()
+    return SendJob(
+        org_id=org_id,
+        id=new_id(),
+        channel=channel,
+        request=request.to_wire(),
+        selector=selector,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _accepted(job: SendJob) -> SendJobAccepted:
+    return SendJobAccepted(
+        queue_id=job.queue_id,
+        channel=job.channel,
+        messages=[],
+        scheduled_at=job.scheduled_at,
+        job=SendJobView(id=job.id, status=job.status),
+    )

@@ -35,7 +35,7 @@ from sendme.domain.audiences import (
     Selection,
     within_destinations,
 )
-from sendme.domain.clock import now_iso
+from sendme.domain.clock import now_iso, utc_now
 from sendme.domain.content import content_type_of
 from sendme.domain.errors import (
     CreditsInsufficientError,
@@ -54,6 +54,7 @@ from sendme.domain.messages import (
     MessageType,
     StatusEvent,
 )
+from sendme.domain.schedules import due_time, scheduled
 from sendme.domain.segments import SegmentInfo, count_segments
 from sendme.domain.sends import EmailRequest, SendLimits, SmsRequest, SmsType
 from sendme.observability import logger, metrics
@@ -142,16 +143,17 @@ class SendingService:
         if isinstance(selection, NamedRecipients) and selection.country is None:
             selection = replace(selection, country=home_country)
         draft = self.draft(org_id, request)
+        due = due_time(request.scheduled_at, utc_now()) if request.scheduled_at else None
         if controls.dry_run:
             return self._dry_run(org_id, draft, selection)
         if controls.idempotency_key is None or self._idempotency is None:
-            return self._send(org_id, request, draft, selection)
+            return self._send(org_id, request, draft, selection, due)
         fingerprint = {"kind": type(request).__name__, "body": request.to_wire()}
         wire = self._idempotency.run(
             org_id,
             controls.idempotency_key,
             fingerprint,
-            lambda: self._send(org_id, request, draft, selection).to_wire(),
+            lambda: self._send(org_id, request, draft, selection, due).to_wire(),
             controls.lambda_context,
         )
         return SendJobAccepted.model_validate(wire) if "job" in wire else EnqueueResult.model_validate(wire)
@@ -227,8 +229,15 @@ class SendingService:
             audience = self._audiences.resolve(org_id, draft.channel, selection, limit)
         return audience if draft.destinations is None else within_destinations(audience, draft.destinations)
 
-    def _send(self, org_id: str, request: SendRequest, draft: Draft, selection: Selection) -> EnqueueResult:
+    def _send(
+        self, org_id: str, request: SendRequest, draft: Draft, selection: Selection, due: str | None
+    ) -> EnqueueResult:
         audience = self.audience(org_id, draft, selection, self._limits.audience_sync_limit)
+        if due and isinstance(selection, AudienceSelector):
+            # Its audience is read again when it is due (decision 27): what the audience known now
+            # costs is reserved now, and the fan-out charges or returns the difference then.
+            prepaid = draft.total_cost(audience.recipients)
+            return self._jobs.schedule(org_id, draft.channel, request, selection, due=due, prepaid=prepaid)
         if audience.truncated and isinstance(selection, AudienceSelector):
             _require_credits(draft, audience.recipients)
             return self._jobs.create(org_id, draft.channel, request, selection)
@@ -244,6 +253,8 @@ class SendingService:
         # queueId filter is then a key condition on that one millisecond (decision 15).
         created_ms = millis_of(queue_id.partition("-")[2])
         messages = [draft.build(recipient, new_id(created_ms), queue_id, now) for recipient in audience.recipients]
+        if due:
+            messages = [scheduled(message, due, source=SOURCE) for message in messages]
         total_cost = sum(message.cost for message in messages)
         self._ledger.record(movement(org_id, LedgerKind.RESERVE, total_cost, CauseType.SEND, queue_id))
         try:
@@ -251,7 +262,8 @@ class SendingService:
         except Exception:
             self._abandon(org_id, queue_id, messages)
             raise
-        self.enqueue(org_id, messages)
+        if due is None:  # a SCHEDULED message is put on the queue by the sweeper when it is due
+            self.enqueue(org_id, messages)
         metrics.add_metric(name="RecipientsSkipped", unit="Count", value=len(audience.skipped))
         logger.info("send enqueued", extra={"queue_id": queue_id, "accepted": len(messages), "channel": draft.channel})
         return EnqueueResult(
@@ -261,6 +273,7 @@ class SendingService:
             skipped=audience.skipped,
             content_type=draft.content_type,
             content_type_detected=draft.content_type_detected,
+            scheduled_at=due,
         )
 
     def enqueue(self, org_id: str, messages: Sequence[Message]) -> None:
@@ -284,7 +297,7 @@ class SendingService:
                 code="STORE_FAILED",
                 reason="the messages table refused part of the send",
                 source=SOURCE,
-                only_from=[MessageStatus.QUEUED],
+                only_from=[MessageStatus.QUEUED, MessageStatus.SCHEDULED],
             )
 
     def _dry_run(self, org_id: str, draft: Draft, selection: Selection) -> DryRunResult:

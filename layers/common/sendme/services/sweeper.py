@@ -15,6 +15,13 @@ What it guarantees, and why it never causes a second send:
   it ends the message FAILED with `DELIVERY_OUTCOME_UNKNOWN` and refunds it. The recipient may
   still have received it; the API says plainly that nobody knows, and a client may resend.
 
+- SCHEDULED past its lease: it is due (its lease is the time it was scheduled for). The sweeper
+  fires it: SCHEDULED -> QUEUED under the re-drive lease, then onto the queue. The move is
+  conditional on the message being still SCHEDULED under that lease, so of two sweeps (or a
+  sweep and a cancel) exactly one moves it, and it is queued by the one that did. A sweep that
+  dies between the move and the queue leaves it QUEUED under its lease: re-driven later.
+  Due scheduled send jobs are posted to the fan-out worker first (sendme.services.schedules).
+
 Each re-drive and each settlement is conditional on the lease it read being still in place, so
 a message that moved on (claimed, sent, or under a new lease) in the meantime is left alone.
 A sweep stops early when its Lambda runs short of time; the next one goes on.
@@ -24,11 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sendme.domain.clock import now_iso
-from sendme.domain.leases import LEASE_UNTIL, ExpiredLease
+from sendme.domain.leases import LEASE_UNTIL, ExpiredLease, lease_fields
 from sendme.domain.messages import DeliveryTask, MessageStatus
 from sendme.observability import logger, metrics
 from sendme.outbound.queues import SQS_BATCH_LIMIT
 from sendme.services.dispatch import Dispatcher
+from sendme.services.schedules import DueJobs
 from sendme.services.settlement import Settlement
 from sendme.storage.indexes import LeaseIndex
 from sendme.storage.messages import MessageRepository
@@ -55,6 +63,9 @@ class SweepResult:
     redriven: int = 0
     # Leases whose re-drive or settlement raised (a throttled write): left for the next sweep.
     failed: int = 0
+    # Scheduled messages moved to QUEUED, and scheduled send jobs posted to the fan-out worker.
+    fired: int = 0
+    jobs_fired: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,9 @@ class Sweeper:
         settlement: Settlement,
         dispatcher: Dispatcher,
         policy: RedrivePolicy,
+        due_jobs: DueJobs | None = None,
     ) -> None:
+        self._due_jobs = due_jobs
         self._leases = leases
         self._messages = messages
         self._settlement = settlement
@@ -82,13 +95,24 @@ class Sweeper:
         self._policy = policy
 
     def sweep(self, remaining_millis: Callable[[], int] | None = None) -> SweepResult:
-        settled = skipped = redriven = failed = 0
+        settled = skipped = redriven = failed = fired = 0
+
+        def time_left() -> bool:
+            return remaining_millis is None or remaining_millis() >= self._policy.reserve_millis
+
+        jobs_fired = self._due_jobs.fire(time_left) if self._due_jobs else 0
         pending: list[DeliveryTask] = []
         for lease in self._leases.expired(before=now_iso()):
-            if remaining_millis and remaining_millis() < self._policy.reserve_millis:
+            if not time_left():
                 break
             try:
-                if lease.status is MessageStatus.QUEUED and self._redrive(lease):
+                if lease.status is MessageStatus.SCHEDULED:
+                    if self._fire(lease):
+                        pending.append(DeliveryTask(org_id=lease.org_id, message_id=lease.message_id))
+                        fired += 1
+                    else:
+                        skipped += 1
+                elif lease.status is MessageStatus.QUEUED and self._redrive(lease):
                     pending.append(DeliveryTask(org_id=lease.org_id, message_id=lease.message_id))
                     redriven += 1
                 elif self._settle(lease):
@@ -108,7 +132,21 @@ class Sweeper:
             self._dispatcher.dispatch(pending)
         metrics.add_metric(name="MessagesRedriven", unit="Count", value=redriven)
         metrics.add_metric(name="SweepFailures", unit="Count", value=failed)
-        return SweepResult(settled=settled, skipped=skipped, redriven=redriven, failed=failed)
+        metrics.add_metric(name="ScheduledMessagesFired", unit="Count", value=fired)
+        return SweepResult(settled, skipped, redriven, failed, fired, jobs_fired)
+
+    def _fire(self, lease: ExpiredLease) -> bool:
+        fired = self._messages.transition(
+            lease.org_id,
+            lease.message_id,
+            MessageStatus.QUEUED,
+            source=SOURCE,
+            detail="SCHEDULE_DUE",
+            only_from=[MessageStatus.SCHEDULED],
+            expect={LEASE_UNTIL: lease.lease_until},
+            fields=lease_fields(lease.message_id, self._policy.lease_seconds),
+        )
+        return fired is not None
 
     def _redrive(self, lease: ExpiredLease) -> bool:
         return self._messages.redrive(

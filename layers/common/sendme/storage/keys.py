@@ -13,6 +13,8 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / WEBHOOK#<endpointId>: a status webhook endpoint (sendme.domain.webhooks);
 - SENDJOB#<orgId>#<jobId> / RECIPIENTS#<listId>#<chunk>: the recipients a send job paid for, frozen
   one fan-out chunk per item (in its own partition, so the organisation's stays small);
+- DUE#JOBS / <dueAt>#<orgId>#<jobId>: a scheduled send job by the time it is due, so the
+  sweeper's minute reads what is due with one Query (sparse: only jobs still waiting);
 - ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
 - ORG#<orgId> / LEDGER#<uuid>#<kind>#<causeType>: a credits ledger entry (sendme.domain.ledger),
   keyed by its cause so that one cause moves credits of one kind at most once, and ordered by
@@ -78,6 +80,11 @@ def send_job_recipients(org_id: str, job_id: str, list_id: str, chunk: int) -> d
 
 def webhook(org_id: str, endpoint_id: str) -> dict[str, str]:
     return {"pk": org(org_id), "sk": f"{WEBHOOK}{endpoint_id}"}
+DUE_JOBS = "DUE#JOBS"
+
+
+def due_job(due_at: str, org_id: str, job_id: str) -> dict[str, str]:
+    return {"pk": DUE_JOBS, "sk": f"{due_at}#{org_id}#{job_id}"}
 
 
 def rate_bucket(org_id: str, bucket: str) -> dict[str, str]:

@@ -7,12 +7,13 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.conditions import Attr, ConditionBase
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import MessagesNotStoredError
-from sendme.domain.leases import LEASE_ATTRIBUTES, LEASE_UNTIL, REDRIVES, lease_fields
+from sendme.domain.ids import ids_of_millisecond, millis_of
+from sendme.domain.leases import LEASE_ATTRIBUTES, LEASE_UNTIL, REDRIVES, lease_fields, lease_until
 from sendme.domain.ledger import LedgerEntry
 from sendme.domain.messages import Message, MessageStatus, StatusEvent
 from sendme.domain.status import sources_of
@@ -158,6 +159,8 @@ class MessageRepository:
         item = _to_item(message)
         if self._queued_lease_seconds and message.status is MessageStatus.QUEUED:
             item |= lease_fields(message.id, self._queued_lease_seconds)
+        if message.status is MessageStatus.SCHEDULED and message.scheduled_at:
+            item |= lease_until(message.id, message.scheduled_at)
         return item
 
     def redrive(self, org_id: str, message_id: str, *, held: str, seconds: int, max_redrives: int) -> bool:
@@ -188,6 +191,22 @@ class MessageRepository:
     def get(self, org_id: str, message_id: str) -> Message | None:
         item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")
         return Message.model_validate(item) if item else None
+
+    def in_queue(self, org_id: str, queue_id: str) -> Iterator[Message]:
+        """Every message of one send or send job, read consistently: their ids all carry the queue
+        id's millisecond (decision 15), so this reads that millisecond's ids and filters the rest."""
+        first, last = ids_of_millisecond(millis_of(queue_id.partition("-")[2]))
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key("orgId").eq(org_id) & Key("id").between(first, last),
+            "FilterExpression": Attr("queueId").eq(queue_id),
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self._table.query(**arguments)
+            yield from (Message.model_validate(item) for item in response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Message]:
         """The messages of these (orgId, id) keys that exist, read consistently, 100 per BatchGetItem."""

@@ -5,6 +5,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from sendme.domain.audiences import Recipient
@@ -34,6 +35,39 @@ class SendJobRepository:
     def add(self, job: SendJob) -> None:
         item = {k: v for k, v in job.to_wire().items() if v is not None}
         self._table.put_item(Item={**keys.send_job(job.org_id, job.id), **item})
+
+    def schedule(self, job: SendJob) -> None:
+        """Store a SCHEDULED job, its marker in the due-jobs partition and its prepayment (with its
+        ledger entry), in one transaction: all or nothing. Raises CreditsInsufficientError when
+        the balance does not cover the prepayment."""
+        if job.scheduled_at is None:
+            raise ValueError(f"send job {job.id} has no time to be scheduled for")
+        item = {k: v for k, v in job.to_wire().items() if v is not None}
+        marker = keys.due_job(job.scheduled_at, job.org_id, job.id) | {"orgId": job.org_id, "jobId": job.id}
+        puts: list[TransactItem] = [
+            {"Put": {"TableName": self._table.name, "Item": {**keys.send_job(job.org_id, job.id), **item}}},
+            {"Put": {"TableName": self._table.name, "Item": marker}},
+        ]
+        entry = movement(job.org_id, LedgerKind.RESERVE, job.prepaid, CauseType.SEND, job.queue_id)
+        self._ledger.record(entry, *puts)
+
+    def due(self, before: str) -> Iterator[tuple[str, str, str]]:
+        """(dueAt, orgId, jobId) of each scheduled job due before `before`, earliest first."""
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(keys.DUE_JOBS) & Key("sk").lt(before),
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self._table.query(**arguments)
+            for item in response["Items"]:
+                yield str(item["sk"]).partition("#")[0], str(item["orgId"]), str(item["jobId"])
+            if "LastEvaluatedKey" not in response:
+                return
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def forget_due(self, due_at: str, org_id: str, job_id: str) -> None:
+        """Remove a job's due marker once its task is on the send-job queue (which then owns it)."""
+        self._table.delete_item(Key=keys.due_job(due_at, org_id, job_id))
 
     def get(self, org_id: str, job_id: str) -> SendJob | None:
         item = self._table.get_item(Key=keys.send_job(org_id, job_id), ConsistentRead=True).get("Item")
@@ -65,19 +99,31 @@ class SendJobRepository:
 
     def reserve(self, job: SendJob, cost: int, recipient_count: int, *, skipped: int, recipient_list: str) -> bool:
         """Take the job's credits (with their ledger entry) and mark it RESERVED, paying for
-        `recipient_list`, in one transaction, so a retried run never charges twice. False if the
-        job was no longer PENDING (another run reserved it); raises CreditsInsufficientError when
-        the balance is short."""
+        `recipient_list`, in one transaction, so a retried run never charges twice. A scheduled
+        job takes only what its prepayment does not cover (its surplus is returned when it is
+        done). False if the job had moved on from its status (another run reserved it, or it was
+        canceled); raises CreditsInsufficientError when the balance is short."""
         reserved = self._change(
             job,
-            SendJobStatus.PENDING,
+            job.status,
             status=SendJobStatus.RESERVED.value,
-            reservedCost=cost,
+            reservedCost=max(cost, job.prepaid),  # as FanOutService._reserve holds it
             recipientCount=recipient_count,
             skipped=skipped,
             recipientList=recipient_list,
         )
-        return self._ledger.record(movement(job.org_id, LedgerKind.RESERVE, cost, CauseType.JOB, job.id), reserved)
+        taken = max(0, cost - job.prepaid)
+        return self._ledger.record(movement(job.org_id, LedgerKind.RESERVE, taken, CauseType.JOB, job.id), reserved)
+
+    def release(self, job: SendJob, status: SendJobStatus, error_code: str) -> bool:
+        """End a job that reserved nothing yet (SCHEDULED or PENDING) in `status`, giving back
+        what it prepaid in the same transaction. False if it had moved on from its status: of a
+        cancel, a failed fire and an abandoned job, one ends it and refunds, once."""
+        change = self._change(job, job.status, status=status.value, errorCode=error_code)
+        if not job.prepaid:
+            return self._apply(change)
+        entry = movement(job.org_id, LedgerKind.REFUND, job.prepaid, CauseType.SEND, job.queue_id, error_code)
+        return self._ledger.record(entry, change)
 
     def settle(self, job: SendJob, status: SendJobStatus, refund: int, **fields: Any) -> bool:
         """End a RESERVED job in `status`, giving back `refund` credits in the same transaction:
@@ -103,6 +149,17 @@ class SendJobRepository:
         except ClientError as error:
             if not is_condition_failure(error):
                 raise
+
+    def _apply(self, change: TransactItem) -> bool:
+        """A status change that moves no credits, on its own: False if its condition failed."""
+        update = {key: value for key, value in change["Update"].items() if key != "TableName"}
+        try:
+            self._table.update_item(**update)
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
 
     def _change(self, job: SendJob, current: SendJobStatus, **fields: Any) -> TransactItem:
         """A transaction item setting `fields` on the job, on condition that it is still `current`."""

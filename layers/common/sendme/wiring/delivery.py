@@ -3,17 +3,18 @@
 from sendme import aws
 from sendme.config import Settings, get_settings
 from sendme.outbound.providers import EmailProvider, EndUserMessagingSmsProvider, Provider, SmsProvider
-from sendme.outbound.queues import DeliveryQueue
+from sendme.outbound.queues import DeliveryQueue, SendJobQueue
 from sendme.services import sweeper as sweeping
 from sendme.services.dead_letters import DeadLetterService
 from sendme.services.delivery import DeliveryService
 from sendme.services.dispatch import Dispatcher
 from sendme.services.receipts import ReceiptService
+from sendme.services.schedules import DueJobs
 from sendme.services.sweeper import RedrivePolicy, Sweeper
 from sendme.storage.indexes import LeaseIndex, ProviderMessageIndex
 from sendme.wiring import cached
 from sendme.wiring.contacts import suppressions
-from sendme.wiring.messages import messages, settlement
+from sendme.wiring.messages import messages, send_jobs, settlement
 
 
 def sms_provider(settings: Settings) -> Provider:
@@ -63,4 +64,5 @@ def sweeper() -> Sweeper:
         settlement(),
         Dispatcher(DeliveryQueue(aws.sqs(), settings.delivery_queue_url), settlement(), source=sweeping.SOURCE),
         RedrivePolicy(lease_seconds=settings.delivery_requeue_seconds, max_redrives=settings.max_redrives),
+        DueJobs(send_jobs(), SendJobQueue(aws.sqs(), settings.send_job_queue_url)),
     )

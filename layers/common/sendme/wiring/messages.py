@@ -1,10 +1,11 @@
-"""The messages table and its counters, and the settlement every failing path shares."""
+"""The messages table and its counters, the send jobs, and the settlement every failing path shares."""
 
 from sendme import aws
 from sendme.config import get_settings
 from sendme.services.settlement import Settlement
 from sendme.storage.counters import MessageCounters
 from sendme.storage.messages import MessageRepository
+from sendme.storage.send_jobs import SendJobRepository
 from sendme.wiring.accounts import ledger
 
 
@@ -20,6 +21,10 @@ def messages() -> MessageRepository:
         ledger(),
         queued_lease_seconds=settings.queued_lease_seconds,
     )
+
+
+def send_jobs() -> SendJobRepository:
+    return SendJobRepository(aws.dynamodb().Table(get_settings().accounts_table))
 
 
 def settlement() -> Settlement:

@@ -13,15 +13,10 @@ from sendme.services.fanout import FanOutService
 from sendme.services.send_jobs import SendJobs
 from sendme.services.sending import SendingService
 from sendme.storage.indexes import StoredStatuses
-from sendme.storage.send_jobs import SendJobRepository
 from sendme.wiring import cached
 from sendme.wiring.accounts import accounts, ledger
 from sendme.wiring.contacts import contacts, suppressions
-from sendme.wiring.messages import messages, settlement
-
-
-def send_jobs() -> SendJobRepository:
-    return SendJobRepository(aws.dynamodb().Table(get_settings().accounts_table))
+from sendme.wiring.messages import messages, send_jobs, settlement
 
 
 @cached
