@@ -37,6 +37,8 @@ TAGS = {
     "sending": "Send SMS and email: to numbers or addresses, to every contact, or by tag",
     "messages": "The messages sent: a filtered list, and each one with its status timeline",
     "contacts": "The organisation's contacts: create, list, update, delete and bulk import",
+    "templates": "Message templates (Mustache) a send renders for each recipient, and their preview",
+    "campaigns": "Named campaigns a send's messages belong to (`campaignId`)",
 }
 DESCRIPTION = (
     "Send SMS (Amazon SNS) and email (Amazon SES) to your contacts and track every message's delivery "

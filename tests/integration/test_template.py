@@ -52,6 +52,18 @@ def test_template_every_api_route_is_authorized(stack: Stack):
         ("GET", "/api/contacts/{id}"),
         ("PATCH", "/api/contacts/{id}"),
         ("DELETE", "/api/contacts/{id}"),
+        *{
+            (method, path)
+            for kind in ("templates", "campaigns")
+            for method, path in (
+                ("GET", f"/api/{kind}"),
+                ("POST", f"/api/{kind}"),
+                ("GET", f"/api/{kind}/{{id}}"),
+                ("PATCH", f"/api/{kind}/{{id}}"),
+                ("DELETE", f"/api/{kind}/{{id}}"),
+            )
+        },
+        ("POST", "/api/templates/{id}/preview"),
     }
 
 

@@ -18,6 +18,7 @@ from sendme.domain.accounts import Principal
 from sendme.domain.base import CamelModel
 from sendme.domain.errors import (
     ApiKeyNotFoundError,
+    CampaignNotFoundError,
     ContactConflictError,
     ContactNotFoundError,
     CredentialsInvalidError,
@@ -35,6 +36,7 @@ from sendme.domain.errors import (
     RecipientsInvalidError,
     RequestInvalidError,
     SendMeError,
+    TemplateNotFoundError,
     TermsNotAcceptedError,
 )
 from sendme.edge.auth import principal_of
@@ -54,6 +56,8 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     MessageNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ContactNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    TemplateNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    CampaignNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ContactConflictError: (HTTPStatus.CONFLICT, "Conflict"),
     ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     RecipientsInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),

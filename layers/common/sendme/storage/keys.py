@@ -10,6 +10,7 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / TAG#<tag>#<contactId>: a tag membership, so a tag's audience is one Query;
 - ORG#<orgId> / SUPPRESSED#<address>: an address the organisation must not send to again;
 - ORG#<orgId> / SENDJOB#<jobId>: a send job;
+- ORG#<orgId> / TEMPLATE#<templateId> and CAMPAIGN#<campaignId>: a message template, a campaign;
 - SENDJOB#<orgId>#<jobId> / RECIPIENTS#<listId>#<chunk>: the recipients a send job paid for, frozen
   one fan-out chunk per item (in its own partition, so the organisation's stays small);
 - ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
@@ -27,6 +28,8 @@ CONTACT = "CONTACT#"
 API_KEY = "APIKEY#"
 SUPPRESSED = "SUPPRESSED#"
 LEDGER = "LEDGER#"
+TEMPLATE = "TEMPLATE#"
+CAMPAIGN = "CAMPAIGN#"
 
 
 def org(org_id: str) -> str:

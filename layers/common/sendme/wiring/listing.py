@@ -5,6 +5,7 @@ from sendme.config import get_settings
 from sendme.services.listing import ListingService
 from sendme.storage.search import MessageSearch
 from sendme.wiring import cached
+from sendme.wiring.catalog import campaigns
 from sendme.wiring.contacts import contacts
 from sendme.wiring.messages import counters, messages
 
@@ -12,4 +13,4 @@ from sendme.wiring.messages import counters, messages
 @cached
 def listing_service() -> ListingService:
     search = MessageSearch(aws.dynamodb().Table(get_settings().messages_table))
-    return ListingService(messages(), search, counters(), contacts())
+    return ListingService(messages(), search, counters(), contacts(), campaigns())

@@ -16,6 +16,7 @@ from sendme.storage.indexes import StoredStatuses
 from sendme.storage.send_jobs import SendJobRepository
 from sendme.wiring import cached
 from sendme.wiring.accounts import accounts, ledger
+from sendme.wiring.catalog import templated_sends
 from sendme.wiring.contacts import contacts, suppressions
 from sendme.wiring.messages import messages, settlement
 
@@ -42,6 +43,7 @@ def sending_service() -> SendingService:
         ContactAudiences(contacts(), suppressions()),
         SendJobs(send_jobs(), SendJobQueue(aws.sqs(), settings.send_job_queue_url)),
         settlement(),
+        templated_sends(),
         IdempotentCalls(idempotency) if settings.idempotency_table else None,
     )
 
