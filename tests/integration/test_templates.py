@@ -16,7 +16,9 @@ WELCOME = {"name": "Bienvenida", "channel": "sms", "body": "Hola {{firstName}}, 
 def create(api: Client, key: str, body: dict[str, Any]) -> dict[str, Any]:
     response = api.post("/api/templates", json=body, headers=auth(key))
     assert response.status_code == 201, response.json
-    return dict(response.json)
+    created = response.get_json()
+    assert isinstance(created, dict)
+    return created
 
 
 def contents(stack: Stack) -> dict[str, str]:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, JsonValue
 from pydantic.json_schema import SkipJsonSchema
 
 from sendme.domain.addresses import ISO_COUNTRY, one_of
@@ -70,14 +70,11 @@ class SendOptions(CamelModel):
 
 def _one_of(*alternatives: list[str]) -> ConfigDict:
     """A schema that requires a message (and an email's subject) or a templateId."""
-    return ConfigDict(
-        json_schema_extra={
-            "anyOf": [
-                {"required": fields, "properties": {field: {"type": "string"} for field in fields}}
-                for fields in alternatives
-            ]
-        }
-    )
+    options: list[JsonValue] = [
+        {"required": list[JsonValue](fields), "properties": {field: {"type": "string"} for field in fields}}
+        for fields in alternatives
+    ]
+    return ConfigDict(json_schema_extra={"anyOf": options})
 
 
 class SmsRequest(SendOptions):
