@@ -142,7 +142,7 @@ class _Recording(dict[str, str]):
 def contact_variables(contact: Contact | None, address: str, channel: Channel) -> dict[str, str]:
     """What a contact lends its template: its fields and custom fields; a recipient who is not a
     contact lends only its address."""
-    own = {"phone" if channel is Channel.SMS else "email": address}
+    own = {"phone" if channel is Channel.SMS else "email": address} if address else {}
     if contact is None:
         return own
     first, _, last = contact.name.strip().partition(" ")

@@ -28,6 +28,7 @@ from sendme.storage.contacts import ContactRepository
 class _Catalog[Item: (Template, Campaign)]:
     """What templates and campaigns share: read one (404 if not the caller's), list, delete."""
 
+    _kind: str
     _missing: type[TemplateNotFoundError | CampaignNotFoundError]
 
     def __init__(self, items: OrgItems[Item]) -> None:
@@ -36,7 +37,7 @@ class _Catalog[Item: (Template, Campaign)]:
     def get(self, org_id: str, item_id: str) -> Item:
         item = self._items.get(org_id, item_id)
         if item is None:
-            raise self._missing(f"no {self._missing.__name__.removesuffix('NotFoundError').lower()} {item_id}")
+            raise self._missing(f"no {self._kind} {item_id}")
         return item
 
     def _page(self, org_id: str, query: CatalogQuery) -> tuple[list[Item], CatalogPageMeta]:
@@ -54,7 +55,7 @@ class _Catalog[Item: (Template, Campaign)]:
 
 
 class TemplateService(_Catalog[Template]):
-    _missing = TemplateNotFoundError
+    _kind, _missing = "template", TemplateNotFoundError
 
     def __init__(self, templates: OrgItems[Template], contacts: ContactRepository) -> None:
         super().__init__(templates)
@@ -108,7 +109,7 @@ class TemplateService(_Catalog[Template]):
 
 
 class CampaignService(_Catalog[Campaign]):
-    _missing = CampaignNotFoundError
+    _kind, _missing = "campaign", CampaignNotFoundError
 
     def create(self, org_id: str, data: CampaignInput) -> Campaign:
         now = now_iso()

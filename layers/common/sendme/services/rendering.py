@@ -19,6 +19,7 @@ from sendme.domain.messages import Channel
 from sendme.domain.sends import EmailRequest, SmsRequest
 from sendme.domain.templates import (
     BODY_LIMITS,
+    SUBJECT_LIMIT,
     Campaign,
     MissingVariableError,
     Rendered,
@@ -126,6 +127,8 @@ def recipient_variables(
 
 
 def _within_limit(rendered: Rendered, channel: Channel) -> None:
+    if rendered.subject is not None and len(rendered.subject) > SUBJECT_LIMIT:
+        raise RequestInvalidError(f"the template renders a subject over {SUBJECT_LIMIT} characters", field="templateId")
     if len(rendered.body) > BODY_LIMITS[channel]:
         raise RequestInvalidError(
             f"the template renders a message of {len(rendered.body)} characters; an {channel.value} "
