@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from sendme.domain.ids import is_uuid
 from sendme.domain.templates import Campaign, Template
 from sendme.storage import keys
 from sendme.storage.dynamodb import is_condition_failure, read_items
@@ -41,11 +42,16 @@ class OrgItems[Item: (Template, Campaign)]:
         return True
 
     def get(self, org_id: str, item_id: str) -> Item | None:
+        # Not a UUID is no item's id: it must not reach DynamoDB's key validation either.
+        if not is_uuid(item_id):
+            return None
         found = self._table.get_item(Key=self._key(org_id, item_id)).get("Item")
         return self._model.model_validate(found) if found else None
 
     def delete(self, org_id: str, item_id: str) -> bool:
         """False if there was no such item."""
+        if not is_uuid(item_id):
+            return False
         answer = self._table.delete_item(Key=self._key(org_id, item_id), ReturnValues="ALL_OLD")
         return "Attributes" in answer
 
