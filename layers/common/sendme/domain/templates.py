@@ -157,6 +157,17 @@ def contact_variables(contact: Contact | None, address: str, channel: Channel) -
     return {**contact.custom_fields, **{k: v for k, v in fields.items() if v}, **own}
 
 
+def recipient_variables(
+    defaults: Mapping[str, str] | None,
+    contact: Contact | None,
+    address: str,
+    channel: Channel,
+    own: Mapping[str, str] | None,
+) -> dict[str, str]:
+    """A recipient's variables, lowest first: the template's defaults, the contact's, the send's own."""
+    return {**(defaults or {}), **contact_variables(contact, address, channel), **(own or {})}
+
+
 class TemplateInput(CamelModel):
     """POST /api/templates."""
 

@@ -19,7 +19,7 @@ from sendme.domain.templates import (
     TemplateInput,
     TemplatePatch,
     check_template,
-    contact_variables,
+    recipient_variables,
 )
 from sendme.storage.catalog import OrgItems
 from sendme.storage.contacts import ContactRepository
@@ -87,10 +87,10 @@ class TemplateService(_Catalog[Template]):
             if contact is None:
                 raise ContactNotFoundError(f"no contact {request.contact_id}")
         address = (contact.phone if template.channel is Channel.SMS else contact.email) if contact else None
-        variables = {**template.defaults, **contact_variables(contact, address or "", template.channel)}
+        variables = recipient_variables(template.defaults, contact, address or "", template.channel, request.variables)
         html = template.channel is Channel.EMAIL and content_type_of(template.body) is ContentType.HTML
         try:
-            rendered = template.text(html=html).render({**variables, **request.variables})
+            rendered = template.text(html=html).render(variables)
         except MissingVariableError as missing:
             raise RequestInvalidError(
                 f"{missing.reason}: no value for {{{{{missing.name}}}}}", field="variables"

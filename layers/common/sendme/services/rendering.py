@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sendme.domain.audiences import Audience, Recipient, SkippedRecipient
-from sendme.domain.contacts import Contact
 from sendme.domain.errors import RequestInvalidError
 from sendme.domain.messages import Channel
 from sendme.domain.sends import EmailRequest, SmsRequest
@@ -25,7 +24,7 @@ from sendme.domain.templates import (
     Rendered,
     Template,
     TemplateText,
-    contact_variables,
+    recipient_variables,
 )
 from sendme.storage.catalog import OrgItems
 from sendme.storage.contacts import ContactRepository
@@ -104,7 +103,9 @@ class TemplatedSends:
         skipped = list(audience.skipped)
         for recipient in audience.recipients:
             contact = contacts.get(recipient.contact_id) if recipient.contact_id else None
-            variables = recipient_variables(request, contact, recipient.address, channel)
+            variables = recipient_variables(
+                request.template_defaults, contact, recipient.address, channel, request.variables
+            )
             try:
                 used = text.template.used(variables)
             except MissingVariableError as missing:
@@ -113,17 +114,6 @@ class TemplatedSends:
             kept.append(replace(recipient, variables=used))
             _within_limit(text.of(kept[-1]), channel)
         return Audience(recipients=kept, skipped=skipped, truncated=audience.truncated)
-
-
-def recipient_variables(
-    request: SmsRequest | EmailRequest, contact: Contact | None, address: str, channel: Channel
-) -> dict[str, str]:
-    """Lowest first: the template's defaults, the contact's fields, the send's variables."""
-    return {
-        **(request.template_defaults or {}),
-        **contact_variables(contact, address, channel),
-        **(request.variables or {}),
-    }
 
 
 def _within_limit(rendered: Rendered, channel: Channel) -> None:
