@@ -39,6 +39,8 @@ TAGS = {
     "contacts": "The organisation's contacts: create, list, update, delete and bulk import",
     "account": "The caller's organisation: its balance and status, and its messages per day by status",
     "webhooks": "Status webhooks: signed events POSTed to your endpoints when a message's status changes",
+    "templates": "Message templates (Mustache) a send renders for each recipient, and their preview",
+    "campaigns": "Named campaigns a send's messages belong to (`campaignId`)",
 }
 DESCRIPTION = (
     "Send SMS (Amazon SNS) and email (Amazon SES) to your contacts and track every message's delivery "

@@ -1,7 +1,7 @@
 """GET /api/messages and /api/messages/{id} over real HTTP, against the local stack.
 
-The stack is shared by the whole session, so each test tags its own sends with a campaign id
-of its own and filters on it.
+The stack is shared by the whole session, so each test tags its own sends with a campaign of its
+own and filters on it.
 """
 
 import uuid
@@ -34,8 +34,11 @@ def _list(api: Api, **parameters: str) -> Any:
 
 
 @pytest.fixture
-def campaign() -> str:
-    return f"e2e-{uuid.uuid4()}"
+def campaign(api: Api) -> str:
+    """A campaign of its own: a send may name only a campaign that exists."""
+    response = api.post("/api/campaigns", {"name": f"e2e-{uuid.uuid4()}"})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
 
 
 def test_e2e_list_all_is_the_spec_shape(api: Api, campaign):

@@ -62,6 +62,18 @@ def test_template_every_api_route_is_authorized(stack: Stack):
         ("GET", "/api/webhooks/{id}"),
         ("PATCH", "/api/webhooks/{id}"),
         ("DELETE", "/api/webhooks/{id}"),
+        *{
+            (method, path)
+            for kind in ("templates", "campaigns")
+            for method, path in (
+                ("GET", f"/api/{kind}"),
+                ("POST", f"/api/{kind}"),
+                ("GET", f"/api/{kind}/{{id}}"),
+                ("PATCH", f"/api/{kind}/{{id}}"),
+                ("DELETE", f"/api/{kind}/{{id}}"),
+            )
+        },
+        ("POST", "/api/templates/{id}/preview"),
     }
 
 

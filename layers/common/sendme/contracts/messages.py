@@ -15,6 +15,7 @@ from sendme.domain.base import CamelModel
 from sendme.domain.clock import to_iso
 from sendme.domain.ids import millis_of
 from sendme.domain.messages import ContentType, Message, MessageStatus, MessageType, StatusEvent
+from sendme.domain.templates import Campaign
 
 
 class Reference(CamelModel):
@@ -50,12 +51,23 @@ class MessageView(CamelModel):
     scheduled_at: str | None = None
 
     @classmethod
-    def of(cls, message: Message) -> "MessageView":
+    def of(
+        cls,
+        message: Message,
+        contact_names: Mapping[str, str] | None = None,
+        campaigns: Mapping[str, Campaign] | None = None,
+    ) -> "MessageView":
+        """The item, with its contact's and campaign's names when given (a deleted one's is null)."""
+        campaign = (campaigns or {}).get(message.campaign_id or "")
         return cls(
             **message.model_dump(exclude={"org_id", "campaign_id", "contact_id", "history"}),
             organization_id=message.org_id,
-            campaign=Reference(id=message.campaign_id) if message.campaign_id else None,
-            contact=Reference(id=message.contact_id) if message.contact_id else None,
+            campaign=Reference(id=message.campaign_id, name=campaign.name if campaign else None)
+            if message.campaign_id
+            else None,
+            contact=Reference(id=message.contact_id, name=(contact_names or {}).get(message.contact_id))
+            if message.contact_id
+            else None,
         )
 
 

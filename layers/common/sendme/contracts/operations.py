@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 
 from sendme.contracts.account import AccountView, Activity, ActivityQuery
 from sendme.contracts.cancelling import MessageCanceled, QueueCanceled
+from sendme.contracts.catalog import CampaignPage, CatalogQuery, Preview, TemplatePage
 from sendme.contracts.contacts import ContactPage, ContactQuery, ImportOptions, ImportReport
 from sendme.contracts.errors import ErrorBody
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
@@ -20,6 +21,7 @@ from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepte
 from sendme.contracts.webhooks import WebhookCreated, WebhookList, WebhookView
 from sendme.domain.base import CamelModel
 from sendme.domain.contacts import Contact
+from sendme.domain.templates import Campaign, Template
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
@@ -651,6 +653,104 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     **WEBHOOK_OPERATIONS,
 }
+
+
+_TEMPLATE = {
+    "id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a90",
+    "name": "Bienvenida",
+    "channel": "sms",
+    "subject": None,
+    "body": "Hola {{firstName}}, tu plan {{plan}} ya está activo.",
+    "defaults": {"plan": "básico"},
+    "createdAt": "2026-01-15T10:00:00.000Z",
+    "updatedAt": "2026-01-15T10:00:00.000Z",
+}
+_CAMPAIGN = {
+    "id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a91",
+    "name": "Campaña de bienvenida",
+    "description": "Mensajes a contactos nuevos",
+    "createdAt": "2026-01-15T10:00:00.000Z",
+    "updatedAt": "2026-01-15T10:00:00.000Z",
+}
+_PAGE_META = {"limit": 50, "hasNextPage": False, "nextCursor": None}
+_ONE = (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND)
+
+
+def _catalog(
+    kind: str, model: type[BaseModel], page: type[BaseModel], example: dict[str, Any]
+) -> dict[tuple[str, str], Operation]:
+    """The five CRUD routes of /api/templates or /api/campaigns; another organisation's id is a 404."""
+    tag, path, editable = (
+        f"{kind}s",
+        f"/api/{kind}s",
+        {k: v for k, v in example.items() if k not in ("id", "createdAt", "updatedAt")},
+    )
+    return {
+        ("POST", path): Operation(
+            tag,
+            f"Create a {kind}",
+            f"The {kind} as stored, with its id.",
+            {HTTPStatus.CREATED: Answer(f"The {kind}", model, {kind: example})},
+            (*_EVERY_ROUTE, *_JSON_BODY),
+            request_example={k: v for k, v in editable.items() if v is not None},
+        ),
+        ("GET", path): Operation(
+            tag,
+            f"List {kind}s",
+            f"The caller's {kind}s, oldest first, a page at a time (`cursor`: `meta.nextCursor`).",
+            {HTTPStatus.OK: Answer(f"A page of {kind}s", page, {"page": {"data": [example], "meta": _PAGE_META}})},
+            query=CatalogQuery,
+        ),
+        ("GET", f"{path}/{{id}}"): Operation(
+            tag,
+            f"Get a {kind}",
+            f"One {kind} of the caller's organisation.",
+            {HTTPStatus.OK: Answer(f"The {kind}", model, {kind: example})},
+            _ONE,
+        ),
+        ("PATCH", f"{path}/{{id}}"): Operation(
+            tag,
+            f"Update a {kind}",
+            "Only the fields sent change.",
+            {HTTPStatus.OK: Answer(f"The {kind} as stored", model, {kind: example})},
+            (*_ONE, *_JSON_BODY),
+            request_example={"name": example["name"]},
+        ),
+        ("DELETE", f"{path}/{{id}}"): Operation(
+            tag,
+            f"Delete a {kind}",
+            f"Removes the {kind}; messages already sent keep its id.",
+            {HTTPStatus.NO_CONTENT: Answer("Deleted", None)},
+            _ONE,
+        ),
+    }
+
+
+OPERATIONS.update(_catalog("template", Template, TemplatePage, _TEMPLATE))
+OPERATIONS[("POST", "/api/templates/{id}/preview")] = Operation(
+    "templates",
+    "Preview a template for one contact",
+    "Renders the template with its defaults, the contact's fields (`name`, `firstName`, `lastName`, "
+    "`email`, `phone`, custom fields) and `variables`, as a send would; a variable none of them "
+    "gives is a 400 (`missing-variable:<name>`).",
+    {
+        HTTPStatus.OK: Answer(
+            "What the contact would receive, and its SMS parts",
+            Preview,
+            {
+                "preview": {
+                    "subject": None,
+                    "body": "Hola Ana, tu plan gold ya está activo.",
+                    "segments": 1,
+                    "encoding": "UCS-2",
+                }
+            },
+        )
+    },
+    (*_ONE, *_JSON_BODY),
+    request_example={"contactId": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a80", "variables": {"plan": "gold"}},
+)
+OPERATIONS.update(_catalog("campaign", Campaign, CampaignPage, _CAMPAIGN))
 
 
 def operation_of(method: str, path: str) -> Operation | None:

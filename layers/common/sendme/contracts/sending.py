@@ -69,6 +69,14 @@ class CountryCost(CamelModel):
     total_cost: int
 
 
+class RenderedSample(CamelModel):
+    """A templated send's dry run: the message its first recipient would get."""
+
+    recipient: str
+    subject: str | None = Field(default=None, exclude_if=_unset)
+    message: str
+
+
 class DryRunResult(CamelModel):
     """What a send would do (`?dryRun=true`): nothing is persisted, reserved or enqueued."""
 
@@ -93,6 +101,8 @@ class DryRunResult(CamelModel):
     # False when the audience was larger than a dry run reads: the counts and the cost then cover
     # only the contacts it read, and the send job prices the rest.
     complete: bool = True
+    # A templated send's: its first recipient's rendered message (left out otherwise).
+    sample: RenderedSample | None = Field(default=None, exclude_if=_unset)
 
 
 class SendJobView(CamelModel):

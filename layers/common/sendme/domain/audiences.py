@@ -1,9 +1,10 @@
 """Audiences: who a send goes to, normalised and deduplicated, and why anyone was skipped."""
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import islice
+from typing import Annotated
 
 from pydantic import Field
 
@@ -23,9 +24,13 @@ class SkipReason(StrEnum):
     COUNTRY_NOT_ALLOWED = "country-not-allowed"
 
 
+# A templated send's recipient whose message a variable is missing for (sendme.domain.templates).
+MissingVariable = Annotated[str, Field(pattern=r"^missing-variable:.+$")]
+
+
 class SkippedRecipient(CamelModel):
     recipient: str
-    reason: SkipReason
+    reason: SkipReason | MissingVariable
 
 
 class AudienceSelector(CamelModel):
@@ -39,6 +44,9 @@ class Recipient:
     address: str
     country_code: str | None = None
     contact_id: str | None = None
+    # A templated send's: the variables this recipient's message renders with (frozen with a
+    # send job's recipients, so every run renders and prices the same message).
+    variables: Mapping[str, str] | None = field(default=None, hash=False)
 
 
 @dataclass

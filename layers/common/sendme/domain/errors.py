@@ -72,6 +72,14 @@ class ImportFileInvalidError(RequestInvalidError):
     """A contacts file cannot be read at all (no header, wrong columns, not UTF-8): a 400."""
 
 
+class TemplateNotFoundError(SendMeError):
+    """No message template with that id belongs to the caller's organisation."""
+
+
+class CampaignNotFoundError(SendMeError):
+    """No campaign with that id belongs to the caller's organisation."""
+
+
 class MessageNotFoundError(SendMeError):
     """No message with that id belongs to the caller's organisation."""
 

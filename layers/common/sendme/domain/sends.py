@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, Field, JsonValue
+from pydantic.json_schema import SkipJsonSchema
 
 from sendme.domain.addresses import ISO_COUNTRY, one_of
-from sendme.domain.base import CamelModel
+from sendme.domain.base import CamelModel, not_null
 from sendme.domain.messages import ContentType
 from sendme.domain.pricing import PriceKind, PriceTable
+from sendme.domain.templates import Variables
 
 # The contract's cap on recipients named in one /contacts request.
 MAX_RECIPIENTS = 1000
@@ -50,6 +52,9 @@ Tag = Annotated[str, Field(min_length=1, max_length=64)]
 CampaignId = Annotated[str, Field(min_length=1, max_length=128)]
 
 
+TemplateId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
 class SendOptions(CamelModel):
     """What every send request may carry besides its audience."""
 
@@ -57,19 +62,40 @@ class SendOptions(CamelModel):
     # ISO 8601 with an offset; its window (1 minute to 365 days ahead) is checked by the send
     # (sendme.domain.schedules), not here: a send job re-reads its request after the time.
     scheduled_at: AwareDatetime | None = None
+    # A template to render per recipient instead of `message` (and an email's `subject`); one of
+    # the two is required (sendme.services.rendering checks it).
+    template_id: TemplateId | None = Field(default=None, json_schema_extra=not_null)
+    variables: Variables | None = Field(default=None, json_schema_extra=not_null)
+    # Set by the send from the template (never by a client): kept with the request so a send
+    # job renders with the template as it was when the send was accepted.
+    template_defaults: SkipJsonSchema[dict[str, str] | None] = None
+
+
+def _one_of(*alternatives: list[str]) -> ConfigDict:
+    """A schema that requires a message (and an email's subject) or a templateId."""
+    options: list[JsonValue] = [
+        {"required": list[JsonValue](fields), "properties": {field: {"type": "string"} for field in fields}}
+        for fields in alternatives
+    ]
+    return ConfigDict(json_schema_extra={"anyOf": options})
 
 
 class SmsRequest(SendOptions):
-    message: str = Field(min_length=1, max_length=1600)
+    model_config = _one_of(["message"], ["templateId"])
+
+    message: str | None = Field(default=None, min_length=1, max_length=1600, json_schema_extra=not_null)
     # FLASH is read, to be refused with its reason (decision 12), so the schema leaves it out.
     type: Annotated[SmsType, BeforeValidator(_upper), one_of([SmsType.SMS, SmsType.OTP])] = SmsType.SMS
     country: CountryCode | None = None
 
 
 class EmailRequest(SendOptions):
-    subject: str = Field(min_length=1, max_length=998)
+    model_config = _one_of(["subject", "message"], ["templateId"])
+
+    # Required unless the send names a template (whose subject it then is).
+    subject: str | None = Field(default=None, min_length=1, max_length=998, json_schema_extra=not_null)
     # Bounded so a message and its plain-text part fit one DynamoDB item.
-    message: str = Field(min_length=1, max_length=100_000)
+    message: str | None = Field(default=None, min_length=1, max_length=100_000, json_schema_extra=not_null)
     # None: detected from the message (sendme.domain.content).
     content_type: Annotated[ContentType | None, BeforeValidator(_upper)] = None
 

@@ -18,6 +18,7 @@ from sendme.domain.accounts import Principal
 from sendme.domain.base import CamelModel
 from sendme.domain.errors import (
     ApiKeyNotFoundError,
+    CampaignNotFoundError,
     ContactConflictError,
     ContactNotFoundError,
     CredentialsInvalidError,
@@ -36,6 +37,7 @@ from sendme.domain.errors import (
     RecipientsInvalidError,
     RequestInvalidError,
     SendMeError,
+    TemplateNotFoundError,
     TermsNotAcceptedError,
     WebhookNotFoundError,
 )
@@ -57,6 +59,8 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     ContactNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     WebhookNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    TemplateNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    CampaignNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ContactConflictError: (HTTPStatus.CONFLICT, "Conflict"),
     MessageNotCancelableError: (HTTPStatus.CONFLICT, "Conflict"),
     ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),

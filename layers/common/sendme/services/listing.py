@@ -21,13 +21,14 @@ from sendme.contracts.messages import (
     MessageQuery,
     MessageView,
     PageMeta,
-    Reference,
     normalized_recipient,
 )
 from sendme.domain.clock import utc_now
 from sendme.domain.errors import MessageNotFoundError, RequestInvalidError
 from sendme.domain.ids import created_at_of, is_uuid
 from sendme.domain.messages import Message
+from sendme.domain.templates import Campaign
+from sendme.storage.catalog import OrgItems
 from sendme.storage.contacts import ContactRepository
 from sendme.storage.counters import ALL, COUNTED_ATTRIBUTES, MessageCounters, counter_key, day_key
 from sendme.storage.messages import MessageRepository
@@ -84,11 +85,13 @@ class ListingService:
         search: MessageSearch,
         counters: MessageCounters,
         contacts: ContactRepository,
+        campaigns: OrgItems[Campaign],
     ) -> None:
         self._messages = messages
         self._search = search
         self._counters = counters
         self._contacts = contacts
+        self._campaigns = campaigns
 
     def list_messages(self, org_id: str, query: MessageQuery, home_country: str | None = None) -> MessagePage:
         """`home_country`: where a national recipientDetails without countryCode is read, as sends do."""
@@ -178,11 +181,6 @@ class ListingService:
     def _views(self, org_id: str, messages: list[Message]) -> list[MessageView]:
         contact_ids = {message.contact_id for message in messages if message.contact_id}
         names = {contact.id: contact.name for contact in self._contacts.get_many(org_id, contact_ids)}
-        return [
-            MessageView.of(message).model_copy(
-                update={"contact": Reference(id=message.contact_id, name=names.get(message.contact_id))}
-            )
-            if message.contact_id
-            else MessageView.of(message)
-            for message in messages
-        ]
+        campaign_ids = {message.campaign_id for message in messages if message.campaign_id}
+        campaigns = self._campaigns.get_many(org_id, campaign_ids) if campaign_ids else {}
+        return [MessageView.of(message, names, campaigns) for message in messages]

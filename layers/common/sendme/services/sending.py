@@ -10,6 +10,8 @@ persisted message is stored under a lease, then handed to the delivery queue
 send still answers success; none is left waiting forever.
 An /all or /tags audience larger than `audience_sync_limit` is handed to a send job
 (sendme.services.send_jobs) that the fan-out worker runs with the same rules.
+A send naming a template renders each recipient's message, and prices it, for that recipient
+(sendme.services.rendering).
 """
 
 from collections import defaultdict
@@ -22,6 +24,7 @@ from sendme.contracts.sending import (
     DryRunResult,
     EnqueuedMessage,
     EnqueueResult,
+    RenderedSample,
     SendControls,
     SendJobAccepted,
 )
@@ -62,6 +65,7 @@ from sendme.outbound.idempotency import IdempotentCalls
 from sendme.outbound.queues import DeliveryQueue
 from sendme.services.audiences import ContactAudiences
 from sendme.services.dispatch import Dispatcher
+from sendme.services.rendering import MessageText, TemplatedSends, message_text
 from sendme.services.send_jobs import SendJobs
 from sendme.services.settlement import Settlement
 from sendme.storage.accounts import AccountRepository
@@ -99,6 +103,9 @@ class Draft:
     # Email: the content type the messages go out as, and whether it was detected.
     content_type: ContentType | None = None
     content_type_detected: bool | None = None
+    # What each recipient gets, and the audience with what a templated send renders for each.
+    text: MessageText | None = None
+    personalise: Callable[[Audience], Audience] = lambda audience: audience
 
     def total_cost(self, recipients: Iterable[Recipient]) -> int:
         return sum(self.cost_of(recipient) for recipient in recipients)
@@ -115,6 +122,7 @@ class SendingService:
         audiences: ContactAudiences,
         jobs: SendJobs,
         settlement: Settlement,
+        templated: TemplatedSends,
         idempotency: IdempotentCalls | None = None,
     ) -> None:
         self._messages = messages
@@ -125,6 +133,7 @@ class SendingService:
         self._audiences = audiences
         self._jobs = jobs
         self._settlement = settlement
+        self._templated = templated
         self._idempotency = idempotency
 
     def send(
@@ -142,27 +151,35 @@ class SendingService:
             raise TermsNotAcceptedError("accept the current terms of service before sending messages")
         if isinstance(selection, NamedRecipients) and selection.country is None:
             selection = replace(selection, country=home_country)
-        draft = self.draft(org_id, request)
+        # The idempotency fingerprint stays the request as sent; the send itself reads the template's text.
+        resolved = self._templated.resolve(org_id, request)
+        draft = self.draft(org_id, resolved)
         due = due_time(request.scheduled_at, utc_now()) if request.scheduled_at else None
         if controls.dry_run:
             return self._dry_run(org_id, draft, selection)
         if controls.idempotency_key is None or self._idempotency is None:
-            return self._send(org_id, request, draft, selection, due)
+            return self._send(org_id, resolved, draft, selection, due)
         fingerprint = {"kind": type(request).__name__, "body": request.to_wire()}
         wire = self._idempotency.run(
             org_id,
             controls.idempotency_key,
             fingerprint,
-            lambda: self._send(org_id, request, draft, selection, due).to_wire(),
+            lambda: self._send(org_id, resolved, draft, selection, due).to_wire(),
             controls.lambda_context,
         )
         return SendJobAccepted.model_validate(wire) if "job" in wire else EnqueueResult.model_validate(wire)
 
     def draft(self, org_id: str, request: SendRequest) -> Draft:
         organization = self._accounts.get_organization(org_id) or Organization(id=org_id, name="", created_at="")
-        if isinstance(request, SmsRequest):
-            return self._sms_draft(organization, request)
-        return self._email_draft(organization, request)
+        draft = (
+            self._sms_draft(organization, request)
+            if isinstance(request, SmsRequest)
+            else self._email_draft(organization, request)
+        )
+        text = draft.text
+        if text is None or text.template is None:
+            return draft
+        return replace(draft, personalise=lambda audience: self._templated.personalise(org_id, request, text, audience))
 
     def _sms_draft(self, organization: Organization, request: SmsRequest) -> Draft:
         if request.type is SmsType.FLASH:
@@ -172,52 +189,68 @@ class SendingService:
                 "type FLASH (class-0 SMS) is not supported by the SMS provider, Amazon SNS", field="type"
             )
         sender_id = organization.sender_id
-        info = count_segments(request.message)
+        text = message_text(request)
+        # A templated send's messages differ by recipient: each is counted as rendered.
+        info = count_segments(text.body) if text.template is None else None
         prices, kind = self._limits.sms_prices, request.type.price_kind
 
-        def cost_of(recipient: Recipient) -> int:
-            return info.segments * prices.per_segment(country_of(recipient.address), kind)
+        def priced(recipient: Recipient) -> tuple[str, SegmentInfo, int]:
+            content = text.of(recipient).body
+            segments = info or count_segments(content)
+            return content, segments, segments.segments * prices.per_segment(country_of(recipient.address), kind)
 
-        return Draft(
-            Channel.SMS,
-            cost_of,
-            info,
-            lambda recipient, message_id, queue_id, now: Message(
+        def build(recipient: Recipient, message_id: str, queue_id: str, now: str) -> Message:
+            content, segments, cost = priced(recipient)
+            return Message(
                 **_common(organization, request, recipient, message_id, queue_id, now),
                 channel=Channel.SMS,
                 message_type=MessageType(request.type.value),
-                content=request.message,
+                content=content,
                 provider="SNS",
                 sender_id=sender_id,
-                segments=info.segments,
-                encoding=info.encoding.value,
-                cost=cost_of(recipient),
-            ),
+                segments=segments.segments,
+                encoding=segments.encoding.value,
+                cost=cost,
+            )
+
+        return Draft(
+            Channel.SMS,
+            lambda recipient: priced(recipient)[2],
+            info,
+            build,
             balance=organization.credits,
             destinations=organization.destinations(self._limits.default_country),
+            text=text,
         )
 
     def _email_draft(self, organization: Organization, request: EmailRequest) -> Draft:
         cost = self._limits.email_credits_per_message
         # Without a contentType, HTML markup must not reach the recipient as literal tags.
-        content_type = request.content_type or content_type_of(request.message)
+        content_type = request.content_type or content_type_of(request.message or "")
+        text = message_text(request, html=content_type is ContentType.HTML)
+
+        def build(recipient: Recipient, message_id: str, queue_id: str, now: str) -> Message:
+            rendered = text.of(recipient)
+            return Message(
+                **_common(organization, request, recipient, message_id, queue_id, now),
+                channel=Channel.EMAIL,
+                message_type=MessageType.EMAIL,
+                content=rendered.body,
+                subject=rendered.subject,
+                content_type=content_type,
+                provider="SES",
+                cost=cost,
+            )
+
         return Draft(
             Channel.EMAIL,
             lambda _: cost,
             None,
-            lambda recipient, message_id, queue_id, now: Message(
-                **_common(organization, request, recipient, message_id, queue_id, now),
-                channel=Channel.EMAIL,
-                message_type=MessageType.EMAIL,
-                content=request.message,
-                subject=request.subject,
-                content_type=content_type,
-                provider="SES",
-                cost=cost,
-            ),
+            build,
             balance=organization.credits,
             content_type=content_type,
             content_type_detected=request.content_type is None,
+            text=text,
         )
 
     def audience(self, org_id: str, draft: Draft, selection: Selection, limit: int | None = None) -> Audience:
@@ -227,7 +260,9 @@ class SendingService:
             audience = self._audiences.named(org_id, draft.channel, selection)
         else:
             audience = self._audiences.resolve(org_id, draft.channel, selection, limit)
-        return audience if draft.destinations is None else within_destinations(audience, draft.destinations)
+        if draft.destinations is not None:
+            audience = within_destinations(audience, draft.destinations)
+        return draft.personalise(audience)
 
     def _send(
         self, org_id: str, request: SendRequest, draft: Draft, selection: Selection, due: str | None
@@ -308,14 +343,19 @@ class SendingService:
         listed = len(audience.recipients) + len(audience.skipped)
         by_country = _by_country(draft, audience.recipients) if draft.channel is Channel.SMS else []
         costs = {draft.cost_of(recipient) for recipient in audience.recipients}
+        sample = _sample(draft, audience.recipients)
+        # A templated SMS's parts are the sample's (each message is priced as rendered).
+        segments = draft.segments or (
+            count_segments(sample.message) if sample and draft.channel is Channel.SMS else None
+        )
         return DryRunResult(
             channel=draft.channel,
             recipient_count=len(audience.recipients),
             recipients=[recipient.address for recipient in audience.recipients[:DRY_RUN_LISTED]],
             skipped=audience.skipped[:DRY_RUN_LISTED],
-            segments=draft.segments.segments if draft.segments else 1,
-            encoding=draft.segments.encoding.value if draft.segments else None,
-            ucs2_characters=list(draft.segments.ucs2_characters) if draft.segments else [],
+            segments=segments.segments if segments else 1,
+            encoding=segments.encoding.value if segments else None,
+            ucs2_characters=list(segments.ucs2_characters) if segments else [],
             cost_per_message=costs.pop() if len(costs) == 1 else None,
             by_country=by_country,
             total_cost=total,
@@ -325,7 +365,16 @@ class SendingService:
             complete=not audience.truncated,
             as_job=isinstance(selection, AudienceSelector)
             and (audience.truncated or listed > self._limits.audience_sync_limit),
+            sample=sample,
         )
+
+
+def _sample(draft: Draft, recipients: Sequence[Recipient]) -> RenderedSample | None:
+    """A templated send's dry run shows what its first recipient would get."""
+    if draft.text is None or draft.text.template is None or not recipients:
+        return None
+    rendered = draft.text.of(recipients[0])
+    return RenderedSample(recipient=recipients[0].address, subject=rendered.subject, message=rendered.body)
 
 
 def _by_country(draft: Draft, recipients: Sequence[Recipient]) -> list[CountryCost]:

@@ -11,6 +11,7 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / SUPPRESSED#<address>: an address the organisation must not send to again;
 - ORG#<orgId> / SENDJOB#<jobId>: a send job;
 - ORG#<orgId> / WEBHOOK#<endpointId>: a status webhook endpoint (sendme.domain.webhooks);
+- ORG#<orgId> / TEMPLATE#<templateId> and CAMPAIGN#<campaignId>: a message template, a campaign;
 - SENDJOB#<orgId>#<jobId> / RECIPIENTS#<listId>#<chunk>: the recipients a send job paid for, frozen
   one fan-out chunk per item (in its own partition, so the organisation's stays small);
 - DUE#JOBS / <dueAt>#<orgId>#<jobId>: a scheduled send job by the time it is due, so the
@@ -31,6 +32,8 @@ API_KEY = "APIKEY#"
 SUPPRESSED = "SUPPRESSED#"
 LEDGER = "LEDGER#"
 WEBHOOK = "WEBHOOK#"
+TEMPLATE = "TEMPLATE#"
+CAMPAIGN = "CAMPAIGN#"
 
 
 def org(org_id: str) -> str:
@@ -80,6 +83,8 @@ def send_job_recipients(org_id: str, job_id: str, list_id: str, chunk: int) -> d
 
 def webhook(org_id: str, endpoint_id: str) -> dict[str, str]:
     return {"pk": org(org_id), "sk": f"{WEBHOOK}{endpoint_id}"}
+
+
 DUE_JOBS = "DUE#JOBS"
 
 

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 RECIPIENT_LIST_DAYS = 15
 
 
+def _variables(recipient: Recipient) -> list[dict[str, str]]:
+    """A templated send's recipient's variables, as the list's fourth place (absent otherwise)."""
+    return [dict(recipient.variables)] if recipient.variables is not None else []
+
+
 class SendJobRepository:
     def __init__(self, table: "Table") -> None:
         self._table = table
@@ -80,7 +85,7 @@ class SendJobRepository:
         list_id, expires = new_id(), millis_of(job.id) // 1000 + RECIPIENT_LIST_DAYS * 86_400
         for number, chunk in enumerate(chunks):
             # Positional lists: no attribute names repeated 500 times in a billed item.
-            recipients = [[r.address, r.country_code, r.contact_id] for r in chunk]
+            recipients = [[r.address, r.country_code, r.contact_id, *_variables(r)] for r in chunk]
             key = keys.send_job_recipients(job.org_id, job.id, list_id, number)
             self._table.put_item(Item={**key, "recipients": recipients, "expiresAt": expires})
         return list_id

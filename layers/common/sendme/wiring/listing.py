@@ -6,6 +6,7 @@ from sendme.services.activity import ActivityReport
 from sendme.services.listing import ListingService
 from sendme.storage.search import MessageSearch
 from sendme.wiring import cached
+from sendme.wiring.catalog import campaigns
 from sendme.wiring.contacts import contacts
 from sendme.wiring.messages import counters, messages
 
@@ -13,7 +14,7 @@ from sendme.wiring.messages import counters, messages
 @cached
 def listing_service() -> ListingService:
     search = MessageSearch(aws.dynamodb().Table(get_settings().messages_table))
-    return ListingService(messages(), search, counters(), contacts())
+    return ListingService(messages(), search, counters(), contacts(), campaigns())
 
 
 @cached

@@ -15,6 +15,7 @@ from sendme.services.sending import SendingService
 from sendme.storage.indexes import StoredStatuses
 from sendme.wiring import cached
 from sendme.wiring.accounts import accounts, ledger
+from sendme.wiring.catalog import templated_sends
 from sendme.wiring.contacts import contacts, suppressions
 from sendme.wiring.messages import messages, send_jobs, settlement
 
@@ -37,6 +38,7 @@ def sending_service() -> SendingService:
         ContactAudiences(contacts(), suppressions()),
         SendJobs(send_jobs(), SendJobQueue(aws.sqs(), settings.send_job_queue_url)),
         settlement(),
+        templated_sends(),
         IdempotentCalls(idempotency) if settings.idempotency_table else None,
     )
 

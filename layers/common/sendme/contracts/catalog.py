@@ -1,0 +1,47 @@
+"""The /api/templates and /api/campaigns bodies: the list query and pages, and a template's preview."""
+
+from pydantic import Field
+
+from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel
+from sendme.domain.templates import Campaign, Template, Variables
+
+
+class CatalogQuery(CamelModel):
+    """GET /api/templates and /api/campaigns: a page of at most `limit`, oldest first, after `cursor`."""
+
+    limit: int = Field(default=50, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=64, description="`meta.nextCursor` of the page before.")
+
+
+class CatalogPageMeta(CamelModel):
+    limit: int
+    has_next_page: bool
+    next_cursor: str | None
+
+
+class TemplatePage(CamelModel):
+    data: list[Template]
+    meta: CatalogPageMeta
+
+
+class CampaignPage(CamelModel):
+    data: list[Campaign]
+    meta: CatalogPageMeta
+
+
+class PreviewRequest(CamelModel):
+    """POST /api/templates/{id}/preview: render for one contact (or none), with the send's variables."""
+
+    model_config = REFUSE_UNKNOWN_FIELDS
+
+    contact_id: str | None = Field(default=None, min_length=1, max_length=64)
+    variables: Variables = Field(default_factory=dict)
+
+
+class Preview(CamelModel):
+    """What one recipient would receive, and what it would cost (an SMS's segments)."""
+
+    subject: str | None
+    body: str
+    segments: int
+    encoding: str | None

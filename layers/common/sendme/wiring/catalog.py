@@ -1,0 +1,33 @@
+"""Message templates and campaigns: the templates function, and the sends that name them."""
+
+from sendme import aws
+from sendme.config import get_settings
+from sendme.domain.templates import Campaign, Template
+from sendme.services.catalog import CampaignService, TemplateService
+from sendme.services.rendering import TemplatedSends
+from sendme.storage import keys
+from sendme.storage.catalog import OrgItems
+from sendme.wiring import cached
+from sendme.wiring.contacts import contacts
+
+
+def templates() -> OrgItems[Template]:
+    return OrgItems(aws.dynamodb().Table(get_settings().accounts_table), Template, keys.TEMPLATE)
+
+
+def campaigns() -> OrgItems[Campaign]:
+    return OrgItems(aws.dynamodb().Table(get_settings().accounts_table), Campaign, keys.CAMPAIGN)
+
+
+def templated_sends() -> TemplatedSends:
+    return TemplatedSends(templates(), campaigns(), contacts())
+
+
+@cached
+def template_service() -> TemplateService:
+    return TemplateService(templates(), contacts())
+
+
+@cached
+def campaign_service() -> CampaignService:
+    return CampaignService(campaigns())

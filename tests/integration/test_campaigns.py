@@ -1,0 +1,67 @@
+"""/api/campaigns, and sends that name one: the campaign must exist, and list items carry its name."""
+
+from werkzeug.test import Client
+
+from .helpers import SPEC_SMS_BODY, auth, organization
+
+
+def create(api: Client, key: str, name: str = "Campaña de bienvenida") -> str:
+    response = api.post("/api/campaigns", json={"name": name, "description": "Nuevos"}, headers=auth(key))
+    assert response.status_code == 201, response.json
+    return str(response.json["id"])
+
+
+def test_campaigns_create_then_get_returns_name_description_and_created_at(api: Client, demo):
+    campaign_id = create(api, demo.api_key)
+    response = api.get(f"/api/campaigns/{campaign_id}", headers=auth(demo.api_key))
+    assert response.status_code == 200
+    assert (response.json["name"], response.json["description"]) == ("Campaña de bienvenida", "Nuevos")
+    assert response.json["createdAt"]
+
+
+def test_campaigns_list_and_patch_and_delete(api: Client, demo):
+    campaign_id = create(api, demo.api_key)
+    patched = api.patch(f"/api/campaigns/{campaign_id}", json={"description": None}, headers=auth(demo.api_key))
+    assert (patched.status_code, patched.json["description"]) == (200, None)
+    listed = api.get("/api/campaigns", headers=auth(demo.api_key)).json
+    assert [c["id"] for c in listed["data"]] == [campaign_id]
+    assert api.delete(f"/api/campaigns/{campaign_id}", headers=auth(demo.api_key)).status_code == 204
+    assert api.get("/api/campaigns", headers=auth(demo.api_key)).json["data"] == []
+
+
+def test_campaigns_of_another_organisation_are_404(api: Client, demo):
+    campaign_id = create(api, demo.api_key)
+    _, other = organization(credits=10)
+    assert api.get(f"/api/campaigns/{campaign_id}", headers=auth(other)).status_code == 404
+    assert api.delete(f"/api/campaigns/{campaign_id}", headers=auth(other)).status_code == 404
+
+
+def test_campaigns_create_refuses_a_missing_name(api: Client, demo):
+    response = api.post("/api/campaigns", json={"description": "x"}, headers=auth(demo.api_key))
+    assert (response.status_code, response.json["field"]) == (400, "name")
+
+
+def test_send_with_another_organisations_campaign_is_400(api: Client, demo):
+    _, other = organization(credits=10)
+    campaign_id = create(api, other)
+    body = {**SPEC_SMS_BODY, "campaignId": campaign_id}
+    response = api.post("/api/messages/sms/contacts", json=body, headers=auth(demo.api_key))
+    assert (response.status_code, response.json["field"]) == (400, "campaignId")
+
+
+def test_message_list_items_carry_the_campaigns_name_and_filter_by_it(api: Client, demo):
+    # Given one send in a campaign and one outside it
+    campaign_id = create(api, demo.api_key)
+    api.post(
+        "/api/messages/sms/contacts", json={**SPEC_SMS_BODY, "campaignId": campaign_id}, headers=auth(demo.api_key)
+    )
+    api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key))
+    # When the list is filtered by the campaign
+    page = api.get(f"/api/messages?campaignId={campaign_id}", headers=auth(demo.api_key)).json
+    # Then its two messages come, each naming the campaign
+    assert page["meta"]["totalRecords"] == 2
+    assert {(m["campaign"]["id"], m["campaign"]["name"]) for m in page["data"]} == {
+        (campaign_id, "Campaña de bienvenida")
+    }
+    unfiltered = api.get("/api/messages", headers=auth(demo.api_key)).json["data"]
+    assert sorted(m["campaign"] is None for m in unfiltered) == [False, False, True, True]
