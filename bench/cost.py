@@ -420,7 +420,8 @@ def message_of(client: Any, table: str, provider_id: str) -> tuple[str, str]:
 def final_statuses(table: str) -> dict[str, int]:
     counted: dict[str, int] = defaultdict(int)
     for item in dynamodb_backends[ACCOUNT_ID][REGION].get_table(table).all_items():
-        counted[str(item.attrs["status"].value)] += 1
+        if "status" in item.attrs:  # a message's status item, not a content item
+            counted[str(item.attrs["status"].value)] += 1
     return dict(counted)
 
 
