@@ -28,9 +28,7 @@ def stored_messages(stack: Stack) -> list[dict[str, Any]]:
     table = boto3.resource("dynamodb").Table(stack.ref("MessagesTable"))
     items: list[dict[str, Any]] = table.scan()["Items"]
     contents = {(item["orgId"], item["id"]): item for item in items if "status" not in item}
-    return [
-        {**contents[tuple(content_key(item).values())], **item} for item in items if "status" in item
-    ]
+    return [{**contents[tuple(content_key(item).values())], **item} for item in items if "status" in item]
 
 
 def queued(stack: Stack, queue: str = "DeliveryQueue") -> int:

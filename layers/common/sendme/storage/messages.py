@@ -98,7 +98,9 @@ class MessageRepository:
             # The contents first: a status item is never seen without its content.
             self._write(contents, attempts=attempts, backoff_seconds=backoff_seconds)
             for start in range(0, len(statuses), BATCH_WRITE_LIMIT):
-                self._write(statuses[start : start + BATCH_WRITE_LIMIT], attempts=attempts, backoff_seconds=backoff_seconds)
+                self._write(
+                    statuses[start : start + BATCH_WRITE_LIMIT], attempts=attempts, backoff_seconds=backoff_seconds
+                )
                 stored = start + BATCH_WRITE_LIMIT
         finally:
             # Counted once per call (one update per counter item, not per 25 messages), and also
