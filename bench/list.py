@@ -205,11 +205,11 @@ def _scan_page(table: Any, parameters: dict[str, str], limit: int) -> tuple[int,
     A content filter reads the content items first (their own partition): the matches are the
     messages that name one of those containing the text."""
     scanned, texts = 0, None
+    arguments: dict[str, Any]
     if "content" in parameters:
-        texts, arguments = (
-            set(),
-            {"FilterExpression": Attr("orgId").eq(f"{ORG}#content") & Attr("content").contains(parameters["content"])},
-        )
+        texts = set()
+        text = Attr("content").contains(parameters["content"])
+        arguments = {"FilterExpression": Attr("orgId").eq(f"{ORG}#content") & text}
         while True:
             response = table.scan(**arguments, ProjectionExpression="id")
             scanned += response["ScannedCount"]
@@ -218,7 +218,8 @@ def _scan_page(table: Any, parameters: dict[str, str], limit: int) -> tuple[int,
                 break
             arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
     # Projecting the id changes nothing DynamoDB reads (or bills); it spares moto serialising.
-    found, arguments = 0, {"FilterExpression": _baseline_condition(parameters), "ProjectionExpression": "id, contentId"}
+    found = 0
+    arguments = {"FilterExpression": _baseline_condition(parameters), "ProjectionExpression": "id, contentId"}
     while found < limit:
         response = table.scan(**arguments)
         scanned += response["ScannedCount"]

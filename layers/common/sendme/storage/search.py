@@ -52,7 +52,7 @@ class QueryPlan:
     highest_id: str | None = None
     filter: ConditionBase | None = field(default=None, compare=False)
     # The same filter (and the content's, which only a content item holds) on a stored item.
-    matches: Callable[[Mapping[str, Any]], bool] | None = field(default=None, compare=False)
+    matches: "Check | None" = field(default=None, compare=False)
     content: str | None = None
 
     @property
@@ -82,6 +82,21 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
+type Check = Callable[[Mapping[str, Any]], bool]
+
+
+def _equals(attribute: str, value: str) -> Check:
+    return lambda item: str(item.get(attribute)) == value
+
+
+def _contains(text: str) -> Check:
+    return lambda item: text in str(item.get("content", ""))
+
+
+def _sent_between(first: str, last: str) -> Check:
+    return lambda item: first <= str(item.get("sentAt") or "") <= last
+
+
 def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> QueryPlan:
     """The cheapest Query for `query`: `sizes` estimates each indexed filter's partition size."""
     equalities = query.equalities()
@@ -91,16 +106,13 @@ def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> Qu
         chosen = min(indexed, key=lambda attribute: sizes.get(attribute, 0))
     others = {attribute: value for attribute, value in equalities.items() if attribute != chosen}
     conditions: list[ConditionBase] = [Attr(attribute).eq(value) for attribute, value in others.items()]
-    checks: list[Callable[[Mapping[str, Any]], bool]] = [
-        lambda item, a=attribute, v=value: str(item.get(a)) == v for attribute, value in others.items()
-    ]
+    checks = [_equals(attribute, value) for attribute, value in others.items()]
     if query.content:
-        checks.append(lambda item, text=query.content: text in str(item.get("content", "")))
+        checks.append(_contains(query.content))
     highest_at = _day_start(query.end_date) + timedelta(days=1, milliseconds=-1) if query.end_date else None
     if query.sent_at:
-        first, last = query.sent_at.first, query.sent_at.last
-        conditions.append(Attr("sentAt").between(first, last))
-        checks.append(lambda item: first <= str(item.get("sentAt") or "") <= last)
+        conditions.append(Attr("sentAt").between(query.sent_at.first, query.sent_at.last))
+        checks.append(_sent_between(query.sent_at.first, query.sent_at.last))
         # A message is created before it is sent, so nothing created later can match.
         highest_at = min(highest_at or query.sent_at.last_moment, query.sent_at.last_moment)
     combined: ConditionBase | None = None
