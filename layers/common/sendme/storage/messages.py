@@ -42,7 +42,7 @@ _CONTENTS = ContentCache()
 
 def _transaction_groups(puts: Sequence[dict[str, Any]]) -> Iterator[list[int]]:
     """The positions of `puts` in runs that fit one transaction: at most 100 items, and under its
-    4 MB (an email job's messages may carry 100 KB bodies each)."""
+    4 MB (status items are small, but nothing bounds a provider's error message)."""
     group: list[int] = []
     size = 0
     for position, put in enumerate(puts):
@@ -200,17 +200,19 @@ class MessageRepository:
         index's items are read from the table (eventually consistent, then consistently for any
         not there yet), and each status item is joined to its content item."""
         partial = [{"orgId": item["orgId"], "id": item["id"]} for item in items if "status" not in item]
-        found = {(str(i["orgId"]), str(i["id"])): i for i in read_items(self._table, partial)}
-        missing = [key for key in partial if (key["orgId"], key["id"]) not in found]
-        found |= {(str(i["orgId"]), str(i["id"])): i for i in read_items(self._table, missing, ConsistentRead=True)}
-        statuses = [item if "status" in item else found.get((str(item["orgId"]), str(item["id"]))) for item in items]
+        found = {_at(item): item for item in read_items(self._table, partial)}
+        missing = [key for key in partial if _at(key) not in found]
+        found |= {_at(item): item for item in read_items(self._table, missing, ConsistentRead=True)}
+        statuses = [item if "status" in item else found.get(_at(item)) for item in items]
         present = [status for status in statuses if status is not None]
-        wanted = {(key["orgId"], key["id"]): key for key in map(content_key, present)}
-        unread = [key for key in wanted.values() if _CONTENTS.get(key) is None]
+        wanted = {_at(key): key for key in map(content_key, present)}
+        contents = {at: content for at, key in wanted.items() if (content := _CONTENTS.get(key)) is not None}
+        unread = [key for at, key in wanted.items() if at not in contents]
         # Contents are never written after their messages, so a consistent read finds them all.
         for content in read_items(self._table, unread, ConsistentRead=True):
             _CONTENTS.put(content)
-        return [joined(status, _CONTENTS.get(content_key(status)) or {}) for status in present]
+            contents[_at(content)] = content
+        return [joined(status, contents[_at(content_key(status))]) for status in present]
 
     def replace_all(
         self, replacements: Sequence[Replacement], *, attempts: int = 4, backoff_seconds: float = 0.05
@@ -357,3 +359,8 @@ class MessageRepository:
             return None
         # A transaction returns no attributes; the message is read back as it now is.
         return self.get(update["Key"]["orgId"], update["Key"]["id"])
+
+
+def _at(key: Mapping[str, Any]) -> tuple[str, str]:
+    """An item's (orgId, id)."""
+    return str(key["orgId"]), str(key["id"])
