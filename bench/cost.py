@@ -100,21 +100,55 @@ class Units:
         return Units(**{name: value / count for name, value in asdict(self).items()})
 
 
-# The floor design, per SMS, per email and per list page. Each message is one item of at most
-# 1 KB (an email's content is stored once per send, not per recipient), written four times with
-# plain conditional writes (created, claimed, sent, receipted), plus its provider id in one
-# keys-only index when sent; the receipt finds it by that id (one eventually consistent read);
-# the worker reads an email's content once per batch of 10 (20 KB: 5 x 0.5 units / 10); the
-# queue carries the rest. SQS: send, receive and delete, 10 messages a request. Lambda: the
-# worker once per 10 messages, the receipt once per message, the send and its authorizer once
-# per 1,000. A list page: one Query of 20 items of 1 KB (eventually consistent: 3 units) and
-# one counter read, one invocation of the list function and one of the authorizer. The floor's
-# GB-seconds are its invocations at the durations measured here for the same functions.
-FLOOR = {
-    "sms": Units(write_units=5, read_units=0.5, sqs_requests=0.3, lambda_invocations=1.1 + 2 / PER_REQUEST),
-    "email": Units(write_units=5, read_units=0.75, sqs_requests=0.3, lambda_invocations=1.1 + 2 / PER_REQUEST),
-    "list page": Units(read_units=3.5, lambda_invocations=2),
+# The floor design, per SMS, per email and per list page: the least they can cost while keeping
+# the contract (every list filter served by a key, no scan; totalRecords from counters) and the
+# money rules (a conditional claim, every stored message under a lease until it settles). Each
+# line is a billed unit the floor cannot do without, at on-demand prices (PRICES):
+_STATUS_WRITES = {
+    "the message's status item (at most 1 KB; its content elsewhere, once per send): created,"
+    " claimed, sent and receipted, four plain conditional writes": 4,
+    "its keys-only filter index entries at birth (status, recipient, type, country; an email has no country)": 4,
+    "byStatus at each of its three status changes (a new key: a delete and a put)": 6,
+    "byProviderMessageId, keys only, when sent (an SMS receipt finds its message by it)": 1,
+    "byLeaseExpiry: its birth lease, its claim's (a new key: a delete and a put), dropped when sent": 4,
+    "the list's counters: the receipt's status move, and the worker's, one per batch of 10 twice": 1.2,
 }
+_STATUS_READS = {
+    "a /contacts send looks each recipient up among the contacts (100 per BatchGetItem)": 0.5,
+}
+# An email's content (20 KB) read by the worker once per batch of 10.
+_EMAIL_CONTENT_READ = math.ceil(len(EMAIL_HTML) / 4096) * 0.5 / 10
+FLOOR = {
+    "sms": Units(
+        write_units=sum(_STATUS_WRITES.values()),
+        # and the receipt's one eventually consistent read of byProviderMessageId
+        read_units=sum(_STATUS_READS.values()) + 0.5,
+        sqs_requests=0.3,  # send, receive and delete, 10 messages a request
+        # the worker once per 10 messages, the receipt once per message, the send and its
+        # authorizer once per 1,000 recipients
+        lambda_invocations=1.1 + 2 / PER_REQUEST,
+    ),
+    "email": Units(
+        write_units=sum(_STATUS_WRITES.values()) - 1,  # no country index entry
+        # and its suppression lookup (as the contacts'), and its content by the worker
+        read_units=sum(_STATUS_READS.values()) + 0.5 + _EMAIL_CONTENT_READ,
+        sqs_requests=0.3,
+        lambda_invocations=1.1 + 2 / PER_REQUEST,
+    ),
+    # One Query of 20 status items: whole items of about 1 KB from the table or byStatus (20 KB,
+    # eventually consistent: 2.5 units), or 20 keys from a keys-only index (0.5) and their status
+    # items by key (20 x 0.5); LIST_QUERIES reads three the first way and two the second. Then
+    # one counter item and the API key's item (0.5 each; revocation stays immediate), and one
+    # invocation of the list function and one of the authorizer. The content items of a page
+    # (one per send) are read once per warm function.
+    "list page": Units(read_units=(3 * 2.5 + 2 * 10.5) / 5 + 0.5 + 0.5, lambda_invocations=2),
+}
+
+
+def content_units(channel: str, per_send: int) -> float:
+    """The floor's one content write per send, per message: the text with a few attributes."""
+    text = SMS_TEXT if channel == "sms" else EMAIL_HTML
+    return math.ceil((len(text.encode()) + 200) / 1024) / per_send
 
 
 def value_size(value: dict[str, Any]) -> int:
@@ -420,13 +454,19 @@ def message_of(client: Any, table: str, provider_id: str) -> tuple[str, str]:
 def final_statuses(table: str) -> dict[str, int]:
     counted: dict[str, int] = defaultdict(int)
     for item in dynamodb_backends[ACCOUNT_ID][REGION].get_table(table).all_items():
-        counted[str(item.attrs["status"].value)] += 1
+        if "status" in item.attrs:  # a message's status item, not a content item
+            counted[str(item.attrs["status"].value)] += 1
     return dict(counted)
 
 
-def floor_of(bill: Bill, kind: str) -> Units:
-    """FLOOR's units, with GB-seconds at the durations measured for the same functions."""
+def floor_of(bill: Bill, kind: str, messages: int) -> Units:
+    """FLOOR's units, with GB-seconds at the durations measured for the same functions and the
+    content write of each send (of `messages` recipients, at most PER_REQUEST)."""
     floor = FLOOR[kind]
+    if kind != "list page":
+        floor = Units(
+            **{**asdict(floor), "write_units": floor.write_units + content_units(kind, min(messages, PER_REQUEST))}
+        )
     if kind == "list page":
         gb_seconds = sum(bill.gb_seconds_per_invocation(f) for f in ("ListMessagesFunction", "AuthorizerFunction"))
     else:
@@ -448,7 +488,7 @@ def report(bill: Bill, messages: int) -> dict[str, Any]:
     print(f"\n{'per':<10} {'design':<7} " + " ".join(f"{heading:>9}" for heading in headings))
     figures: dict[str, Any] = {}
     for kind in ("sms", "email", "list page"):
-        measured, floor = bill.buckets[kind].per(messages), floor_of(bill, kind)
+        measured, floor = bill.buckets[kind].per(messages), floor_of(bill, kind, messages)
         rows = [("today", list(asdict(measured).values()), measured.dollars())]
         rows.append(("floor", list(asdict(floor).values()), floor.dollars()))
         ratios = [m / f if f else math.nan for m, f in zip(rows[0][1], rows[1][1], strict=True)]

@@ -141,7 +141,7 @@ def main(messages: int) -> tuple[int, dict[str, Any]]:
         scan: dict[str, Any] = {"ProjectionExpression": "id, #s", "ExpressionAttributeNames": {"#s": "status"}}
         while True:
             page = table.scan(**scan)
-            statuses.update(str(item["status"]) for item in page["Items"])
+            statuses.update(str(item["status"]) for item in page["Items"] if "status" in item)  # not contents
             if "LastEvaluatedKey" not in page:
                 break
             scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]

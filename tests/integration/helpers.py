@@ -8,6 +8,7 @@ from moto.sns.models import sns_backends
 
 from devstack.provision import ACCOUNT_ID as DEFAULT_ACCOUNT_ID
 from devstack.provision import Stack
+from sendme.storage.message_items import content_key
 
 SPEC_SMS_BODY = {
     "message": "Hello, this is a test message from SendMe",
@@ -23,9 +24,11 @@ def sms_sent() -> dict[str, tuple[str, str]]:
 
 
 def stored_messages(stack: Stack) -> list[dict[str, Any]]:
+    """Every stored message: its status item with its content item's attributes."""
     table = boto3.resource("dynamodb").Table(stack.ref("MessagesTable"))
     items: list[dict[str, Any]] = table.scan()["Items"]
-    return items
+    contents = {(item["orgId"], item["id"]): item for item in items if "status" not in item}
+    return [{**contents[tuple(content_key(item).values())], **item} for item in items if "status" in item]
 
 
 def queued(stack: Stack, queue: str = "DeliveryQueue") -> int:

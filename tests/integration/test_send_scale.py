@@ -42,7 +42,7 @@ def test_send_of_250_recipients_takes_10_writes_and_25_queue_sends(api: Client, 
     response = api.post("/api/messages/sms/contacts", json=body, headers=auth(demo.api_key))
     # Then writes go 25 per BatchWriteItem and queue entries 10 per SendMessageBatch
     assert response.status_code == 201
-    assert calls["BatchWriteItem"] == math.ceil(250 / 25)
+    assert calls["BatchWriteItem"] == math.ceil(250 / 25) + 1  # and the send's content item, once
     assert calls["SendMessageBatch"] == math.ceil(250 / 10)
     assert calls["PutItem"] == 1  # the request's rate-limit bucket: no message is put on its own
     assert "SendMessage" not in calls
@@ -76,6 +76,8 @@ def throttled_writes() -> list[int]:
 
     def hold_back(params: dict[str, Any], **_: Any) -> None:
         (table, requests), *_ = params["RequestItems"].items()
+        if all("status" not in r["PutRequest"]["Item"] for r in requests):
+            return  # the send's content item, written before its messages
         sizes.append(len(requests))
         if len(sizes) == 1:
             held.extend(requests[:7])
@@ -120,7 +122,8 @@ def test_send_resends_the_items_dynamodb_left_unprocessed(api: Client, demo, sta
 
 
 def refuse_after_first_write() -> None:
-    """Write the first BatchWriteItem; answer every later one with all its items unprocessed."""
+    """Write the first two BatchWriteItems (the content, 25 messages); answer every later one with
+    all its items unprocessed."""
     sent: list[Any] = []
     events = aws.dynamodb().meta.client.meta.events
 
@@ -128,8 +131,8 @@ def refuse_after_first_write() -> None:
         sent.append(next(iter(params["RequestItems"].values())))
 
     def refuse(**_: Any) -> tuple[Any, dict[str, Any]] | None:
-        if len(sent) == 1:
-            return None  # the real call
+        if len(sent) <= 2:
+            return None  # the real calls: the send's content item, then its first 25 messages
         wire = [{"PutRequest": {"Item": to_wire(r["PutRequest"]["Item"])}} for r in sent[-1]]
         return SimpleNamespace(status_code=200, headers={}), {"UnprocessedItems": {stored_table_name(): wire}}
 

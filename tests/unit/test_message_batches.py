@@ -1,6 +1,6 @@
 """MessageRepository's batched writes. add_all: 25 items per BatchWriteItem, UnprocessedItems
 re-sent, never dropped. add_new: conditional transactions within DynamoDB's limits, a stored
-message never overwritten."""
+message never overwritten. Both write a send's shared content item once, before its messages."""
 
 import json
 from types import SimpleNamespace
@@ -21,11 +21,17 @@ class ThrottlingDynamoDb:
     def __init__(self, unprocessed: int = 0, throttled_calls: int = 0) -> None:
         self.calls: list[int] = []
         self.written: list[str] = []
+        # Content items, written before any message (never throttled here); calls counts messages'.
+        self.contents: list[dict[str, Any]] = []
         self._unprocessed = unprocessed
         self._throttled_calls = throttled_calls
 
     def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         (requests,) = RequestItems.values()
+        if all("status" not in r["PutRequest"]["Item"] for r in requests):
+            self.contents += [r["PutRequest"]["Item"] for r in requests]
+            return {"UnprocessedItems": {}}
+        assert self.contents, "a message written before its content"
         self.calls.append(len(requests))
         refused = requests[: self._unprocessed] if len(self.calls) <= self._throttled_calls else []
         self.written.extend(r["PutRequest"]["Item"]["id"] for r in requests[len(refused) :])
@@ -58,6 +64,15 @@ def test_add_all_writes_25_items_per_call():
     assert sorted(dynamodb.written) == sorted(f"m{i}" for i in range(60))
 
 
+def test_add_all_writes_the_content_of_a_send_once():
+    # Given a send of 60 messages with the same text
+    dynamodb = ThrottlingDynamoDb()
+    # When they are written
+    repository(dynamodb).add_all(messages(60))
+    # Then one content item holds the text, and no message item carries it
+    assert [item["content"] for item in dynamodb.contents] == ["Hola"]
+
+
 def test_add_all_resends_only_the_unprocessed_items():
     # Given DynamoDB leaves 5 items of the first call unprocessed
     dynamodb = ThrottlingDynamoDb(unprocessed=5, throttled_calls=1)
@@ -87,6 +102,8 @@ def test_add_all_counts_the_messages_once_per_call():
 class FailingSecondChunk(ThrottlingDynamoDb):
     def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         (requests,) = RequestItems.values()
+        if "status" not in requests[0]["PutRequest"]["Item"]:
+            return super().batch_write_item(RequestItems)  # the content item
         self.calls.append(len(requests))
         return {"UnprocessedItems": {"Messages": requests} if len(self.calls) > 1 else {}}
 
@@ -107,6 +124,12 @@ class ConditionalDynamoDb:
     def __init__(self, stored: set[str] | None = None) -> None:
         self.calls: list[list[dict[str, Any]]] = []
         self.stored = set(stored or ())
+        self.contents: list[dict[str, Any]] = []
+
+    def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        (requests,) = RequestItems.values()
+        self.contents += [r["PutRequest"]["Item"] for r in requests]
+        return {"UnprocessedItems": {}}
 
     def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> dict[str, Any]:
         self.calls.append(TransactItems)
@@ -129,16 +152,17 @@ def test_add_new_writes_up_to_100_conditional_puts_per_transaction():
     assert [m.id for m in added] == [f"m{i}" for i in range(250)]
 
 
-def test_add_new_keeps_each_transaction_under_4_mb():
-    # Given 100 emails of 100 KB each (10 MB in all)
+def test_add_new_writes_a_shared_body_once_outside_its_transactions():
+    # Given 100 emails of 100 KB each with the same body (10 MB if each carried it)
     emails = [sms_message(id=f"m{i}", content="x" * 100_000) for i in range(100)]
     dynamodb = ConditionalDynamoDb()
     # When they are written
     repository(dynamodb).add_new(emails)
-    # Then no transaction carries 4 MB of items, and every message is written once
+    # Then the body is written once, and the messages' transaction carries small items only
+    assert [len(item["content"]) for item in dynamodb.contents] == [100_000]
     sizes = [sum(len(json.dumps(put["Put"]["Item"])) for put in call) for call in dynamodb.calls]
-    assert len(sizes) > 2
-    assert max(sizes) <= TRANSACTION_BYTES
+    assert len(sizes) == 1
+    assert max(sizes) <= TRANSACTION_BYTES / 10
     assert sorted(dynamodb.stored) == sorted(f"m{i}" for i in range(100))
 
 

@@ -3,9 +3,8 @@
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
-from pydantic import ValidationError
 
-from sendme.domain.messages import Message, MessageStatus
+from sendme.domain.messages import MessageStatus
 from sendme.observability import logger
 from sendme.services.webhook_events import StatusChange
 
@@ -17,18 +16,20 @@ def _image(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def status_changes(event: dict[str, Any]) -> list[StatusChange]:
-    """The changes of the stream records that hold a message after the write (REMOVEs hold none).
-    A record that does not parse is logged and skipped: it cannot make an event."""
+    """The changes of the stream records that hold a message's status item after the write
+    (REMOVEs hold none, content items no status). A record that does not parse is logged and
+    skipped: it cannot make an event."""
     changes = []
     for record in event.get("Records", []):
         stream = record.get("dynamodb", {})
         if "NewImage" not in stream:
             continue
-        try:
-            message = Message.model_validate(_image(stream["NewImage"]))
-        except ValidationError:
-            logger.exception("unreadable stream record", extra={"event_id": record.get("eventID")})
-            continue
+        item = _image(stream["NewImage"])
         previous = _image(stream["OldImage"]).get("status") if "OldImage" in stream else None
-        changes.append(StatusChange(message, MessageStatus(previous) if previous else None))
+        try:
+            changes.append(
+                StatusChange(item, MessageStatus(item["status"]), MessageStatus(previous) if previous else None)
+            )
+        except (KeyError, ValueError):
+            logger.exception("unreadable stream record", extra={"event_id": record.get("eventID")})
     return changes

@@ -191,8 +191,8 @@ class ReceiptService:
                 if log is None:
                     continue
                 receipt = sms_receipt(log)
-                if self._provider_ids.find(receipt.provider_message_id):
-                    moved += self._apply(receipt)
+                if key := self._provider_ids.find(receipt.provider_message_id):
+                    moved += self._apply(receipt, key)
                 elif datetime.now(UTC) - event.timestamp < MATCH_WINDOW:
                     waiting += 1
                 else:
@@ -201,11 +201,12 @@ class ReceiptService:
             raise ReceiptUnmatchedError(f"{waiting} SMS receipts match no sent message yet; retrying")
         return moved
 
-    def _apply(self, receipt: Receipt) -> bool:
-        """Move the receipt's message on; False if it was already there (or is not ours)."""
-        if receipt.org_id and receipt.message_id:
-            key: tuple[str, str] | None = (receipt.org_id, receipt.message_id)
-        else:
+    def _apply(self, receipt: Receipt, key: tuple[str, str] | None = None) -> bool:
+        """Move the receipt's message on; False if it was already there (or is not ours).
+        `key`: its (orgId, id), when the caller found it already."""
+        if key is None and receipt.org_id and receipt.message_id:
+            key = (receipt.org_id, receipt.message_id)
+        elif key is None:
             key = self._provider_ids.find(receipt.provider_message_id)
         if key is None:
             return False

@@ -23,7 +23,9 @@ The accounts table, (pk, sk):
 - COUNTS#<orgId> / totals, day#<date>, campaignId#<id>: the message list's totals (storage.counters).
 
 The messages table is keyed (orgId, id); its filter indexes are partitioned by
-"<orgId>#<value>", so one Query reads one organisation's one value.
+"<orgId>#<value>", so one Query reads one organisation's one value. A message's content item
+(storage.message_items) is keyed ("<orgId>#content", <digest of the content>): apart from the
+organisation's status items, so listing them never reads a content item.
 """
 
 PROFILE = "PROFILE"
@@ -107,3 +109,8 @@ def counts(org_id: str, item: str) -> dict[str, str]:
 def partition(org_id: str, value: str) -> str:
     """A filter index's partition key: one organisation's one value of the attribute."""
     return f"{org_id}#{value}"
+
+
+def message_content(org_id: str, content_id: str) -> dict[str, str]:
+    """A message's content item in the messages table (storage.message_items)."""
+    return {"orgId": f"{org_id}#content", "id": content_id}

@@ -1,4 +1,5 @@
-"""The messages table: one item per message, written in batches and moved by conditional writes."""
+"""The messages table: a small status item per message, moved by conditional writes, and its
+content item, written once per send (storage.message_items)."""
 
 import json
 import time
@@ -21,6 +22,7 @@ from sendme.storage import keys
 from sendme.storage.counters import MessageCounters
 from sendme.storage.dynamodb import cancellation_codes, is_condition_failure, read_items
 from sendme.storage.ledger import CreditLedger
+from sendme.storage.message_items import ContentCache, content_key, joined, split
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -36,28 +38,13 @@ TRANSACTION_LIMIT = 100
 TRANSACTION_BYTES = 4_000_000
 
 
-# Filter index partition keys: "<orgId>#<value>", so one Query reads one org's one value.
-INDEXED_ATTRIBUTES: Mapping[str, str] = {
-    "orgStatus": "status",
-    "orgRecipient": "recipientDetails",
-    "orgCampaign": "campaignId",
-    "orgContact": "contactId",
-    "orgType": "messageType",
-    "orgCountry": "countryCode",
-}
-
-
-def _to_item(message: Message) -> dict[str, Any]:
-    item = {k: v for k, v in message.model_dump(mode="json", by_alias=True).items() if v is not None}
-    for index_key, attribute in INDEXED_ATTRIBUTES.items():
-        if attribute in item:
-            item[index_key] = keys.partition(message.org_id, item[attribute])
-    return item
+# Content items read so far, in this process (they never change: see message_items).
+_CONTENTS = ContentCache()
 
 
 def _transaction_groups(puts: Sequence[dict[str, Any]]) -> Iterator[list[int]]:
     """The positions of `puts` in runs that fit one transaction: at most 100 items, and under its
-    4 MB (an email job's messages may carry 100 KB bodies each)."""
+    4 MB (status items are small, but nothing bounds a provider's error message)."""
     group: list[int] = []
     size = 0
     for position, put in enumerate(puts):
@@ -111,26 +98,35 @@ class MessageRepository:
         `attempts` calls for one chunk, so the caller never takes a partial write for success.
         """
         messages = list(messages)
-        items = [{"PutRequest": {"Item": self._born(message)}} for message in messages]
-        client = self._table.meta.client
+        statuses, contents = self._born_all(messages)
         stored = 0
         try:
-            for start in range(0, len(items), BATCH_WRITE_LIMIT):
-                pending: list[Any] = items[start : start + BATCH_WRITE_LIMIT]
-                for attempt in range(attempts):
-                    response = client.batch_write_item(RequestItems={self._table.name: pending})
-                    pending = list((response.get("UnprocessedItems") or {}).get(self._table.name, []))
-                    if not pending:
-                        break
-                    time.sleep(backoff_seconds * 2**attempt)
-                if pending:
-                    raise MessagesNotStoredError(f"DynamoDB left {len(pending)} messages unprocessed")
+            # The contents first: a status item is never seen without its content.
+            self._write(contents, attempts=attempts, backoff_seconds=backoff_seconds)
+            for start in range(0, len(statuses), BATCH_WRITE_LIMIT):
+                self._write(
+                    statuses[start : start + BATCH_WRITE_LIMIT], attempts=attempts, backoff_seconds=backoff_seconds
+                )
                 stored = start + BATCH_WRITE_LIMIT
         finally:
             # Counted once per call (one update per counter item, not per 25 messages), and also
             # when a chunk fails: what a failed send did store is counted like what it fails.
             if self._counters and stored:
                 self._counters.record_added(messages[:stored])
+
+    def _write(self, items: Sequence[dict[str, Any]], *, attempts: int, backoff_seconds: float) -> None:
+        """Put `items`, 25 per BatchWriteItem, re-sending UnprocessedItems with backoff."""
+        client = self._table.meta.client
+        for start in range(0, len(items), BATCH_WRITE_LIMIT):
+            pending: list[Any] = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]
+            for attempt in range(attempts):
+                response = client.batch_write_item(RequestItems={self._table.name: pending})
+                pending = list((response.get("UnprocessedItems") or {}).get(self._table.name, []))
+                if not pending:
+                    break
+                time.sleep(backoff_seconds * 2**attempt)
+            if pending:
+                raise MessagesNotStoredError(f"DynamoDB left {len(pending)} items unprocessed")
 
     def add_new(
         self, messages: Iterable[Message], *, attempts: int = 4, backoff_seconds: float = 0.05
@@ -143,8 +139,11 @@ class MessageRepository:
         transaction that conflicts with another write is retried with backoff, then raises.
         """
         messages = list(messages)
+        statuses, contents = self._born_all(messages)
+        # Contents are idempotent (keyed by their digest): written plainly, before their messages.
+        self._write(contents, attempts=attempts, backoff_seconds=backoff_seconds)
         new = {"ExpressionAttributeNames": {"#id": "id"}}
-        puts = [self._conditional(self._born(message), "attribute_not_exists(#id)", **new) for message in messages]
+        puts = [self._conditional(status, "attribute_not_exists(#id)", **new) for status in statuses]
         added: list[Message] = []
         for group in _transaction_groups(puts):
             refused = self._transact(group, puts, attempts=attempts, backoff_seconds=backoff_seconds)
@@ -155,13 +154,19 @@ class MessageRepository:
             added += written
         return added
 
-    def _born(self, message: Message) -> dict[str, Any]:
-        item = _to_item(message)
-        if self._queued_lease_seconds and message.status is MessageStatus.QUEUED:
-            item |= lease_fields(message.id, self._queued_lease_seconds)
-        if message.status is MessageStatus.SCHEDULED and message.scheduled_at:
-            item |= lease_until(message.id, message.scheduled_at)
-        return item
+    def _born_all(self, messages: Sequence[Message]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The messages' status items, each QUEUED one under its birth lease and each SCHEDULED one
+        under a lease that ends at its time, and their distinct content items."""
+        statuses, contents = [], {}
+        for message in messages:
+            status, content = split(message)
+            if self._queued_lease_seconds and message.status is MessageStatus.QUEUED:
+                status |= lease_fields(message.id, self._queued_lease_seconds)
+            if message.status is MessageStatus.SCHEDULED and message.scheduled_at:
+                status |= lease_until(message.id, message.scheduled_at)
+            statuses.append(status)
+            contents[content["id"]] = content
+        return statuses, list(contents.values())
 
     def redrive(self, org_id: str, message_id: str, *, held: str, seconds: int, max_redrives: int) -> bool:
         """Renew the lease `held` of a QUEUED message for `seconds`, counting one more re-drive.
@@ -190,7 +195,7 @@ class MessageRepository:
 
     def get(self, org_id: str, message_id: str) -> Message | None:
         item = self._table.get_item(Key={"orgId": org_id, "id": message_id}, ConsistentRead=True).get("Item")
-        return Message.model_validate(item) if item else None
+        return self.join([item])[0] if item else None
 
     def in_queue(self, org_id: str, queue_id: str) -> Iterator[Message]:
         """Every message of one send or send job, read consistently: their ids all carry the queue
@@ -203,7 +208,7 @@ class MessageRepository:
         }
         while True:
             response = self._table.query(**arguments)
-            yield from (Message.model_validate(item) for item in response["Items"])
+            yield from self.join(response["Items"])
             if "LastEvaluatedKey" not in response:
                 return
             arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
@@ -211,8 +216,27 @@ class MessageRepository:
     def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Message]:
         """The messages of these (orgId, id) keys that exist, read consistently, 100 per BatchGetItem."""
         wanted = [{"orgId": org_id, "id": message_id} for org_id, message_id in dict.fromkeys(keys)]
-        messages = (Message.model_validate(item) for item in read_items(self._table, wanted, ConsistentRead=True))
+        messages = self.join(list(read_items(self._table, wanted, ConsistentRead=True)))
         return {(message.org_id, message.id): message for message in messages}
+
+    def join(self, items: Sequence[Mapping[str, Any]]) -> list[Message]:
+        """The messages of these items of the table or an index, in their order: a keys-only
+        index's items are read from the table (eventually consistent, then consistently for any
+        not there yet), and each status item is joined to its content item."""
+        partial = [{"orgId": item["orgId"], "id": item["id"]} for item in items if "status" not in item]
+        found = {_at(item): item for item in read_items(self._table, partial)}
+        missing = [key for key in partial if _at(key) not in found]
+        found |= {_at(item): item for item in read_items(self._table, missing, ConsistentRead=True)}
+        statuses = [item if "status" in item else found.get(_at(item)) for item in items]
+        present = [status for status in statuses if status is not None]
+        wanted = {_at(key): key for key in map(content_key, present)}
+        contents = {at: content for at, key in wanted.items() if (content := _CONTENTS.get(key)) is not None}
+        unread = [key for at, key in wanted.items() if at not in contents]
+        # Contents are never written after their messages, so a consistent read finds them all.
+        for content in read_items(self._table, unread, ConsistentRead=True):
+            _CONTENTS.put(content)
+            contents[_at(content)] = content
+        return [joined(status, contents[_at(content_key(status))]) for status in present]
 
     def replace_all(
         self, replacements: Sequence[Replacement], *, attempts: int = 4, backoff_seconds: float = 0.05
@@ -263,7 +287,7 @@ class MessageRepository:
         if replacement.before.version == 0:
             unchanged += " OR attribute_not_exists(#version)"  # an item stored without one is at 0
         return self._conditional(
-            _to_item(replacement.after) | dict(replacement.lease),
+            split(replacement.after)[0] | dict(replacement.lease),
             unchanged,
             ExpressionAttributeNames={"#version": "version"},
             ExpressionAttributeValues={":version": replacement.before.version},
@@ -349,7 +373,7 @@ class MessageRepository:
             if is_condition_failure(error):
                 return None
             raise
-        return Message.model_validate(response["Attributes"])
+        return self.join([response["Attributes"]])[0]
 
     def _update_paying(self, update: dict[str, Any], entry: LedgerEntry) -> Message | None:
         if self._ledger is None:
@@ -358,3 +382,8 @@ class MessageRepository:
             return None
         # A transaction returns no attributes; the message is read back as it now is.
         return self.get(update["Key"]["orgId"], update["Key"]["id"])
+
+
+def _at(key: Mapping[str, Any]) -> tuple[str, str]:
+    """An item's (orgId, id)."""
+    return str(key["orgId"]), str(key["id"])

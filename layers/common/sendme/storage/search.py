@@ -1,6 +1,7 @@
 """How GET /api/messages reads: the filter indexes, the query plan and the paged reads. Nothing scans."""
 
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
@@ -12,6 +13,7 @@ from sendme.contracts.messages import MessageQuery
 from sendme.domain.ids import highest_id_at, ids_of_millisecond, lowest_id_at
 from sendme.domain.messages import Message
 from sendme.storage import keys
+from sendme.storage.messages import MessageRepository
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -26,6 +28,12 @@ INDEXES: Mapping[str, tuple[str, str]] = {
     "countryCode": ("byCountry", "orgCountry"),
     "messageType": ("byType", "orgType"),
 }
+
+
+# The indexes that hold whole status items (template.yaml): byStatus is rewritten at every
+# status change anyway. The others hold keys only (a status change never writes them); what
+# they find is read from the table, and any other filter is applied to what was read.
+WHOLE_ITEM_INDEXES = frozenset({"byStatus"})
 
 
 # One value per message: their partitions are small whatever the counters say, so they win.
@@ -43,6 +51,14 @@ class QueryPlan:
     lowest_id: str | None = None
     highest_id: str | None = None
     filter: ConditionBase | None = field(default=None, compare=False)
+    # The same filter (and the content's, which only a content item holds) on a stored item.
+    matches: "Check | None" = field(default=None, compare=False)
+    content: str | None = None
+
+    @property
+    def filtered_here(self) -> bool:
+        """Whether the filter is applied to the messages read rather than by DynamoDB."""
+        return self.matches is not None and (self.content is not None or self.index not in {None, *WHOLE_ITEM_INDEXES})
 
     def key_condition(self) -> ConditionBase:
         condition: ConditionBase = Key(self.partition_attribute).eq(self.partition_value)
@@ -66,6 +82,21 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
+type Check = Callable[[Mapping[str, Any]], bool]
+
+
+def _equals(attribute: str, value: str) -> Check:
+    return lambda item: str(item.get(attribute)) == value
+
+
+def _contains(text: str) -> Check:
+    return lambda item: text in str(item.get("content", ""))
+
+
+def _sent_between(first: str, last: str) -> Check:
+    return lambda item: first <= str(item.get("sentAt") or "") <= last
+
+
 def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> QueryPlan:
     """The cheapest Query for `query`: `sizes` estimates each indexed filter's partition size."""
     equalities = query.equalities()
@@ -73,14 +104,15 @@ def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> Qu
     chosen = next((attribute for attribute in indexed if attribute in HIGH_CARDINALITY), None)
     if chosen is None and indexed:
         chosen = min(indexed, key=lambda attribute: sizes.get(attribute, 0))
-    conditions: list[ConditionBase] = [
-        Attr(attribute).eq(value) for attribute, value in equalities.items() if attribute != chosen
-    ]
+    others = {attribute: value for attribute, value in equalities.items() if attribute != chosen}
+    conditions: list[ConditionBase] = [Attr(attribute).eq(value) for attribute, value in others.items()]
+    checks = [_equals(attribute, value) for attribute, value in others.items()]
     if query.content:
-        conditions.append(Attr("content").contains(query.content))
+        checks.append(_contains(query.content))
     highest_at = _day_start(query.end_date) + timedelta(days=1, milliseconds=-1) if query.end_date else None
     if query.sent_at:
         conditions.append(Attr("sentAt").between(query.sent_at.first, query.sent_at.last))
+        checks.append(_sent_between(query.sent_at.first, query.sent_at.last))
         # A message is created before it is sent, so nothing created later can match.
         highest_at = min(highest_at or query.sent_at.last_moment, query.sent_at.last_moment)
     combined: ConditionBase | None = None
@@ -102,6 +134,8 @@ def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> Qu
         lowest_id=max(lowest, default=None),
         highest_id=min(highest, default=None),
         filter=combined,
+        matches=(lambda item: all(check(item) for check in checks)) if checks else None,
+        content=query.content,
     )
 
 
@@ -120,8 +154,9 @@ _MAX_READ_PER_REQUEST = 1000
 class MessageSearch:
     """Runs QueryPlans against the messages table and its indexes, newest first."""
 
-    def __init__(self, table: "Table") -> None:
+    def __init__(self, table: "Table", messages: MessageRepository) -> None:
         self._table = table
+        self._messages = messages
 
     def _query(self, plan: QueryPlan, limit: int, after: str | None, **extra: Any) -> dict[str, Any]:
         arguments: dict[str, Any] = {
@@ -132,7 +167,7 @@ class MessageSearch:
         }
         if plan.index:
             arguments["IndexName"] = plan.index
-        if plan.filter is not None:
+        if plan.filter is not None and not plan.filtered_here:
             arguments["FilterExpression"] = plan.filter
         if after:
             arguments["ExclusiveStartKey"] = plan.start_key(after)
@@ -149,7 +184,11 @@ class MessageSearch:
             limit = min(max(ceil(missing * read_per_match), missing), _MAX_READ_PER_REQUEST)
             response = self._query(plan, limit, after, **extra)
             scanned += response["ScannedCount"]
-            items.extend(response["Items"][:missing])
+            found = response["Items"]
+            if plan.filtered_here and plan.matches and found:
+                matching = {m.id for m in self._messages.join(found) if plan.matches(m.model_dump(by_alias=True))}
+                found = [item for item in found if item["id"] in matching]
+            items.extend(found[:missing])
             if "LastEvaluatedKey" not in response:
                 break
             after = str(response["LastEvaluatedKey"]["id"])
@@ -157,15 +196,18 @@ class MessageSearch:
 
     def page(self, plan: QueryPlan, limit: int, after: str | None = None) -> PageRead:
         items, scanned = self._read(plan, limit, after)
-        return PageRead(messages=[Message.model_validate(item) for item in items], scanned=scanned)
+        return PageRead(messages=self._messages.join(items), scanned=scanned)
 
     def id_at(self, plan: QueryPlan, position: int) -> str | None:
         """The id of the `position`-th match (1-based), reading keys only; None if fewer match."""
-        items, _ = self._read(plan, position, None, ProjectionExpression="id")
+        items, _ = self._read(plan, position, None, ProjectionExpression="orgId, id")
         return str(items[-1]["id"]) if len(items) == position else None
 
     def count(self, plan: QueryPlan) -> int:
-        """How many messages match, counted on the plan's partition (Select=COUNT)."""
+        """How many messages match, counted on the plan's partition (Select=COUNT), or on the
+        messages read when the filter is applied to them."""
+        if plan.filtered_here:
+            return len(self._read(plan, sys.maxsize, None, ProjectionExpression="orgId, id")[0])
         total, after = 0, None
         while True:
             response = self._query(plan, _MAX_READ_PER_REQUEST, after, Select="COUNT")

@@ -13,8 +13,9 @@ from sendme.wiring.messages import counters, messages
 
 @cached
 def listing_service() -> ListingService:
-    search = MessageSearch(aws.dynamodb().Table(get_settings().messages_table))
-    return ListingService(messages(), search, counters(), contacts(), campaigns())
+    repository = messages()
+    search = MessageSearch(aws.dynamodb().Table(get_settings().messages_table), repository)
+    return ListingService(repository, search, counters(), contacts(), campaigns())
 
 
 @cached

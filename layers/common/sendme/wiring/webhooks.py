@@ -8,6 +8,7 @@ from sendme.services.webhook_events import WebhookEvents
 from sendme.services.webhooks import WebhookService
 from sendme.storage.webhooks import WebhookRepository
 from sendme.wiring import cached
+from sendme.wiring.messages import messages
 
 
 def _endpoints() -> WebhookRepository:
@@ -25,7 +26,7 @@ def webhook_service() -> WebhookService:
 
 @cached
 def webhook_events() -> WebhookEvents:
-    return WebhookEvents(_endpoints(), _queue())
+    return WebhookEvents(_endpoints(), _queue(), messages())
 
 
 @cached
