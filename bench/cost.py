@@ -19,7 +19,8 @@ DynamoDB's, SQS's and Lambda's rules:
 - SQS: a request per 64 KB chunk of its payload (at least one).
 - Lambda: an invocation per handler call; GB-seconds from the template's memory size and the
   duration measured here, rounded up to the millisecond (moto is slower than AWS, so these are
-  an upper bound). The authorizer is invoked on every request (the template's ReauthorizeEvery: 0).
+  an upper bound). An API request is one invocation: its function checks the key itself (no
+  authorizer, docs/decisions/25-one-lambda-per-request.md).
 
 Left out, as equal in both designs: API Gateway's requests, SNS's SMS and SES's email prices,
 and the delivery queue's empty polls.
@@ -106,14 +107,14 @@ class Units:
 # keys-only index when sent; the receipt finds it by that id (one eventually consistent read);
 # the worker reads an email's content once per batch of 10 (20 KB: 5 x 0.5 units / 10); the
 # queue carries the rest. SQS: send, receive and delete, 10 messages a request. Lambda: the
-# worker once per 10 messages, the receipt once per message, the send and its authorizer once
-# per 1,000. A list page: one Query of 20 items of 1 KB (eventually consistent: 3 units) and
-# one counter read, one invocation of the list function and one of the authorizer. The floor's
+# worker once per 10 messages, the receipt once per message, the send once per 1,000 (one Lambda
+# per API request). A list page: one Query of 20 items of 1 KB (eventually consistent: 3 units)
+# and one counter read, one invocation of the list function. The floor's
 # GB-seconds are its invocations at the durations measured here for the same functions.
 FLOOR = {
-    "sms": Units(write_units=5, read_units=0.5, sqs_requests=0.3, lambda_invocations=1.1 + 2 / PER_REQUEST),
-    "email": Units(write_units=5, read_units=0.75, sqs_requests=0.3, lambda_invocations=1.1 + 2 / PER_REQUEST),
-    "list page": Units(read_units=3.5, lambda_invocations=2),
+    "sms": Units(write_units=5, read_units=0.5, sqs_requests=0.3, lambda_invocations=1.1 + 1 / PER_REQUEST),
+    "email": Units(write_units=5, read_units=0.75, sqs_requests=0.3, lambda_invocations=1.1 + 1 / PER_REQUEST),
+    "list page": Units(read_units=3.5, lambda_invocations=1),
 }
 
 
@@ -428,14 +429,13 @@ def floor_of(bill: Bill, kind: str) -> Units:
     """FLOOR's units, with GB-seconds at the durations measured for the same functions."""
     floor = FLOOR[kind]
     if kind == "list page":
-        gb_seconds = sum(bill.gb_seconds_per_invocation(f) for f in ("ListMessagesFunction", "AuthorizerFunction"))
+        gb_seconds = bill.gb_seconds_per_invocation("ListMessagesFunction")
     else:
         send = "SendSmsFunction" if kind == "sms" else "SendEmailFunction"
         gb_seconds = (
             bill.gb_seconds_per_invocation("ReceiptsFunction")
             + bill.gb_seconds_per_invocation("DeliveryWorkerFunction") / 10
-            + (bill.gb_seconds_per_invocation(send) + bill.gb_seconds_per_invocation("AuthorizerFunction"))
-            / PER_REQUEST
+            + bill.gb_seconds_per_invocation(send) / PER_REQUEST
         )
     return Units(**{**asdict(floor), "lambda_gb_seconds": gb_seconds})
 

@@ -17,7 +17,7 @@ from pydantic import Json, ValidationError
 
 from sendme.domain.messages import DeliveryTask
 from sendme.domain.send_jobs import SendJobTask
-from sendme.observability import logger, metrics, tracer
+from sendme.observability import capture_lambda_handler, logger, metrics
 
 SqsHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
 
@@ -36,7 +36,7 @@ class SendJobRecord(SqsRecordModel):
 
 def worker_entrypoint(handler: SqsHandler) -> SqsHandler:
     """The observability around a queue-fed Lambda handler: logger context, tracing, metrics."""
-    traced = tracer().capture_lambda_handler(capture_response=False)(metrics.log_metrics(handler))
+    traced = capture_lambda_handler(metrics.log_metrics(handler))
     wrapped: SqsHandler = logger.inject_lambda_context(traced)
     return wrapped
 

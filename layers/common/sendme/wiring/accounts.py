@@ -1,4 +1,4 @@
-"""Organisations and API keys: the authorizer, the admin CLI, and the guard of every API function."""
+"""Organisations and API keys: the admin CLI, and the guard of every API function."""
 
 from sendme import aws
 from sendme.config import get_settings
@@ -29,4 +29,8 @@ def account_service() -> AccountService:
 def request_guard() -> RequestGuard:
     settings = get_settings()
     buckets = RateLimitRepository(aws.dynamodb().Table(settings.accounts_table))
-    return RequestGuard(buckets, RateLimit(per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst))
+    return RequestGuard(
+        account_service(),
+        buckets,
+        RateLimit(per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst),
+    )

@@ -1,18 +1,11 @@
-"""The delivery worker, its dead-letter handler, the receipts function and the sweeper."""
+"""The delivery worker and its dead-letter handler (receipts and the sweeper have their own modules)."""
 
 from sendme import aws
 from sendme.config import get_settings
 from sendme.outbound.providers import EmailProvider, SmsProvider
-from sendme.outbound.queues import DeliveryQueue
-from sendme.services import sweeper as sweeping
 from sendme.services.dead_letters import DeadLetterService
 from sendme.services.delivery import DeliveryService
-from sendme.services.dispatch import Dispatcher
-from sendme.services.receipts import ReceiptService
-from sendme.services.sweeper import RedrivePolicy, Sweeper
-from sendme.storage.indexes import LeaseIndex, ProviderMessageIndex
 from sendme.wiring import cached
-from sendme.wiring.contacts import suppressions
 from sendme.wiring.messages import messages, settlement
 
 
@@ -33,21 +26,3 @@ def delivery_service() -> DeliveryService:
 @cached
 def dead_letter_service() -> DeadLetterService:
     return DeadLetterService(settlement())
-
-
-@cached
-def receipt_service() -> ReceiptService:
-    table = aws.dynamodb().Table(get_settings().messages_table)
-    return ReceiptService(messages(), settlement(), suppressions(), ProviderMessageIndex(table))
-
-
-@cached
-def sweeper() -> Sweeper:
-    settings = get_settings()
-    return Sweeper(
-        LeaseIndex(aws.dynamodb().Table(settings.messages_table)),
-        messages(),
-        settlement(),
-        Dispatcher(DeliveryQueue(aws.sqs(), settings.delivery_queue_url), settlement(), source=sweeping.SOURCE),
-        RedrivePolicy(lease_seconds=settings.delivery_requeue_seconds, max_redrives=settings.max_redrives),
-    )
