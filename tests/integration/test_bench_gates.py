@@ -16,7 +16,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 # The scripts the tests below run; every script in bench/ must be one of them.
-GATED = ("cost", "delivery", "enqueue", "import_contacts", "list")
+GATED = ("cold_start", "cost", "delivery", "enqueue", "import_contacts", "list")
 # bench/ledger.py's gate is tests/integration/test_ledger_chaos.py: one test per fault scenario.
 GATED_ELSEWHERE = ("ledger",)
 
@@ -93,6 +93,47 @@ def test_bench_list_page_one_reads_only_what_it_returns(tmp_path: Path):
         if query["counters_read"]:
             assert query["count_read"] == 0, query
     assert figures["worst_served_by_key"] <= 1.5
+
+
+# What each function's import loads of the layer's services and outbound adapters
+# (bench/cold_start.py --short): its own, never another function's. A change that adds one here
+# adds import time to that function's every cold start: add it on purpose, or make it lazy.
+SETTLES = {"sendme.services.settlement"}
+SENDS = {
+    *SETTLES,
+    "sendme.outbound.idempotency",
+    "sendme.outbound.queues",
+    "sendme.services.audiences",
+    "sendme.services.dispatch",
+    "sendme.services.send_jobs",
+    "sendme.services.sending",
+}
+GUARD = {"sendme.services.accounts", "sendme.services.limits"}
+COLD_START_SERVICES = {
+    "list_messages": {*GUARD, *SETTLES, "sendme.services.listing"},
+    "contacts": GUARD,
+    "send_sms": {*GUARD, *SENDS},
+    "send_email": {*GUARD, *SENDS},
+    # (the fan-out service itself loads when first built: wiring.sending imports it lazily)
+    "fanout_worker": SENDS,
+    "send_job_dead_letters": SENDS,
+    "delivery_worker": SETTLES,
+    "dead_letters": SETTLES,
+    "receipts": {*SETTLES, "sendme.services.receipts"},
+    "sweeper": {*SETTLES, "sendme.outbound.queues", "sendme.services.dispatch", "sendme.services.sweeper"},
+}
+
+
+def test_bench_cold_start_each_function_imports_only_its_own_services(tmp_path: Path):
+    # When bench/cold_start.py lists what each function's import loads (no timings)
+    figures = run_bench("cold_start", tmp_path)
+    assert set(figures) == set(COLD_START_SERVICES)
+    for name, loaded in figures.items():
+        # Then no library beyond those the function needs (NEEDS in the script)
+        assert loaded["libraries_beyond_floor"] == [], name
+        # and of the layer's services and adapters, only its own
+        services = {m for m in loaded["layer"] if m.startswith(("sendme.services.", "sendme.outbound."))}
+        assert services == COLD_START_SERVICES[name], name
 
 
 def test_bench_import_contacts_imports_every_row(tmp_path: Path):

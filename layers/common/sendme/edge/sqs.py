@@ -3,7 +3,8 @@
 A per-record worker (dead-letter handlers, fan-out worker) is `sqs_batch_handler`: Powertools'
 BatchProcessor calls its domain function once per record and a record whose call raises goes
 back to the queue. The delivery worker hands its whole batch to one domain call and says which
-records to retry itself (`parse_records` + `batch_failures`).
+records to retry itself (`parse_records` + `batch_failures`). The send-job queues' record is
+in `sendme.edge.send_jobs`, so the delivery functions never load the rules of send jobs.
 """
 
 from collections.abc import Callable
@@ -16,7 +17,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Json, ValidationError
 
 from sendme.domain.messages import DeliveryTask
-from sendme.domain.send_jobs import SendJobTask
 from sendme.observability import capture_lambda_handler, logger, metrics
 
 SqsHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
@@ -26,12 +26,6 @@ class DeliveryRecord(SqsRecordModel):
     """One delivery (or dead-letter) queue record, its body parsed as the task."""
 
     body: Json[DeliveryTask]
-
-
-class SendJobRecord(SqsRecordModel):
-    """One send-job (or send-job dead-letter) queue record, its body parsed as the task."""
-
-    body: Json[SendJobTask]
 
 
 def worker_entrypoint(handler: SqsHandler) -> SqsHandler:

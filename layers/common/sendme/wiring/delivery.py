@@ -1,16 +1,24 @@
-"""The delivery worker and its dead-letter handler (receipts and the sweeper have their own modules)."""
+"""The delivery worker and its dead-letter handler (receipts and the sweeper have their own
+modules). Each service loads when first built: the dead-letter handler, which only settles,
+never imports the providers."""
+
+from typing import TYPE_CHECKING
 
 from sendme import aws
 from sendme.config import get_settings
-from sendme.outbound.providers import EmailProvider, SmsProvider
-from sendme.services.dead_letters import DeadLetterService
-from sendme.services.delivery import DeliveryService
 from sendme.wiring import cached
 from sendme.wiring.messages import messages, settlement
 
+if TYPE_CHECKING:
+    from sendme.services.dead_letters import DeadLetterService
+    from sendme.services.delivery import DeliveryService
+
 
 @cached
-def delivery_service() -> DeliveryService:
+def delivery_service() -> "DeliveryService":
+    from sendme.outbound.providers import EmailProvider, SmsProvider
+    from sendme.services.delivery import DeliveryService
+
     settings = get_settings()
     return DeliveryService(
         messages(),
@@ -24,5 +32,7 @@ def delivery_service() -> DeliveryService:
 
 
 @cached
-def dead_letter_service() -> DeadLetterService:
+def dead_letter_service() -> "DeadLetterService":
+    from sendme.services.dead_letters import DeadLetterService
+
     return DeadLetterService(settlement())
