@@ -127,6 +127,15 @@ def test_template_sweeper_may_put_messages_on_the_delivery_queue(stack: Stack):
     assert {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["DeliveryQueue", "QueueName"]}}} in policies
 
 
+def test_template_every_api_function_may_take_from_its_rate_limit_bucket(stack: Stack):
+    # Every API request is admitted in its function: the bucket's PutItem needs write on the accounts table
+    writes = {"DynamoDBWritePolicy", "DynamoDBCrudPolicy"}
+    for function in {route.function for route in stack.template.routes()}:
+        policies = stack.template.resources[function]["Properties"]["Policies"]
+        granted = [p for p in policies if isinstance(p, dict) and set(p) & writes]
+        assert any(next(iter(p.values())) == {"TableName": {"Ref": "AccountsTable"}} for p in granted), function
+
+
 def test_template_receipts_failures_are_kept_not_dropped(stack: Stack):
     config = stack.template.resources["ReceiptsFunction"]["Properties"]["EventInvokeConfig"]
     assert config["DestinationConfig"]["OnFailure"] == {
