@@ -19,7 +19,8 @@ DynamoDB's, SQS's and Lambda's rules:
 - SQS: a request per 64 KB chunk of its payload (at least one).
 - Lambda: an invocation per handler call; GB-seconds from the template's memory size and the
   duration measured here, rounded up to the millisecond (moto is slower than AWS, so these are
-  an upper bound). The authorizer is invoked on every request (the template's ReauthorizeEvery: 0).
+  an upper bound). An API request is one invocation: its function checks the key itself (no
+  authorizer, docs/decisions/25-one-lambda-per-request.md).
 
 Left out, as equal in both designs: API Gateway's requests, SNS's SMS and SES's email prices,
 and the delivery queue's empty polls.
@@ -124,24 +125,24 @@ FLOOR = {
         # and the receipt's one eventually consistent read of byProviderMessageId
         read_units=sum(_STATUS_READS.values()) + 0.5,
         sqs_requests=0.3,  # send, receive and delete, 10 messages a request
-        # the worker once per 10 messages, the receipt once per message, the send and its
-        # authorizer once per 1,000 recipients
-        lambda_invocations=1.1 + 2 / PER_REQUEST,
+        # the worker once per 10 messages, the receipt once per message, the send once per
+        # 1,000 recipients (one Lambda per API request)
+        lambda_invocations=1.1 + 1 / PER_REQUEST,
     ),
     "email": Units(
         write_units=sum(_STATUS_WRITES.values()) - 1,  # no country index entry
         # and its suppression lookup (as the contacts'), and its content by the worker
         read_units=sum(_STATUS_READS.values()) + 0.5 + _EMAIL_CONTENT_READ,
         sqs_requests=0.3,
-        lambda_invocations=1.1 + 2 / PER_REQUEST,
+        lambda_invocations=1.1 + 1 / PER_REQUEST,
     ),
     # One Query of 20 status items: whole items of about 1 KB from the table or byStatus (20 KB,
     # eventually consistent: 2.5 units), or 20 keys from a keys-only index (0.5) and their status
     # items by key (20 x 0.5); LIST_QUERIES reads three the first way and two the second. Then
     # one counter item and the API key's item (0.5 each; revocation stays immediate), and one
-    # invocation of the list function and one of the authorizer. The content items of a page
+    # invocation of the list function, which checks the key itself. The content items of a page
     # (one per send) are read once per warm function.
-    "list page": Units(read_units=(3 * 2.5 + 2 * 10.5) / 5 + 0.5 + 0.5, lambda_invocations=2),
+    "list page": Units(read_units=(3 * 2.5 + 2 * 10.5) / 5 + 0.5 + 0.5, lambda_invocations=1),
 }
 
 
@@ -468,14 +469,13 @@ def floor_of(bill: Bill, kind: str, messages: int) -> Units:
             **{**asdict(floor), "write_units": floor.write_units + content_units(kind, min(messages, PER_REQUEST))}
         )
     if kind == "list page":
-        gb_seconds = sum(bill.gb_seconds_per_invocation(f) for f in ("ListMessagesFunction", "AuthorizerFunction"))
+        gb_seconds = bill.gb_seconds_per_invocation("ListMessagesFunction")
     else:
         send = "SendSmsFunction" if kind == "sms" else "SendEmailFunction"
         gb_seconds = (
             bill.gb_seconds_per_invocation("ReceiptsFunction")
             + bill.gb_seconds_per_invocation("DeliveryWorkerFunction") / 10
-            + (bill.gb_seconds_per_invocation(send) + bill.gb_seconds_per_invocation("AuthorizerFunction"))
-            / PER_REQUEST
+            + bill.gb_seconds_per_invocation(send) / PER_REQUEST
         )
     return Units(**{**asdict(floor), "lambda_gb_seconds": gb_seconds})
 

@@ -1,14 +1,13 @@
 """A local API Gateway (REST, proxy integration) built from template.yaml.
 
-It does what the deployed API does, in the same order: match the route, run the REQUEST
-authorizer, answer with the template's GatewayResponses when that denies, build the REST proxy
-event and turn the handler's result into the HTTP response.
+It does what the deployed API does, in the same order: match the route (the template's
+GatewayResponses answer a path it lacks), build the REST proxy event and turn the handler's
+result into the HTTP response. There is no authorizer: each function checks the request's API
+key itself (docs/decisions/25-one-lambda-per-request.md).
 """
 
 import base64
-import fnmatch
 import json
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -46,7 +45,6 @@ class LocalApiGateway:
     def __init__(self, template: Template, invoke: Invoke, stage: str = "dev") -> None:
         self._invoke = invoke
         self._stage = stage
-        self._authorizer = template.authorizer_function()
         self._responses = template.gateway_responses()
         self._routes = Map(
             [
@@ -76,20 +74,12 @@ class LocalApiGateway:
             return self._gateway_response("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token")
         request_id = str(uuid.uuid4())
         context = self._request_context(request, resource, request_id)
-        authorizer_context: dict[str, Any] = {}
-        if self._authorizer:
-            denial, authorizer_context = self._authorize(request, resource, path_parameters, context)
-            if denial:
-                return denial
-        event = self._proxy_event(request, resource, path_parameters, {**context, "authorizer": authorizer_context})
+        event = self._proxy_event(request, resource, path_parameters, context)
         try:
             result = self._invoke(function, event)
         except Exception:  # the function crashed: API Gateway answers 502
             return self._gateway_response("DEFAULT_5XX", "Internal server error", status=502)
         return self._to_response(result, request_id)
-
-    def _method_arn(self, method: str, path: str) -> str:
-        return f"arn:aws:execute-api:us-east-1:{ACCOUNT_ID}:{API_ID}/{self._stage}/{method}{path}"
 
     def _request_context(self, request: Request, resource: str, request_id: str) -> dict[str, Any]:
         now = time.time()
@@ -125,29 +115,6 @@ class LocalApiGateway:
             "stageVariables": None,
         }
 
-    def _authorize(
-        self, request: Request, resource: str, path_parameters: dict[str, str], context: dict[str, Any]
-    ) -> tuple[Response | None, dict[str, Any]]:
-        method_arn = self._method_arn(request.method, request.path)
-        event = {
-            "type": "REQUEST",
-            "methodArn": method_arn,
-            **self._common_event(request, resource, path_parameters),
-            "requestContext": context,
-        }
-        try:
-            policy = self._invoke(self._authorizer or "", event)
-        except Exception as error:
-            if str(error) == "Unauthorized":
-                return self._gateway_response("UNAUTHORIZED", "Unauthorized"), {}
-            return self._gateway_response("AUTHORIZER_FAILURE", "Authorizer error", status=500), {}
-        if not _allows(policy, method_arn):
-            denial = self._gateway_response(
-                "ACCESS_DENIED", "User is not authorized to access this resource", authorizer=policy.get("context")
-            )
-            return denial, {}
-        return None, {**policy.get("context", {}), "principalId": policy.get("principalId")}
-
     def _proxy_event(
         self, request: Request, resource: str, path_parameters: dict[str, str], context: dict[str, Any]
     ) -> dict[str, Any]:
@@ -178,39 +145,20 @@ class LocalApiGateway:
         response.headers["x-amzn-RequestId"] = request_id
         return response
 
-    def _gateway_response(
-        self, kind: str, message: str, status: int | None = None, authorizer: dict[str, Any] | None = None
-    ) -> Response:
+    def _gateway_response(self, kind: str, message: str, status: int | None = None) -> Response:
         """The template's GatewayResponses entry for `kind`, falling back to DEFAULT_4XX/5XX."""
-        defaults = {"UNAUTHORIZED": 401, "ACCESS_DENIED": 403, "MISSING_AUTHENTICATION_TOKEN": 403}
+        defaults = {"MISSING_AUTHENTICATION_TOKEN": 403}
         status = status or defaults.get(kind, 500)
         fallback = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
         spec = self._responses.get(kind) or self._responses.get(fallback) or {}
         template = spec.get("ResponseTemplates", {}).get("application/json")
-        body = render_gateway_response(template, message, authorizer)
+        body = render_gateway_response(template, message)
         return Response(body, status=int(spec.get("StatusCode", status)), content_type="application/json")
 
 
-def render_gateway_response(template: str | None, message: str, authorizer: dict[str, Any] | None = None) -> str:
+def render_gateway_response(template: str | None, message: str) -> str:
     """A GatewayResponses body as API Gateway renders it: `$context.error.messageString` is the
-    message already quoted as a JSON string; `$context.authorizer.<name>` is a Deny policy's context
-    value, substituted as it is (no VTL; a name the context lacks becomes empty)."""
+    message already quoted as a JSON string."""
     if template is None:
         return json.dumps({"message": message})
-    body = template.replace("$context.error.messageString", json.dumps(message))
-    context = {name: str(value).replace('"', '\\"') for name, value in (authorizer or {}).items()}
-    return re.sub(r"\$context\.authorizer\.(\w+)", lambda match: context.get(match[1], ""), body)
-
-
-def _allows(policy: Any, method_arn: str) -> bool:
-    if not isinstance(policy, dict):
-        return False
-    allowed = False
-    for statement in policy.get("policyDocument", {}).get("Statement", []):
-        resources = statement.get("Resource", [])
-        resources = [resources] if isinstance(resources, str) else resources
-        if any(fnmatch.fnmatchcase(method_arn, pattern) for pattern in resources):
-            if statement.get("Effect") == "Deny":
-                return False
-            allowed = True
-    return allowed
+    return template.replace("$context.error.messageString", json.dumps(message))

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 SAM = ROOT / ".venv-sam" / "bin" / "sam"
 BUILT_TEMPLATE = ROOT / ".aws-sam" / "build" / "template.yaml"
-# A cold container on a busy 2-core machine can take longer than the authorizer's 5 s timeout.
+# A cold container on a busy 2-core machine can take minutes to answer its first request.
 WARM_UP_SECONDS = 300
 
 
@@ -161,7 +161,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def warm_up(api_url: str, api_key: str) -> None:
     """One request per function until it answers, so that no request meets a cold start.
 
-    SAM answers 502 when the function (or the authorizer) timed out or crashed starting; any
+    SAM answers 502 when the function timed out or crashed starting; any
     other status, an error of the function's own included, means the container is warm.
     """
     first_route = {route.function: route for route in reversed(Template.load(BUILT_TEMPLATE).routes())}
@@ -180,8 +180,5 @@ def warm_up(api_url: str, api_key: str) -> None:
                 raise SamLocalError(f"{route.function} still fails after {WARM_UP_SECONDS}s of warm-up")
             time.sleep(1)
 
-    # The authorizer runs before every function: warm it alone first, then the rest side by side.
-    routes = list(first_route.values())
-    warm(routes[0])
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(warm, routes[1:]))
+        list(pool.map(warm, first_route.values()))

@@ -127,12 +127,5 @@ class Template:
         (properties,) = self.of_type("AWS::Serverless::Api").values()
         return properties
 
-    def authorizer_function(self) -> str | None:
-        auth = self.api().get("Auth", {})
-        default = auth.get("DefaultAuthorizer")
-        if not default:
-            return None
-        return str(auth["Authorizers"][default]["FunctionArn"]["Fn::GetAtt"][0])
-
     def gateway_responses(self) -> dict[str, dict[str, Any]]:
         return dict(self.api().get("GatewayResponses", {}))

@@ -1,6 +1,7 @@
 """Send-job queue -> run each job (reserve, persist, enqueue); a failed job is retried whole."""
 
-from sendme.edge.sqs import SendJobRecord, sqs_batch_handler
+from sendme.edge.send_jobs import SendJobRecord
+from sendme.edge.sqs import sqs_batch_handler
 from sendme.wiring.sending import fanout_service
 
 

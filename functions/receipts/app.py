@@ -7,12 +7,12 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import CloudWatchLogsModel, SnsModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sendme.observability import logger, metrics, tracer
-from sendme.wiring.delivery import receipt_service
+from sendme.observability import capture_lambda_handler, logger, metrics
+from sendme.wiring.receipts import receipt_service
 
 
 @logger.inject_lambda_context
-@tracer().capture_lambda_handler(capture_response=False)
+@capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     # Two kinds of source: a CloudWatch Logs subscription (SNS SMS) and the SNS topics of the SES

@@ -1,7 +1,8 @@
 """Send-job dead-letter queue -> each job the fan-out worker gave up on ends FAILED, its unsent
 messages failed and every unspent credit refunded."""
 
-from sendme.edge.sqs import SendJobRecord, sqs_batch_handler
+from sendme.edge.send_jobs import SendJobRecord
+from sendme.edge.sqs import sqs_batch_handler
 from sendme.wiring.sending import fanout_service
 
 

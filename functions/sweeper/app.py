@@ -5,12 +5,12 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sendme.observability import logger, metrics, tracer
-from sendme.wiring.delivery import sweeper
+from sendme.observability import capture_lambda_handler, logger, metrics
+from sendme.wiring.sweeper import sweeper
 
 
 @logger.inject_lambda_context
-@tracer().capture_lambda_handler(capture_response=False)
+@capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     result = sweeper().sweep(context.get_remaining_time_in_millis)

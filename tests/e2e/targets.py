@@ -74,7 +74,7 @@ def sam_local_stack(workdir: Path) -> Iterator[Stack]:
     """The API served by `sam local start-api`, warm, on a free port; with `sam local invoke`."""
     image = os.environ.get("SAM_LOCAL_IMAGE") or "sendme-lambda-python3.13:local"
     port = str(free_port())
-    # Ready once every function has answered: cold containers, two at a time, after the authorizer.
+    # Ready once every function has answered: cold containers, two at a time.
     with devstack(workdir, "--sam-local", image, "--port", port, ready_within=3 * WARM_UP_SECONDS) as stack:
         env_vars = write_env_vars(workdir / "env-vars.json", stack["function_environment"], stack["aws_endpoint"])
         yield {**stack, "sam": SamLocal(image, stack["docker_network"], env_vars), "workdir": workdir}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Api, assert_refused_by_authorizer
+from .conftest import Api, assert_refused_unauthenticated
 from .tenants import Tenant, admin, admin_json, new_tenant
 
 
@@ -56,7 +56,7 @@ def test_e2e_cli_revoked_key_is_refused_on_the_next_request(local_stack):
     assert fresh.api.get("/api/messages").status_code == 200
     key = fresh.api.session.headers["api-key"]
     assert admin(local_stack, "revoke-key", fresh.org_id, str(key)).returncode == 0
-    assert_refused_by_authorizer(fresh.api.get("/api/messages"))
+    assert_refused_unauthenticated(fresh.api.get("/api/messages"))
 
 
 def test_e2e_cli_accept_terms_unblocks_sending(local_stack):

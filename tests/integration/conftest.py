@@ -35,7 +35,7 @@ def lambdas(stack: Stack) -> LocalLambdas:
 
 @pytest.fixture
 def api(stack: Stack, lambdas: LocalLambdas) -> Client:
-    """The API as a client sees it (routing, authorizer, gateway responses), in-process."""
+    """The API as a client sees it (routing, gateway responses), in-process."""
     return Client(LocalApiGateway(stack.template, lambdas.invoke))
 
 

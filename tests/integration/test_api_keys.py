@@ -1,16 +1,14 @@
-"""API keys and terms through the API: revocation, hashing, the authorizer's context, 403s."""
+"""API keys and terms through the API: revocation, hashing, 403s."""
 
 import boto3
 import pytest
 from werkzeug.test import Client
 
-from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
 from sendme.domain.accounts import key_id_of
 from sendme.domain.errors import ApiKeyNotFoundError
 from sendme.wiring.accounts import account_service
 from sendme.wiring.contacts import contact_service
-from tests.conftest import load_event
 
 from .helpers import SPEC_SMS_BODY, auth, stored_messages
 
@@ -30,7 +28,7 @@ def test_api_key_revoked_is_rejected_with_the_spec_401(api: Client, demo):
     # Given a working key / When it is revoked
     assert api.get("/api/messages", headers=auth(demo.api_key)).status_code == 200
     account_service().revoke_api_key(demo.org_id, demo.api_key)
-    # Then the very next request is refused (the authorizer cache is off)
+    # Then the very next request is refused (every request reads its key)
     response = api.get("/api/messages", headers=auth(demo.api_key))
     assert (response.status_code, response.json) == (401, SPEC_401)
 
@@ -55,17 +53,6 @@ def test_api_key_unknown_to_the_organisation_cannot_be_revoked(stack: Stack, dem
     with pytest.raises(ApiKeyNotFoundError) as raised:
         account_service().revoke_api_key(other.id, demo.api_key)
     assert demo.api_key not in str(raised.value)
-
-
-def test_authorizer_passes_the_organisation_id_to_the_functions(stack: Stack, lambdas: LocalLambdas):
-    # Given the key of the sam-local authorizer event
-    event = load_event("authorizer_request.json")
-    organization = account_service().create_organization("Org", accept_terms=True)
-    account_service().issue_api_key(organization.id, key=event["headers"]["api-key"])
-    # When the authorizer runs / Then its context names the organisation
-    policy = lambdas.invoke("AuthorizerFunction", event)
-    assert policy["context"] == {"orgId": organization.id, "termsAccepted": "true", "country": "CO"}
-    assert policy["principalId"] == organization.id
 
 
 @pytest.mark.parametrize(

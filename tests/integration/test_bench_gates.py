@@ -21,7 +21,7 @@ from tests.browser.conftest import CHROMEDRIVER, CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[2]
 # The scripts the tests below run; every script in bench/ must be one of them.
-GATED = ("console", "cost", "delivery", "enqueue", "import_contacts", "list")
+GATED = ("cold_start", "console", "cost", "delivery", "enqueue", "import_contacts", "list")
 # bench/ledger.py's gate is tests/integration/test_ledger_chaos.py: one test per fault scenario.
 GATED_ELSEWHERE = ("ledger",)
 
@@ -101,6 +101,47 @@ def test_bench_list_page_one_reads_only_what_it_returns(tmp_path: Path):
     assert figures["worst_served_by_key"] <= 1.5
 
 
+# What each function's import loads of the layer's services and outbound adapters
+# (bench/cold_start.py --short): its own, never another function's. A change that adds one here
+# adds import time to that function's every cold start: add it on purpose, or make it lazy.
+SETTLES = {"sendme.services.settlement"}
+SENDS = {
+    *SETTLES,
+    "sendme.outbound.idempotency",
+    "sendme.outbound.queues",
+    "sendme.services.audiences",
+    "sendme.services.dispatch",
+    "sendme.services.send_jobs",
+    "sendme.services.sending",
+}
+GUARD = {"sendme.services.accounts", "sendme.services.limits"}
+COLD_START_SERVICES = {
+    "list_messages": {*GUARD, *SETTLES, "sendme.services.listing"},
+    "contacts": GUARD,
+    "send_sms": {*GUARD, *SENDS},
+    "send_email": {*GUARD, *SENDS},
+    # (the fan-out service itself loads when first built: wiring.sending imports it lazily)
+    "fanout_worker": SENDS,
+    "send_job_dead_letters": SENDS,
+    "delivery_worker": SETTLES,
+    "dead_letters": SETTLES,
+    "receipts": {*SETTLES, "sendme.services.receipts"},
+    "sweeper": {*SETTLES, "sendme.outbound.queues", "sendme.services.dispatch", "sendme.services.sweeper"},
+}
+
+
+def test_bench_cold_start_each_function_imports_only_its_own_services(tmp_path: Path):
+    # When bench/cold_start.py lists what each function's import loads (no timings)
+    figures = run_bench("cold_start", tmp_path)
+    assert set(figures) == set(COLD_START_SERVICES)
+    for name, loaded in figures.items():
+        # Then no library beyond those the function needs (NEEDS in the script)
+        assert loaded["libraries_beyond_floor"] == [], name
+        # and of the layer's services and adapters, only its own
+        services = {m for m in loaded["layer"] if m.startswith(("sendme.services.", "sendme.outbound."))}
+        assert services == COLD_START_SERVICES[name], name
+
+
 def test_bench_import_contacts_imports_every_row(tmp_path: Path):
     # When bench/import_contacts.py imports 200 rows through sendme-admin into the local stack
     figures = run_bench("import_contacts", tmp_path)
@@ -113,13 +154,14 @@ def test_bench_import_contacts_imports_every_row(tmp_path: Path):
 # the cost; the floor design's figures (bench/cost.py FLOOR) are where they should end. Lowered
 # when a message became a status item and a content item written once per send, with keys-only
 # indexes (decision 23): from 36.27 and 447.27 write units per SMS and email, and 25.4 read
-# units per list page. The console's chart costs a message one write unit more than that split
+# units per list page; and when the authorizer went (decision 25): an API request is one
+# invocation, not two. The console's chart costs a message one write unit more than the split
 # alone: every status change also moves its creation day's per-status counter, which a lone
 # receipt pays by itself (a worker batch moves the totals and the day once for all its messages).
 COST_RATCHET = {
-    "sms": {"write_units": 23.28, "read_units": 2.05, "sqs_requests": 0.31, "lambda_invocations": 1.12},
-    "email": {"write_units": 22.47, "read_units": 2.09, "sqs_requests": 0.31, "lambda_invocations": 1.12},
-    "list page": {"write_units": 1.0, "read_units": 8.8, "sqs_requests": 0.0, "lambda_invocations": 2.0},
+    "sms": {"write_units": 23.28, "read_units": 2.05, "sqs_requests": 0.31, "lambda_invocations": 1.11},
+    "email": {"write_units": 22.47, "read_units": 2.09, "sqs_requests": 0.31, "lambda_invocations": 1.11},
+    "list page": {"write_units": 1.0, "read_units": 8.8, "sqs_requests": 0.0, "lambda_invocations": 1.0},
 }
 # The floor design's write units (bench/cost.py FLOOR, its content write per send of 100 included).
 COST_FLOOR_WRITES = {"sms": 20.2, "email": 19.4, "list page": 0}

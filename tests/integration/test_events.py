@@ -4,39 +4,15 @@ import json
 
 from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
-from devstack.seed import DEMO_REQUESTS_PER_MINUTE
 from tests.conftest import load_event
 
 from .helpers import sms_sent, stored_messages
 
 
-def test_event_authorizer_request_allows_a_known_key(lambdas: LocalLambdas, demo):
-    event = load_event("authorizer_request.json")
-    event["headers"]["api-key"] = demo.api_key
-    policy = lambdas.invoke("AuthorizerFunction", event)
-    assert policy["principalId"] == demo.org_id
-    limit = str(DEMO_REQUESTS_PER_MINUTE)
-    expected = {
-        "orgId": demo.org_id,
-        "termsAccepted": "true",
-        "country": "CO",
-        "requestsPerMinute": limit,
-        "requestBurst": limit,
-    }
-    assert policy["context"] == expected
-    assert policy["policyDocument"]["Statement"][0]["Effect"] == "Allow"
-
-
-def test_event_authorizer_request_denies_an_unknown_key_with_the_401_texts(lambdas: LocalLambdas, demo):
-    policy = lambdas.invoke("AuthorizerFunction", load_event("authorizer_request.json"))
-    assert policy["policyDocument"]["Statement"][0]["Effect"] == "Deny"
-    assert policy["context"] == {"error": "Unauthorized", "message": "Invalid or missing API key"}
-
-
 def test_event_send_and_deliver_round_trip(lambdas: LocalLambdas, demo, stack: Stack):
-    # Given the send event for the demo organisation
+    # Given the send event, with the demo organisation's key
     event = load_event("send_sms_contacts.json")
-    event["requestContext"]["authorizer"]["orgId"] = demo.org_id
+    event["headers"]["api-key"] = demo.api_key
     response = lambdas.invoke("SendSmsFunction", event)
     assert response["statusCode"] == 201
     first = json.loads(response["body"])["messages"][0]["id"]

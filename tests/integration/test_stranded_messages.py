@@ -13,7 +13,8 @@ from sendme import aws, wiring
 from sendme.domain.clock import to_iso, utc_now
 from sendme.domain.messages import DeliveryTask
 from sendme.services import sweeper as sweeper_module
-from sendme.wiring.delivery import delivery_service, sweeper
+from sendme.wiring.delivery import delivery_service
+from sendme.wiring.sweeper import sweeper
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, queued, sms_sent, stored_messages
 

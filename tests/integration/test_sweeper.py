@@ -16,8 +16,8 @@ from sendme.services.dispatch import Dispatcher
 from sendme.services.sweeper import RedrivePolicy, Sweeper
 from sendme.storage.indexes import LeaseIndex
 from sendme.storage.messages import MessageRepository
-from sendme.wiring.delivery import sweeper
 from sendme.wiring.messages import messages, settlement
+from sendme.wiring.sweeper import sweeper
 from tests.conftest import load_event
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, sms_sent, stored_messages

@@ -34,9 +34,10 @@ def test_template_messages_table_has_an_index_per_list_filter(stack: Stack):
     ]
 
 
-def test_template_every_api_route_is_authorized(stack: Stack):
-    auth = stack.template.api()["Auth"]
-    assert auth["DefaultAuthorizer"] == "ApiKeyAuthorizer"
+def test_template_every_api_route_goes_straight_to_its_function(stack: Stack):
+    # No authorizer: each API function checks the key itself, one invocation per request (decision 25)
+    assert "Auth" not in stack.template.api()
+    assert "AuthorizerFunction" not in stack.template.resources
     routes = {(route.method, route.path) for route in stack.template.routes() if route.method != "ANY"}
     assert routes == {
         ("GET", "/api/messages"),
@@ -146,6 +147,15 @@ def test_template_aws_calls_give_up_before_the_worker_times_out(stack: Stack):
 def test_template_sweeper_may_put_messages_on_the_delivery_queue(stack: Stack):
     policies = stack.template.resources["SweeperFunction"]["Properties"]["Policies"]
     assert {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["DeliveryQueue", "QueueName"]}}} in policies
+
+
+def test_template_every_api_function_may_take_from_its_rate_limit_bucket(stack: Stack):
+    # Every API request is admitted in its function: the bucket's PutItem needs write on the accounts table
+    writes = {"DynamoDBWritePolicy", "DynamoDBCrudPolicy"}
+    for function in {route.function for route in stack.template.routes()}:
+        policies = stack.template.resources[function]["Properties"]["Policies"]
+        granted = [p for p in policies if isinstance(p, dict) and set(p) & writes]
+        assert any(next(iter(p.values())) == {"TableName": {"Ref": "AccountsTable"}} for p in granted), function
 
 
 def test_template_receipts_failures_are_kept_not_dropped(stack: Stack):

@@ -27,7 +27,7 @@ def is_allowed(module: str) -> bool:
 
 
 def test_handlers_are_found():
-    assert len(HANDLERS) >= 11
+    assert len(HANDLERS) >= 10  # ten functions: the API four and the six fed by queues and schedules
 
 
 @pytest.mark.parametrize("handler", HANDLERS, ids=lambda path: path.parent.name)

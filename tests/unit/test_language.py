@@ -5,7 +5,6 @@ import json
 import pytest
 
 from sendme.contracts.messages import MessageQuery
-from sendme.edge.auth import refusal_context
 from sendme.edge.http import build_resolver
 from sendme.edge.language import Language, language_of
 
@@ -69,10 +68,3 @@ def test_invalid_limit_is_english_by_default_with_the_same_keys():
         "limit",
     )
     assert set(body) == set(_list_with_limit("es"))
-
-
-def test_refusal_is_the_spec_spanish_401_for_es():
-    assert refusal_context({"Accept-Language": "es"}) == {
-        "error": "No autorizado",
-        "message": "API key inválida o faltante",
-    }

@@ -45,7 +45,7 @@ class ApiKey(CamelModel):
 
 
 class Principal(CamelModel):
-    """Who is calling: the authorizer resolves the API key to this."""
+    """Who is calling: what the API function resolves the request's API key to."""
 
     org_id: str
     terms_accepted: bool

@@ -1,5 +1,6 @@
 """The HTTP edge shared by every API function: the resolver and the one error -> response map."""
 
+import json
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -13,7 +14,6 @@ from pydantic import ValidationError
 
 from sendme.contracts.errors import ErrorBody
 from sendme.contracts.operations import allowed_methods, operation_of
-from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepted
 from sendme.domain.accounts import Principal
 from sendme.domain.base import CamelModel
 from sendme.domain.errors import (
@@ -41,10 +41,10 @@ from sendme.domain.errors import (
     TermsNotAcceptedError,
     WebhookNotFoundError,
 )
-from sendme.edge.auth import principal_of
+from sendme.edge.auth import presented_api_key
 from sendme.edge.body import read_bodies_as_json
 from sendme.edge.language import Language, language_of, reason, translated
-from sendme.observability import logger, metrics, tracer
+from sendme.observability import capture_lambda_handler, logger, metrics
 from sendme.services.limits import Admission, RequestGuard
 
 # The one table from domain error to HTTP status and the "error" title of the JSON body.
@@ -183,38 +183,36 @@ def _only_what_the_route_takes(app: APIGatewayRestResolver, next_middleware: Nex
 
 
 def caller(app: APIGatewayRestResolver) -> Principal:
-    """The organisation the authorizer resolved the request's API key to."""
-    return principal_of(app.current_event.raw_event)
-
-
-def enqueue_response(result: EnqueueResult | DryRunResult) -> Response[SendJobAccepted | EnqueueResult | DryRunResult]:
-    """201 when something was enqueued, 200 when nothing valid remained (the contract's rule);
-    202 when a send job will enqueue; 200 for a dry run."""
-    if isinstance(result, DryRunResult):
-        return json_response(result)
-    if isinstance(result, SendJobAccepted):
-        return json_response(result, HTTPStatus.ACCEPTED)
-    return json_response(result, HTTPStatus.CREATED if result.messages else HTTPStatus.OK)
+    """The organisation the request's API key belongs to (the entrypoint checked it)."""
+    admission: Admission | None = app.context.get("admission")
+    if admission is None:
+        raise CredentialsInvalidError("Invalid or missing API key")
+    return admission.principal
 
 
 def entrypoint(
-    app: APIGatewayRestResolver, guard: Callable[[], RequestGuard] | None = None
+    app: APIGatewayRestResolver, guard: Callable[[], RequestGuard]
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
     """The Lambda handler for a resolver: correlation id, tracing and metrics around resolve().
 
-    With a `guard`, every request is admitted first: a suspended organisation or one over its
-    rate limit is refused (by `_refuse_unadmitted`, after the body is validated), and every
-    answer carries the IETF RateLimit header fields."""
+    Every request is admitted first by `guard`: its API key read and checked (a 401 otherwise),
+    then a suspended organisation or one over its rate limit is refused (by `_refuse_unadmitted`,
+    after the body is validated), and every admitted answer carries the IETF RateLimit header fields."""
     app.use([_refuse_unadmitted])
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-    @tracer().capture_lambda_handler(capture_response=False)
+    @capture_lambda_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        admission = _admission(event, guard) if guard else None
-        app.context["admission"] = admission  # read by _refuse_unadmitted; resolve() clears it
-        response: dict[str, Any] = app.resolve(event, context)
-        if admission and admission.allowance:
+        try:
+            admission = guard().admit(presented_api_key(event.get("headers")))
+        except CredentialsInvalidError as error:
+            return _unauthorized(event, error)
+        app.context["admission"] = admission  # read by caller() and _refuse_unadmitted; resolve() clears it
+        # The organisation on this request's log lines: the access log, without an authorizer, has none.
+        with logger.append_context_keys(orgId=admission.principal.org_id):
+            response: dict[str, Any] = app.resolve(event, context)
+        if admission.allowance:
             headers = response.setdefault("multiValueHeaders", {})
             headers.update({name: [value] for name, value in admission.allowance.headers().items()})
         return response
@@ -223,12 +221,20 @@ def entrypoint(
     return handler
 
 
-def _admission(event: dict[str, Any], guard: Callable[[], RequestGuard]) -> Admission | None:
-    try:
-        principal = principal_of(event)
-    except CredentialsInvalidError:
-        return None  # the route's caller() answers 401
-    return guard().admit(principal)
+def _unauthorized(event: dict[str, Any], error: CredentialsInvalidError) -> dict[str, Any]:
+    """The spec's 401 (its `error` and `message` only) as a REST proxy response, answered before
+    routing and validation, as an authorizer would: a caller without a valid key learns nothing
+    of the route, its parameters or its body."""
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    refusal = error_response(
+        HTTPStatus.UNAUTHORIZED, "Unauthorized", error.message, language_of(headers.get("accept-language"))
+    )
+    return {
+        "statusCode": refusal.status_code,
+        "multiValueHeaders": {"Content-Type": [refusal.content_type]},
+        "body": json.dumps(refusal.body, separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
 
 
 def _refuse_unadmitted(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:

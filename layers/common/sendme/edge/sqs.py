@@ -3,7 +3,8 @@
 A per-record worker (dead-letter handlers, fan-out worker) is `sqs_batch_handler`: Powertools'
 BatchProcessor calls its domain function once per record and a record whose call raises goes
 back to the queue. The delivery worker hands its whole batch to one domain call and says which
-records to retry itself (`parse_records` + `batch_failures`).
+records to retry itself (`parse_records` + `batch_failures`). The send-job queues' record is
+in `sendme.edge.send_jobs`, so the delivery functions never load the rules of send jobs.
 """
 
 from collections.abc import Callable
@@ -16,9 +17,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Json, ValidationError
 
 from sendme.domain.messages import DeliveryTask
-from sendme.domain.send_jobs import SendJobTask
 from sendme.domain.webhooks import WebhookDelivery
-from sendme.observability import logger, metrics, tracer
+from sendme.observability import capture_lambda_handler, logger, metrics
 
 SqsHandler = Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]
 
@@ -29,12 +29,6 @@ class DeliveryRecord(SqsRecordModel):
     body: Json[DeliveryTask]
 
 
-class SendJobRecord(SqsRecordModel):
-    """One send-job (or send-job dead-letter) queue record, its body parsed as the task."""
-
-    body: Json[SendJobTask]
-
-
 class WebhookRecord(SqsRecordModel):
     """One webhook queue record, its body parsed as the delivery."""
 
@@ -43,7 +37,7 @@ class WebhookRecord(SqsRecordModel):
 
 def worker_entrypoint(handler: SqsHandler) -> SqsHandler:
     """The observability around a queue-fed Lambda handler: logger context, tracing, metrics."""
-    traced = tracer().capture_lambda_handler(capture_response=False)(metrics.log_metrics(handler))
+    traced = capture_lambda_handler(metrics.log_metrics(handler))
     wrapped: SqsHandler = logger.inject_lambda_context(traced)
     return wrapped
 

@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sendme.domain.messages import DeliveryTask
-from sendme.domain.send_jobs import SendJobTask
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
+
+    # An annotation only: the delivery queue's users (the worker, the sweeper) never load the
+    # rules of send jobs, and with them the recipient libraries.
+    from sendme.domain.send_jobs import SendJobTask
 
 
 SQS_BATCH_LIMIT = 10
@@ -82,5 +85,5 @@ class SendJobQueue:
         self._client = client
         self._queue_url = queue_url
 
-    def submit(self, task: SendJobTask) -> None:
+    def submit(self, task: "SendJobTask") -> None:
         self._client.send_message(QueueUrl=self._queue_url, MessageBody=task.model_dump_json(by_alias=True))

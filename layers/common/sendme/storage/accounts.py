@@ -21,7 +21,7 @@ class AccountRepository:
 
     Layout: pk "ORG#<orgId>" sk "PROFILE" is the organisation (its credits move only through
     sendme.storage.ledger); pk "KEY#<sha256>" sk "KEY" is a
-    key as the authorizer reads it; pk "ORG#<orgId>" sk "APIKEY#<keyId>" is the same key listed
+    key as every API request reads it; pk "ORG#<orgId>" sk "APIKEY#<keyId>" is the same key listed
     under its organisation (show-org, revoke-key). Keys are never stored in clear.
     """
 
@@ -78,7 +78,7 @@ class AccountRepository:
             raise
 
     def add_api_key(self, key: ApiKey) -> None:
-        """The key under its hash (what the authorizer reads) and under its organisation (to list it)."""
+        """The key under its hash (what every API request reads) and under its organisation (to list it)."""
         item = key.model_dump(mode="json", by_alias=True, exclude_none=True)
         # The table's client converts Python values to DynamoDB's typed form, as the table does.
         self._table.meta.client.transact_write_items(

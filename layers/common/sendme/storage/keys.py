@@ -3,7 +3,7 @@ design is a diff of this file, and `keys.` finds every access pattern.
 
 The accounts table, (pk, sk):
 - ORG#<orgId> / PROFILE: the organisation (credits, sender id, accepted terms);
-- KEY#<sha256> / KEY: an API key as the authorizer reads it, by the hash of the key;
+- KEY#<sha256> / KEY: an API key as every API request reads it, by the hash of the key;
 - ORG#<orgId> / APIKEY#<keyId>: the same key listed under its organisation;
 - ORG#<orgId> / CONTACT#<contactId>: a contact;
 - ORG#<orgId> / PHONE#<e164> and EMAIL#<address>: which contact owns that number or address;

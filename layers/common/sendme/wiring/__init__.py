@@ -1,7 +1,8 @@
 """Builds each function family's services from settings and cached AWS clients, once per warm Lambda.
 
-One module per family, so a function imports and builds only what it uses: the authorizer,
-which runs before every request, loads `wiring.accounts` and nothing of sending or delivery.
+One module per family, so a function imports and builds only what it uses; a factory that only
+some importers call imports its service in its body (decision 26: every module a cold start
+loads is paid for).
 Every cached factory registers itself here, so `reset()` forgets them all.
 """
 

@@ -1,14 +1,20 @@
-"""Organisations and API keys: the authorizer, the admin CLI, and the guard of every API function."""
+"""Organisations and API keys: the admin CLI, and the guard of every API function.
+
+The repositories are what other families use (the sends' sender id, every settlement's
+ledger); the services load when first built, so a worker that settles credits does not
+import the API's guard."""
+
+from typing import TYPE_CHECKING
 
 from sendme import aws
 from sendme.config import get_settings
-from sendme.domain.limits import RateLimit
-from sendme.services.accounts import AccountService
-from sendme.services.limits import RequestGuard
 from sendme.storage.accounts import AccountRepository
 from sendme.storage.ledger import CreditLedger
-from sendme.storage.rate_limits import RateLimitRepository
 from sendme.wiring import cached
+
+if TYPE_CHECKING:
+    from sendme.services.accounts import AccountService
+    from sendme.services.limits import RequestGuard
 
 
 def accounts() -> AccountRepository:
@@ -20,13 +26,20 @@ def ledger() -> CreditLedger:
 
 
 @cached
-def account_service() -> AccountService:
+def account_service() -> "AccountService":
+    from sendme.services.accounts import AccountService
+
     settings = get_settings()
     return AccountService(accounts(), ledger(), settings.terms_version, settings.default_country)
 
 
 @cached
-def request_guard() -> RequestGuard:
+def request_guard() -> "RequestGuard":
+    from sendme.domain.limits import RateLimit
+    from sendme.services.limits import RequestGuard
+    from sendme.storage.rate_limits import RateLimitRepository
+
     settings = get_settings()
     buckets = RateLimitRepository(aws.dynamodb().Table(settings.accounts_table))
-    return RequestGuard(buckets, RateLimit(per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst))
+    default = RateLimit(per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
+    return RequestGuard(account_service(), buckets, default)

@@ -1,12 +1,20 @@
-"""Contacts and the suppression list: the contacts function, and the audiences of sends."""
+"""Contacts and the suppression list: the contacts function, and the audiences of sends.
+
+The repositories are what other families use (the list's contact names, the sends' audiences,
+the receipts' suppressions); the services are the contacts function's alone, so their modules
+load when it first builds them, not in every function that imports this one."""
+
+from typing import TYPE_CHECKING
 
 from sendme import aws
 from sendme.config import get_settings
-from sendme.services.contacts import ContactService
-from sendme.services.contacts_import import ContactImporter
 from sendme.storage.contacts import ContactRepository
 from sendme.storage.suppressions import SuppressionList
 from sendme.wiring import cached
+
+if TYPE_CHECKING:
+    from sendme.services.contacts import ContactService
+    from sendme.services.contacts_import import ContactImporter
 
 
 def contacts() -> ContactRepository:
@@ -18,10 +26,14 @@ def suppressions() -> SuppressionList:
 
 
 @cached
-def contact_service() -> ContactService:
+def contact_service() -> "ContactService":
+    from sendme.services.contacts import ContactService
+
     return ContactService(contacts())
 
 
 @cached
-def contact_importer() -> ContactImporter:
+def contact_importer() -> "ContactImporter":
+    from sendme.services.contacts_import import ContactImporter
+
     return ContactImporter(contacts())

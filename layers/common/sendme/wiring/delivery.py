@@ -1,23 +1,24 @@
-"""The delivery worker, its dead-letter handler, the receipts function and the sweeper."""
+"""The delivery worker and its dead-letter handler (receipts and the sweeper have their own
+modules). Each service loads when first built: the dead-letter handler, which only settles,
+never imports the providers."""
+
+from typing import TYPE_CHECKING
 
 from sendme import aws
 from sendme.config import Settings, get_settings
-from sendme.outbound.providers import EmailProvider, EndUserMessagingSmsProvider, Provider, SmsProvider
-from sendme.outbound.queues import DeliveryQueue, SendJobQueue
-from sendme.services import sweeper as sweeping
-from sendme.services.dead_letters import DeadLetterService
-from sendme.services.delivery import DeliveryService
-from sendme.services.dispatch import Dispatcher
-from sendme.services.receipts import ReceiptService
-from sendme.services.schedules import DueJobs
-from sendme.services.sweeper import RedrivePolicy, Sweeper
-from sendme.storage.indexes import LeaseIndex, ProviderMessageIndex
 from sendme.wiring import cached
-from sendme.wiring.contacts import suppressions
-from sendme.wiring.messages import messages, send_jobs, settlement
+from sendme.wiring.messages import messages, settlement
+
+if TYPE_CHECKING:
+    from sendme.outbound.providers import Provider
+    from sendme.services.dead_letters import DeadLetterService
+    from sendme.services.delivery import DeliveryService
 
 
-def sms_provider(settings: Settings) -> Provider:
+def sms_provider(settings: Settings) -> "Provider":
+    """SNS, or AWS End User Messaging SMS where the stack chose it (decision 22)."""
+    from sendme.outbound.providers import EndUserMessagingSmsProvider, SmsProvider
+
     if settings.sms_provider == "eum":
         return EndUserMessagingSmsProvider(
             aws.sms_voice(),
@@ -31,7 +32,10 @@ def sms_provider(settings: Settings) -> Provider:
 
 
 @cached
-def delivery_service() -> DeliveryService:
+def delivery_service() -> "DeliveryService":
+    from sendme.outbound.providers import EmailProvider
+    from sendme.services.delivery import DeliveryService
+
     settings = get_settings()
     return DeliveryService(
         messages(),
@@ -45,24 +49,7 @@ def delivery_service() -> DeliveryService:
 
 
 @cached
-def dead_letter_service() -> DeadLetterService:
+def dead_letter_service() -> "DeadLetterService":
+    from sendme.services.dead_letters import DeadLetterService
+
     return DeadLetterService(settlement())
-
-
-@cached
-def receipt_service() -> ReceiptService:
-    table = aws.dynamodb().Table(get_settings().messages_table)
-    return ReceiptService(messages(), settlement(), suppressions(), ProviderMessageIndex(table))
-
-
-@cached
-def sweeper() -> Sweeper:
-    settings = get_settings()
-    return Sweeper(
-        LeaseIndex(aws.dynamodb().Table(settings.messages_table)),
-        messages(),
-        settlement(),
-        Dispatcher(DeliveryQueue(aws.sqs(), settings.delivery_queue_url), settlement(), source=sweeping.SOURCE),
-        RedrivePolicy(lease_seconds=settings.delivery_requeue_seconds, max_redrives=settings.max_redrives),
-        DueJobs(send_jobs(), SendJobQueue(aws.sqs(), settings.send_job_queue_url)),
-    )

@@ -1,4 +1,7 @@
-"""The send functions and the fan-out worker."""
+"""The send functions and the fan-out worker (its service loads when first built: a send
+function never imports it)."""
+
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
@@ -9,7 +12,6 @@ from sendme.domain.sends import SendLimits
 from sendme.outbound.idempotency import IdempotentCalls
 from sendme.outbound.queues import DeliveryQueue, SendJobQueue
 from sendme.services.audiences import ContactAudiences
-from sendme.services.fanout import FanOutService
 from sendme.services.send_jobs import SendJobs
 from sendme.services.sending import SendingService
 from sendme.storage.indexes import StoredStatuses
@@ -18,6 +20,9 @@ from sendme.wiring.accounts import accounts, ledger
 from sendme.wiring.catalog import templated_sends
 from sendme.wiring.contacts import contacts, suppressions
 from sendme.wiring.messages import messages, send_jobs, settlement
+
+if TYPE_CHECKING:
+    from sendme.services.fanout import FanOutService
 
 
 @cached
@@ -44,7 +49,9 @@ def sending_service() -> SendingService:
 
 
 @cached
-def fanout_service() -> FanOutService:
+def fanout_service() -> "FanOutService":
+    from sendme.services.fanout import FanOutService
+
     return FanOutService(
         send_jobs(),
         sending_service(),

@@ -1,0 +1,160 @@
+"""bench/cold_start: each function's import next to the bare import of the libraries it needs.
+
+A cold start imports the handler (functions/<name>/app.py, the layer on sys.path) before its
+first event. For each function of template.yaml this times, in fresh processes taken in turn,
+that import and the import of only the third-party modules the function needs (NEEDS below:
+boto3, pydantic and its settings, the Powertools parts it uses, phonenumbers and the email
+validator where it reads recipients), 7 times each, and prints the medians and their ratio:
+the layer's own cost over its libraries'. The target is at most 1.15x.
+
+Times are the child's CPU time (process_time): an import reads cached files and runs Python, so
+CPU time is its cost, and it does not count the waits of a machine shared with other work.
+The handler is imported from a copy of its folder and of the layer's package without bytecode,
+as Lambda runs it (the layer ships `sendme` as source, on a read-only file system: it is
+compiled at every cold start); the libraries have the bytecode pip wrote at install, as there.
+Outside Lambda tracing is off, so neither side loads the X-Ray SDK (the handlers load it on
+their first event where tracing is on).
+
+    .venv/bin/python bench/cold_start.py            # the table (about two minutes)
+    .venv/bin/python bench/cold_start.py --short    # no timings: the modules each import loads
+
+`--figures PATH` writes, per function, the libraries its import loads beyond its floor's and the
+layer's services and adapters it loads: tests/integration/test_bench_gates.py holds them (a
+function wires no service it does not use). Timings are never a gate.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
+
+from devstack.template import Template  # noqa: E402
+
+RUNS, TARGET = 7, 1.15
+LAYER = ROOT / "layers" / "common"
+POWERTOOLS_CORE = ("aws_lambda_powertools.logging", "aws_lambda_powertools.metrics")
+BASE = ("boto3", "pydantic", "pydantic_settings", *POWERTOOLS_CORE)
+API = (*BASE, "aws_lambda_powertools.event_handler")
+BATCH = (*BASE, "aws_lambda_powertools.utilities.batch", "aws_lambda_powertools.utilities.parser")
+RECIPIENTS = ("phonenumbers", "email_validator")  # numbers and addresses, read and normalised
+IDEMPOTENCY = ("aws_lambda_powertools.utilities.idempotency",)
+# The third-party modules each function's first request needs, by its folder under functions/.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "list_messages": (*API, *RECIPIENTS),  # the recipient and countryCode filters
+    "contacts": (*API, *RECIPIENTS),
+    "send_sms": (*API, *RECIPIENTS, *IDEMPOTENCY),
+    "send_email": (*API, *RECIPIENTS, *IDEMPOTENCY),
+    "delivery_worker": BATCH,
+    "dead_letters": BATCH,
+    "fanout_worker": (*BATCH, *RECIPIENTS, *IDEMPOTENCY),  # a job runs the send's rules
+    "send_job_dead_letters": (*BATCH, *RECIPIENTS, *IDEMPOTENCY),
+    "receipts": (*BASE, "aws_lambda_powertools.utilities.parser", *RECIPIENTS),  # suppressed addresses
+    "sweeper": BASE,
+}
+# What a child prints: its CPU time for the import, and the modules loaded by then.
+CHILD = """
+import json, sys, time
+sys.path[:0] = {path!r}
+started = time.process_time()
+{imports}
+spent = time.process_time() - started
+print(json.dumps({{"ms": spent * 1000, "modules": sorted(sys.modules)}}))
+"""
+
+
+def functions() -> dict[str, Path]:
+    """Every function of the template, by its folder name."""
+    template = Template.load()
+    code = [template.function_code(logical) for logical in template.of_type("AWS::Serverless::Function")]
+    return {path.name: path for path in sorted(code)}
+
+
+def run_child(path: list[str], imports: list[str]) -> dict[str, Any]:
+    code = CHILD.format(path=path, imports="\n".join(imports))
+    # No tracing outside Lambda, and nothing of this shell's settings steering an import.
+    environment = {name: value for name, value in os.environ.items() if not name.startswith(("POWERTOOLS_", "AWS_"))}
+    environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment, cwd=ROOT
+    )
+    result: dict[str, Any] = json.loads(completed.stdout.splitlines()[-1])
+    return result
+
+
+def as_deployed(folders: dict[str, Path], into: Path) -> dict[str, Path]:
+    """The functions and the layer's package copied into `into` without bytecode."""
+    no_bytecode = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(LAYER / "sendme", into / "python" / "sendme", ignore=no_bytecode)
+    for name, folder in folders.items():
+        shutil.copytree(folder, into / "functions" / name, ignore=no_bytecode)
+    return {name: into / "functions" / name for name in folders}
+
+
+def handler_import(folder: Path) -> dict[str, Any]:
+    """As Lambda imports it: the function's folder first on sys.path, then the layer."""
+    return run_child([str(folder), str(folder.parents[1] / "python")], ["import app"])
+
+
+def floor_import(name: str) -> dict[str, Any]:
+    return run_child([], [f"import {module}" for module in NEEDS[name]])
+
+
+def top_level(modules: list[str]) -> set[str]:
+    return {module.split(".")[0] for module in modules}
+
+
+def loaded(name: str, folder: Path) -> dict[str, Any]:
+    """What a function's import loads: the libraries beyond its floor's, and the layer's
+    services and outbound adapters."""
+    handler, floor = handler_import(folder)["modules"], floor_import(name)["modules"]
+    beyond = top_level(handler) - top_level(floor) - set(sys.stdlib_module_names) - {"app", "sendme"}
+    layer = [m for m in handler if m.startswith(("sendme.services.", "sendme.outbound.", "sendme.wiring."))]
+    return {"libraries_beyond_floor": sorted(beyond), "layer": layer}
+
+
+def timings(folders: dict[str, Path]) -> dict[str, dict[str, float]]:
+    spent: dict[str, dict[str, list[float]]] = {name: {"handler": [], "floor": []} for name in folders}
+    for _ in range(RUNS):  # in turn, so a busy moment of the machine falls on both sides
+        for name, folder in folders.items():
+            spent[name]["handler"].append(handler_import(folder)["ms"])
+            spent[name]["floor"].append(floor_import(name)["ms"])
+    medians = {name: {side: statistics.median(times) for side, times in sides.items()} for name, sides in spent.items()}
+    for figures in medians.values():
+        figures["ratio"] = figures["handler"] / figures["floor"]
+    return medians
+
+
+def report(medians: dict[str, dict[str, float]]) -> None:
+    print(f"bench/cold_start: import CPU ms, median of {RUNS} fresh processes; target <= {TARGET}x the floor")
+    print(f"\n{'function':<22} {'handler':>8} {'floor':>8} {'ratio':>7}")
+    for name, figures in medians.items():
+        verdict = "" if figures["ratio"] <= TARGET else "  over"
+        print(f"{name:<22} {figures['handler']:>8.0f} {figures['floor']:>8.0f} {figures['ratio']:>6.2f}x{verdict}")
+    print("\nfloor: `import` of the function's NEEDS (bench/cold_start.py) in a fresh process")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--short", action="store_true", help="no timings: only the modules each import loads")
+    parser.add_argument("--figures", type=Path, help="also write the modules each import loads to this JSON file")
+    arguments = parser.parse_args()
+    if unknown := set(functions()) - set(NEEDS):
+        raise SystemExit(f"bench/cold_start.py: no NEEDS for {sorted(unknown)}")
+    with tempfile.TemporaryDirectory(prefix="sendme-cold-start-") as copy:
+        folders = as_deployed(functions(), Path(copy))
+        if not arguments.short:
+            report(timings(folders))
+        modules = {name: loaded(name, folder) for name, folder in folders.items()}
+    for name, found in modules.items():
+        print(f"{name}: libraries beyond the floor: {', '.join(found['libraries_beyond_floor']) or 'none'}")
+    if arguments.figures:
+        arguments.figures.write_text(json.dumps(modules, indent=2))
