@@ -12,8 +12,8 @@ from sendme.domain.ledger import LedgerKind
 from sendme.storage.messages import MessageRepository
 from sendme.storage.send_jobs import SendJobRepository
 from sendme.wiring.accounts import ledger
-from sendme.wiring.delivery import sweeper
 from sendme.wiring.messages import send_jobs, settlement
+from sendme.wiring.sweeper import sweeper
 
 from .helpers import SPEC_SMS_BODY, auth, credits_of, organization, queued, sms_sent, stored_messages
 from .test_scheduling import drain_jobs, schedule_sms, sweep_later

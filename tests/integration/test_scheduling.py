@@ -20,8 +20,8 @@ from sendme.services import sweeper as sweeper_module
 from sendme.services.sweeper import Sweeper
 from sendme.wiring.accounts import ledger
 from sendme.wiring.contacts import contact_service
-from sendme.wiring.delivery import sweeper
 from sendme.wiring.messages import send_jobs
+from sendme.wiring.sweeper import sweeper
 
 from .conftest import _drainer
 from .helpers import SPEC_SMS_BODY, auth, credits_of, queued, sms_sent, stored_messages
