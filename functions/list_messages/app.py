@@ -5,6 +5,7 @@ from aws_lambda_powertools.event_handler import Response
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
+from sendme.wiring.api import cors_policy
 from sendme.wiring.listing import listing_service
 
 app = build_resolver()
@@ -23,4 +24,4 @@ def get_message(message_id: str) -> Response[MessageDetail]:
     return json_response(listing_service().get_message(caller(app).org_id, message_id))
 
 
-lambda_handler = entrypoint(app, request_guard)
+lambda_handler = entrypoint(app, request_guard, cors_policy)

@@ -14,6 +14,7 @@ class Settings(BaseSettings):
     accounts_table: str
     idempotency_table: str = ""
     delivery_queue_url: str = ""
+    priority_delivery_queue_url: str = ""
     send_job_queue_url: str = ""
     sender_email: str = "no-reply@example.com"
     ses_configuration_set: str = ""
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     # SendMe123's documented 100 requests per minute, all of which may come at once.
     rate_limit_per_minute: int = Field(default=100, ge=1)
     rate_limit_burst: int = Field(default=100, ge=1)
+    # The origin browser pages may call the API from (template.yaml's CorsAllowOrigin).
+    cors_allow_origin: str = "*"
 
     @field_validator("sms_max_price_usd", mode="before")
     @classmethod

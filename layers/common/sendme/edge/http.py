@@ -39,6 +39,7 @@ from sendme.domain.errors import (
 )
 from sendme.edge.auth import principal_of
 from sendme.edge.body import read_bodies_as_json
+from sendme.edge.cors import CorsPolicy
 from sendme.edge.language import Language, language_of, reason, translated
 from sendme.observability import logger, metrics, tracer
 from sendme.services.limits import Admission, RequestGuard
@@ -189,13 +190,16 @@ def enqueue_response(result: EnqueueResult | DryRunResult) -> Response[SendJobAc
 
 
 def entrypoint(
-    app: APIGatewayRestResolver, guard: Callable[[], RequestGuard] | None = None
+    app: APIGatewayRestResolver,
+    guard: Callable[[], RequestGuard] | None = None,
+    cors: Callable[[], CorsPolicy] | None = None,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
     """The Lambda handler for a resolver: correlation id, tracing and metrics around resolve().
 
     With a `guard`, every request is admitted first: a suspended organisation or one over its
     rate limit is refused (by `_refuse_unadmitted`, after the body is validated), and every
-    answer carries the IETF RateLimit header fields."""
+    answer carries the IETF RateLimit header fields. With `cors`, every answer, errors included,
+    carries its CORS headers."""
     app.use([_refuse_unadmitted])
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
@@ -205,9 +209,11 @@ def entrypoint(
         admission = _admission(event, guard) if guard else None
         app.context["admission"] = admission  # read by _refuse_unadmitted; resolve() clears it
         response: dict[str, Any] = app.resolve(event, context)
+        headers = response.setdefault("multiValueHeaders", {})
         if admission and admission.allowance:
-            headers = response.setdefault("multiValueHeaders", {})
             headers.update({name: [value] for name, value in admission.allowance.headers().items()})
+        if cors:
+            headers.update({name: [value] for name, value in cors().headers().items()})
         return response
 
     handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler

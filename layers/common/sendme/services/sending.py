@@ -266,7 +266,7 @@ class SendingService:
     def enqueue(self, org_id: str, messages: Sequence[Message]) -> None:
         """Put persisted messages on the delivery queue; any SQS refuses is failed and refunded,
         any it could not take is re-driven by the sweeper. Never raises for SQS's sake."""
-        accepted = self._dispatcher.dispatch([DeliveryTask(org_id=m.org_id, message_id=m.id) for m in messages])
+        accepted = self._dispatcher.dispatch([DeliveryTask.of(m) for m in messages])
         metrics.add_metric(name="MessagesAccepted", unit="Count", value=accepted)
 
     def _abandon(self, org_id: str, queue_id: str, messages: Sequence[Message]) -> None:

@@ -3,7 +3,6 @@
 from sendme import aws
 from sendme.config import get_settings
 from sendme.outbound.providers import EmailProvider, SmsProvider
-from sendme.outbound.queues import DeliveryQueue
 from sendme.services import sweeper as sweeping
 from sendme.services.dead_letters import DeadLetterService
 from sendme.services.delivery import DeliveryService
@@ -13,7 +12,7 @@ from sendme.services.sweeper import RedrivePolicy, Sweeper
 from sendme.storage.indexes import LeaseIndex, ProviderMessageIndex
 from sendme.wiring import cached
 from sendme.wiring.contacts import suppressions
-from sendme.wiring.messages import messages, settlement
+from sendme.wiring.messages import delivery_queue, messages, settlement
 
 
 @cached
@@ -48,6 +47,6 @@ def sweeper() -> Sweeper:
         LeaseIndex(aws.dynamodb().Table(settings.messages_table)),
         messages(),
         settlement(),
-        Dispatcher(DeliveryQueue(aws.sqs(), settings.delivery_queue_url), settlement(), source=sweeping.SOURCE),
+        Dispatcher(delivery_queue(), settlement(), source=sweeping.SOURCE),
         RedrivePolicy(lease_seconds=settings.delivery_requeue_seconds, max_redrives=settings.max_redrives),
     )

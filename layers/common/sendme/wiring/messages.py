@@ -1,7 +1,8 @@
-"""The messages table and its counters, and the settlement every failing path shares."""
+"""The messages table and its counters, the delivery queues, and the settlement every failing path shares."""
 
 from sendme import aws
 from sendme.config import get_settings
+from sendme.outbound.queues import DeliveryQueue
 from sendme.services.settlement import Settlement
 from sendme.storage.counters import MessageCounters
 from sendme.storage.messages import MessageRepository
@@ -24,3 +25,10 @@ def messages() -> MessageRepository:
 
 def settlement() -> Settlement:
     return Settlement(messages())
+
+
+def delivery_queue() -> DeliveryQueue:
+    settings = get_settings()
+    return DeliveryQueue(
+        aws.sqs(), settings.delivery_queue_url, priority_queue_url=settings.priority_delivery_queue_url
+    )
