@@ -17,13 +17,16 @@ from tqdm import tqdm
 from sendme.config import Settings
 from sendme.domain.accounts import key_id_of
 from sendme.domain.errors import SendMeError
+from sendme.domain.reputation import ReputationThresholds
 from sendme.services.accounts import AccountService
 from sendme.services.audit import CreditAudit
 from sendme.services.contacts_import import ContactImporter, Row, csv_rows, jsonl_rows
+from sendme.services.reputation import EmailReputation
 from sendme.storage.accounts import AccountRepository
 from sendme.storage.contacts import ContactRepository
 from sendme.storage.indexes import LeaseIndex
 from sendme.storage.ledger import CreditLedger
+from sendme.storage.reputation import EmailTallies
 
 from .redrive import RedriveError, queue_url, redrive, source_of
 
@@ -47,6 +50,7 @@ class Admin:
     contacts: ContactRepository
     # Only where the messages table was named (--messages-table, or the stack's outputs).
     audit: CreditAudit | None
+    reputation: EmailReputation
 
 
 def _session(args: argparse.Namespace) -> boto3.session.Session:
@@ -93,7 +97,18 @@ def connect(args: argparse.Namespace) -> Admin:
     contacts, accounts, ledger = ContactRepository(table), AccountRepository(table), CreditLedger(table)
     audit = CreditAudit(accounts, ledger, LeaseIndex(dynamodb.Table(messages_name))) if messages_name else None
     service = AccountService(accounts, ledger, args.terms_version, args.default_country)
-    return Admin(service, ContactImporter(contacts), contacts, audit)
+    # The API's default thresholds: an operator reads the rates as the receipts function judges them.
+    thresholds = ReputationThresholds(
+        window=_setting("email_reputation_window"),
+        max_bounce_rate=_setting("email_max_bounce_rate"),
+        max_complaint_rate=_setting("email_max_complaint_rate"),
+    )
+    reputation = EmailReputation(EmailTallies(table), accounts, thresholds)
+    return Admin(service, ContactImporter(contacts), contacts, audit, reputation)
+
+
+def _setting(name: str) -> Any:
+    return Settings.model_fields[name].default
 
 
 def _print(value: Any) -> None:
@@ -145,6 +160,11 @@ def resume(admin: Admin, args: argparse.Namespace) -> None:
     _print({"orgId": args.org_id, "suspendedAt": None})
 
 
+def resume_email(admin: Admin, args: argparse.Namespace) -> None:
+    admin.reputation.resume(args.org_id)
+    _print({"orgId": args.org_id, "emailSuspendedAt": admin.accounts.organization(args.org_id).email_suspended_at})
+
+
 def set_limits(admin: Admin, args: argparse.Namespace) -> None:
     burst = args.burst or args.requests_per_minute
     admin.accounts.set_request_limit(args.org_id, args.requests_per_minute, burst)
@@ -163,7 +183,12 @@ def show_org(admin: Admin, args: argparse.Namespace) -> None:
         key.model_dump(mode="json", by_alias=True, exclude={"key_hash"}, exclude_none=True)
         for key in admin.accounts.api_keys(args.org_id)
     ]
-    shown = {**organization.to_wire(), "apiKeys": keys, "contacts": admin.contacts.count(args.org_id)}
+    shown = {
+        **organization.to_wire(),
+        "apiKeys": keys,
+        "contacts": admin.contacts.count(args.org_id),
+        "emailReputation": admin.reputation.summary(args.org_id),
+    }
     if args.ledger:
         shown["ledger"] = [
             entry.model_dump(mode="json", by_alias=True, exclude={"org_id"}, exclude_none=True)
@@ -287,6 +312,7 @@ def _parser() -> argparse.ArgumentParser:
     imported.add_argument("--quiet", action="store_true", help="no progress bar")
     command("suspend", suspend, "refuse every call of the organisation (403) until it is resumed")
     command("resume", resume, "serve a suspended organisation again")
+    command("resume-email", resume_email, "send the email of an organisation suspended for its bounces or complaints")
     limits = command("set-limits", set_limits, "the organisation's own request rate limit")
     limits.add_argument("--requests-per-minute", type=_positive, required=True)
     limits.add_argument("--burst", type=_positive, default=None, help="requests at once (default: the per-minute rate)")

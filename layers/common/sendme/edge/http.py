@@ -22,6 +22,7 @@ from sendme.domain.errors import (
     ContactNotFoundError,
     CredentialsInvalidError,
     CreditsInsufficientError,
+    EmailSuspendedError,
     FeatureNotAvailableError,
     IdempotencyKeyInProgressError,
     IdempotencyKeyReusedError,
@@ -64,6 +65,7 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     # DynamoDB throttled the write even after retries: nothing was charged, retrying is safe.
     MessagesNotStoredError: (HTTPStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
     OrganizationSuspendedError: (HTTPStatus.FORBIDDEN, "Forbidden"),
+    EmailSuspendedError: (HTTPStatus.FORBIDDEN, "Forbidden"),
     RateLimitExceededError: (HTTPStatus.TOO_MANY_REQUESTS, "Too many requests"),
 }
 

@@ -34,6 +34,7 @@ from sendme.domain.messages import Channel, DeliveryTask, Message, MessageStatus
 from sendme.domain.status import advanced
 from sendme.observability import logger, mask_recipient, metrics
 from sendme.outbound.providers import EmailProvider, SmsProvider
+from sendme.services.reputation import SuspendableEmail
 from sendme.services.settlement import Settlement
 from sendme.storage.messages import MessageRepository, Replacement
 
@@ -54,7 +55,7 @@ class DeliveryService:
         messages: MessageRepository,
         settlement: Settlement,
         sms: SmsProvider,
-        email: EmailProvider,
+        email: EmailProvider | SuspendableEmail,
         *,
         lease_seconds: int,
         requeue_seconds: int,
@@ -62,7 +63,10 @@ class DeliveryService:
     ) -> None:
         self._messages = messages
         self._settlement = settlement
-        self._providers: dict[Channel, SmsProvider | EmailProvider] = {Channel.SMS: sms, Channel.EMAIL: email}
+        self._providers: dict[Channel, SmsProvider | EmailProvider | SuspendableEmail] = {
+            Channel.SMS: sms,
+            Channel.EMAIL: email,
+        }
         self._lease_seconds = lease_seconds
         self._requeue_seconds = requeue_seconds
         self._reserve_millis = reserve_millis

@@ -25,7 +25,7 @@ from sendme.contracts.sending import (
     SendControls,
     SendJobAccepted,
 )
-from sendme.domain.accounts import Organization
+from sendme.domain.accounts import Organization, require_email_sending
 from sendme.domain.addresses import country_of
 from sendme.domain.audiences import (
     Audience,
@@ -141,7 +141,10 @@ class SendingService:
             raise TermsNotAcceptedError("accept the current terms of service before sending messages")
         if isinstance(selection, NamedRecipients) and selection.country is None:
             selection = replace(selection, country=home_country)
-        draft = self.draft(org_id, request)
+        organization = self._organization(org_id)
+        if isinstance(request, EmailRequest):
+            require_email_sending(organization)
+        draft = self._draft(organization, request)
         if controls.dry_run:
             return self._dry_run(org_id, draft, selection)
         if controls.idempotency_key is None or self._idempotency is None:
@@ -157,7 +160,12 @@ class SendingService:
         return SendJobAccepted.model_validate(wire) if "job" in wire else EnqueueResult.model_validate(wire)
 
     def draft(self, org_id: str, request: SendRequest) -> Draft:
-        organization = self._accounts.get_organization(org_id) or Organization(id=org_id, name="", created_at="")
+        return self._draft(self._organization(org_id), request)
+
+    def _organization(self, org_id: str) -> Organization:
+        return self._accounts.get_organization(org_id) or Organization(id=org_id, name="", created_at="")
+
+    def _draft(self, organization: Organization, request: SendRequest) -> Draft:
         if isinstance(request, SmsRequest):
             return self._sms_draft(organization, request)
         return self._email_draft(organization, request)

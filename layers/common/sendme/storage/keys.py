@@ -13,6 +13,7 @@ The accounts table, (pk, sk):
 - SENDJOB#<orgId>#<jobId> / RECIPIENTS#<listId>#<chunk>: the recipients a send job paid for, frozen
   one fan-out chunk per item (in its own partition, so the organisation's stays small);
 - ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
+- ORG#<orgId> / EMAILTALLY: the email bounce and complaint counters (sendme.domain.reputation);
 - ORG#<orgId> / LEDGER#<uuid>#<kind>#<causeType>: a credits ledger entry (sendme.domain.ledger),
   keyed by its cause so that one cause moves credits of one kind at most once, and ordered by
   the UUIDv7 the cause's id ends with, so the whole ledger is one Query, oldest cause first;
@@ -76,6 +77,10 @@ def send_job_recipients(org_id: str, job_id: str, list_id: str, chunk: int) -> d
 
 def rate_bucket(org_id: str, bucket: str) -> dict[str, str]:
     return {"pk": org(org_id), "sk": f"RATE#{bucket}"}
+
+
+def email_tally(org_id: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": "EMAILTALLY"}
 
 
 def ledger_entry(org_id: str, ordering_id: str, kind: str, cause_type: str) -> dict[str, str]:
