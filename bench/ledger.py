@@ -224,16 +224,20 @@ class Harness:
         # The queue-fed invocation running now: (function, batch), for a scenario that races it.
         self.running: tuple[str, dict[str, Any]] | None = None
         sqs = boto3.client("sqs")  # the event source mappings' own client: never faulted
-        self.pollers = {
-            function: QueuePoller(
-                sqs,
-                stack.ref(event["Queue"]["Fn::GetAtt"][0]),
-                int(event.get("BatchSize", 10)),
-                partial(self.deliver, function),
-                retry_after_seconds=0,  # a failed batch is offered again at once, not in minutes
+        # A list: the delivery worker has two event sources (the delivery and the priority queue).
+        self.pollers = [
+            (
+                function,
+                QueuePoller(
+                    sqs,
+                    stack.ref(event["Queue"]["Fn::GetAtt"][0]),
+                    int(event.get("BatchSize", 10)),
+                    partial(self.deliver, function),
+                    retry_after_seconds=0,  # a failed batch is offered again at once, not in minutes
+                ),
             )
             for function, event in stack.template.events("SQS")
-        }
+        ]
 
     def phones(self, count: int, start: int = 0) -> list[str]:
         return [f"{self.prefix}{n:07d}" for n in range(start, start + count)]
@@ -259,7 +263,7 @@ class Harness:
 
     def drain(self, *functions: str) -> None:
         """Run the queues (only those feeding `functions`, if named) until all are empty."""
-        pollers = [poller for function, poller in self.pollers.items() if function in (functions or self.pollers)]
+        pollers = [poller for function, poller in self.pollers if not functions or function in functions]
         for _ in range(MAX_BATCHES):
             if not sum(poller.poll_once() for poller in pollers):
                 return

@@ -8,6 +8,7 @@ key itself (docs/decisions/25-one-lambda-per-request.md).
 
 import base64
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -20,7 +21,7 @@ from werkzeug.wrappers import Request, Response
 from .console import MOUNT as CONSOLE_MOUNT
 from .console import console
 from .docs import docs
-from .template import Template
+from .template import Intrinsics, Template
 
 ACCOUNT_ID = "123456789012"
 API_ID = "localapi01"
@@ -45,7 +46,12 @@ class LocalApiGateway:
     def __init__(self, template: Template, invoke: Invoke, stage: str = "dev") -> None:
         self._invoke = invoke
         self._stage = stage
-        self._responses = template.gateway_responses()
+        # As deployed with the parameters' defaults (CorsAllowOrigin "*"), as the functions here are.
+        defaults = Intrinsics(refs=template.parameter_defaults())
+        self._responses: dict[str, dict[str, Any]] = defaults.resolve(template.gateway_responses())
+        cors = defaults.resolve(template.api().get("Cors", {}))
+        # AllowOrigin -> Access-Control-Allow-Origin, MaxAge -> Access-Control-Max-Age
+        self._preflight = {f"Access-Control-{_dashed(name)}": _unquoted(value) for name, value in cors.items()}
         self._routes = Map(
             [
                 # ANY: every method the path has no route of its own for, as API Gateway matches it
@@ -72,6 +78,9 @@ class LocalApiGateway:
             path_parameters = {str(name): str(value) for name, value in matched.items()}
         except HTTPException:
             return self._gateway_response("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token")
+        if request.method == "OPTIONS" and self._preflight:
+            # API Gateway's own preflight answer (a mock integration): no authorizer, no function.
+            return Response(status=200, headers=self._preflight, content_type="application/json")
         request_id = str(uuid.uuid4())
         context = self._request_context(request, resource, request_id)
         event = self._proxy_event(request, resource, path_parameters, context)
@@ -153,7 +162,21 @@ class LocalApiGateway:
         spec = self._responses.get(kind) or self._responses.get(fallback) or {}
         template = spec.get("ResponseTemplates", {}).get("application/json")
         body = render_gateway_response(template, message)
-        return Response(body, status=int(spec.get("StatusCode", status)), content_type="application/json")
+        headers = {
+            name: _unquoted(value) for name, value in spec.get("ResponseParameters", {}).get("Headers", {}).items()
+        }
+        return Response(
+            body, status=int(spec.get("StatusCode", status)), headers=headers, content_type="application/json"
+        )
+
+
+def _dashed(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name)
+
+
+def _unquoted(value: Any) -> str:
+    """A static header value as the template writes it for API Gateway: "'*'" is *."""
+    return str(value).strip("'")
 
 
 def render_gateway_response(template: str | None, message: str) -> str:

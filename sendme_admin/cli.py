@@ -17,14 +17,17 @@ from tqdm import tqdm
 from sendme.config import Settings
 from sendme.domain.accounts import key_id_of
 from sendme.domain.errors import SendMeError
+from sendme.domain.reputation import ReputationThresholds
 from sendme.outbound.email_tenants import EmailTenants
 from sendme.services.accounts import AccountService
 from sendme.services.audit import CreditAudit
 from sendme.services.contacts_import import ContactImporter, Row, csv_rows, jsonl_rows
+from sendme.services.reputation import EmailReputation
 from sendme.storage.accounts import AccountRepository
 from sendme.storage.contacts import ContactRepository
 from sendme.storage.indexes import LeaseIndex
 from sendme.storage.ledger import CreditLedger
+from sendme.storage.reputation import EmailTallies
 
 from .redrive import RedriveError, queue_url, redrive, source_of
 
@@ -48,6 +51,7 @@ class Admin:
     contacts: ContactRepository
     # Only where the messages table was named (--messages-table, or the stack's outputs).
     audit: CreditAudit | None
+    reputation: EmailReputation
 
 
 def _session(args: argparse.Namespace) -> boto3.session.Session:
@@ -115,7 +119,18 @@ def connect(args: argparse.Namespace) -> Admin:
     if names.email_tenant_resources:
         tenants = EmailTenants(session.client("sesv2", endpoint_url=args.endpoint_url), names.email_tenant_resources)
     service = AccountService(accounts, ledger, args.terms_version, args.default_country, tenants)
-    return Admin(service, ContactImporter(contacts), contacts, audit)
+    # The API's default thresholds: an operator reads the rates as the receipts function judges them.
+    thresholds = ReputationThresholds(
+        window=_setting("email_reputation_window"),
+        max_bounce_rate=_setting("email_max_bounce_rate"),
+        max_complaint_rate=_setting("email_max_complaint_rate"),
+    )
+    reputation = EmailReputation(EmailTallies(table), accounts, thresholds)
+    return Admin(service, ContactImporter(contacts), contacts, audit, reputation)
+
+
+def _setting(name: str) -> Any:
+    return Settings.model_fields[name].default
 
 
 def _print(value: Any) -> None:
@@ -177,6 +192,11 @@ def resume(admin: Admin, args: argparse.Namespace) -> None:
     _print({"orgId": args.org_id, "suspendedAt": None})
 
 
+def resume_email(admin: Admin, args: argparse.Namespace) -> None:
+    admin.reputation.resume(args.org_id)
+    _print({"orgId": args.org_id, "emailSuspendedAt": admin.accounts.organization(args.org_id).email_suspended_at})
+
+
 def set_limits(admin: Admin, args: argparse.Namespace) -> None:
     burst = args.burst or args.requests_per_minute
     admin.accounts.set_request_limit(args.org_id, args.requests_per_minute, burst)
@@ -195,7 +215,12 @@ def show_org(admin: Admin, args: argparse.Namespace) -> None:
         key.model_dump(mode="json", by_alias=True, exclude={"key_hash"}, exclude_none=True)
         for key in admin.accounts.api_keys(args.org_id)
     ]
-    shown = {**organization.to_wire(), "apiKeys": keys, "contacts": admin.contacts.count(args.org_id)}
+    shown = {
+        **organization.to_wire(),
+        "apiKeys": keys,
+        "contacts": admin.contacts.count(args.org_id),
+        "emailReputation": admin.reputation.summary(args.org_id),
+    }
     if admin.accounts.email_tenants_on:
         # null: no tenant yet (created before tenants were on): `email-tenant ORG` onboards it.
         tenant = admin.accounts.email_tenant(args.org_id)
@@ -329,6 +354,7 @@ def _parser() -> argparse.ArgumentParser:
     imported.add_argument("--quiet", action="store_true", help="no progress bar")
     command("suspend", suspend, "refuse every call of the organisation (403) until it is resumed")
     command("resume", resume, "serve a suspended organisation again")
+    command("resume-email", resume_email, "send the email of an organisation suspended for its bounces or complaints")
     limits = command("set-limits", set_limits, "the organisation's own request rate limit")
     limits.add_argument("--requests-per-minute", type=_positive, required=True)
     limits.add_argument("--burst", type=_positive, default=None, help="requests at once (default: the per-minute rate)")

@@ -36,10 +36,12 @@ def queue_url(sqs: "SQSClient", queue: str) -> str:
 
 
 def source_of(sqs: "SQSClient", dead_letter_url: str) -> str:
-    """The one queue whose redrive policy names this dead-letter queue."""
-    sources = sqs.list_dead_letter_source_queues(QueueUrl=dead_letter_url).get("queueUrls", [])
-    if len(sources) != 1:
-        raise RedriveError(f"{dead_letter_url} is the dead-letter queue of {len(sources)} queues, not one")
+    """The queue whose redrive policy names this dead-letter queue. The delivery and the priority
+    queue share one, and feed the same worker: their entries go back to the first by name (the
+    delivery queue, `<stack>-DeliveryQueue-...`), where the worker delivers them all the same."""
+    sources = sorted(sqs.list_dead_letter_source_queues(QueueUrl=dead_letter_url).get("queueUrls", []))
+    if not sources:
+        raise RedriveError(f"{dead_letter_url} is the dead-letter queue of 0 queues")
     return sources[0]
 
 

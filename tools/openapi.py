@@ -12,6 +12,7 @@ import json
 import re
 import sys
 import warnings
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from sendme.contracts.operations import (
     Answer,
 )
 from sendme.domain.addresses import CALLING_CODE, COUNTRY, ISO_COUNTRY
+from sendme.domain.limits import RATE_LIMIT_HEADERS
 
 OPENAPI_PATH = ROOT / "openapi.json"
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -85,8 +87,28 @@ class _Schemas:
         return self.add(body)
 
 
-def _response(schemas: _Schemas, answer: Answer) -> dict[str, Any]:
+# The IETF RateLimit header fields: on every answer once the API key is known (not the authorizer's
+# 401, nor a suspended organisation's 403), and Retry-After on the 429 of the organisation's limit.
+HEADERS = {
+    "RateLimit-Limit": "The organisation's request budget: how many requests it may make at once (its burst).",
+    "RateLimit-Remaining": "How many more requests it may make now.",
+    "RateLimit-Reset": "Seconds until its budget is whole again.",
+    "Retry-After": "Seconds until a refused request would be admitted.",
+}
+assert tuple(HEADERS) == RATE_LIMIT_HEADERS
+
+
+def _headers(status: HTTPStatus) -> dict[str, Any]:
+    if status is HTTPStatus.UNAUTHORIZED:
+        return {}
+    names = [name for name in HEADERS if name != "Retry-After" or status is HTTPStatus.TOO_MANY_REQUESTS]
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
+
+def _response(schemas: _Schemas, status: HTTPStatus, answer: Answer) -> dict[str, Any]:
     response: dict[str, Any] = {"description": answer.description}
+    if headers := _headers(status):
+        response["headers"] = headers
     if answer.body is not None:
         media: dict[str, Any] = {"schema": schemas.body(answer.body)}
         if answer.examples:
@@ -179,9 +201,13 @@ def _describe(document: dict[str, Any]) -> None:
                 documented["requestBody"]["content"]["application/json"]["example"] = operation.request_example
             answers = {**operation.answers, **{status: ERRORS[status] for status in operation.errors}}
             documented["responses"] = {
-                str(status.value): _response(schemas, answer) for status, answer in sorted(answers.items())
+                str(status.value): _response(schemas, status, answer) for status, answer in sorted(answers.items())
             }
     schemas.add(ErrorBody)  # documented even where no route names it
+    document["components"]["headers"] = {
+        name: {"description": text, "required": False, "schema": {"type": "integer", "minimum": 0}}
+        for name, text in HEADERS.items()
+    }
     used = json.dumps(document["paths"])
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         if f'"#/components/schemas/{unused}"' not in used:

@@ -10,6 +10,7 @@ from sendme.contracts.catalog import CampaignPage, CatalogQuery
 from sendme.domain.templates import Campaign, CampaignInput, CampaignPatch
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
+from sendme.wiring.api import cors_policy
 from sendme.wiring.catalog import campaign_service
 
 app = build_resolver()
@@ -46,4 +47,4 @@ def delete_campaign(campaign_id: str) -> Response[None]:
     return Response(status_code=HTTPStatus.NO_CONTENT.value)
 
 
-lambda_handler = entrypoint(app, request_guard)
+lambda_handler = entrypoint(app, request_guard, cors_policy)

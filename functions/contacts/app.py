@@ -10,6 +10,7 @@ from sendme.contracts.contacts import ContactPage, ContactPatch, ContactQuery, I
 from sendme.domain.contacts import Contact, ContactInput
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
+from sendme.wiring.api import cors_policy
 from sendme.wiring.contacts import contact_importer, contact_service
 
 app = build_resolver()
@@ -57,4 +58,4 @@ def import_contacts() -> Response[ImportReport]:
     return json_response(report)
 
 
-lambda_handler = entrypoint(app, request_guard)
+lambda_handler = entrypoint(app, request_guard, cors_policy)

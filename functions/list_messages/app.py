@@ -7,6 +7,7 @@ from sendme.contracts.account import AccountView, Activity, ActivityQuery
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import account_service, request_guard
+from sendme.wiring.api import cors_policy
 from sendme.wiring.listing import activity_report, listing_service
 
 app = build_resolver()
@@ -36,4 +37,4 @@ def get_activity() -> Response[Activity]:
     return json_response(activity_report().last_days(caller(app).org_id, query.days))
 
 
-lambda_handler = entrypoint(app, request_guard)
+lambda_handler = entrypoint(app, request_guard, cors_policy)

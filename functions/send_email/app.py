@@ -9,6 +9,7 @@ from sendme.domain.audiences import AudienceSelector, NamedRecipients
 from sendme.edge.http import build_resolver, entrypoint
 from sendme.edge.send import SendResponse, send_and_respond
 from sendme.wiring.accounts import request_guard
+from sendme.wiring.api import cors_policy
 from sendme.wiring.sending import sending_service
 
 app = build_resolver()
@@ -35,4 +36,4 @@ def to_tags(request: Annotated[EmailTagsRequest, Body()]) -> SendResponse:
     return send_and_respond(app, sending_service(), request, AudienceSelector(tags=request.tags))
 
 
-lambda_handler = entrypoint(app, request_guard)
+lambda_handler = entrypoint(app, request_guard, cors_policy)

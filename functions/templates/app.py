@@ -10,6 +10,7 @@ from sendme.contracts.catalog import CatalogQuery, Preview, PreviewRequest, Temp
 from sendme.domain.templates import Template, TemplateInput, TemplatePatch
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
+from sendme.wiring.api import cors_policy
 from sendme.wiring.catalog import template_service
 
 app = build_resolver()
@@ -51,4 +52,4 @@ def preview_template(template_id: str, request: Annotated[PreviewRequest, Body()
     return json_response(template_service().preview(caller(app).org_id, template_id, request))
 
 
-lambda_handler = entrypoint(app, request_guard)
+lambda_handler = entrypoint(app, request_guard, cors_policy)

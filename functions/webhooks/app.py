@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from sendme.contracts.webhooks import WebhookCreated, WebhookInput, WebhookList, WebhookPatch, WebhookView
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
+from sendme.wiring.api import cors_policy
 from sendme.wiring.webhooks import webhook_service
 
 app = build_resolver()
@@ -40,4 +41,4 @@ def delete(webhook_id: str) -> Response[None]:
     return Response(status_code=HTTPStatus.NO_CONTENT.value)
 
 
-lambda_handler = entrypoint(app, request_guard)
+lambda_handler = entrypoint(app, request_guard, cors_policy)

@@ -24,6 +24,7 @@ def test_list_is_newest_first_with_page_meta(api: Client, demo):
         "limit": 3,
         "hasNextPage": True,
         "hasPreviousPage": False,
+        "totalRecordsCapped": False,
     }
     page_two = api.get("/api/messages?limit=3&page=2", headers=auth(demo.api_key)).json
     assert [item["id"] for item in page_two["data"]] == newest[3:]

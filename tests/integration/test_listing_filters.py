@@ -12,6 +12,7 @@ from devstack.provision import Stack
 from sendme import aws
 from sendme.domain.ids import new_id
 from sendme.domain.messages import Channel, ContentType, Message, MessageStatus, MessageType, StatusEvent
+from sendme.storage import search
 from sendme.storage.contacts import ContactRepository
 from sendme.storage.counters import MessageCounters
 from sendme.storage.messages import MessageRepository
@@ -141,6 +142,7 @@ def test_list_spec_example_delivered_page_1_limit_20(api: Client, seeded):
         "hasNextPage": False,
         "hasPreviousPage": False,
         "nextCursor": None,
+        "totalRecordsCapped": False,
     }
 
 
@@ -355,3 +357,36 @@ def test_get_malformed_id_is_404(api: Client, seeded, message_id):
     response = api.get(f"/api/messages/{message_id}", headers=auth(seeded.key))
     assert response.status_code == 404
     assert response.json["error"] == "Not found"
+
+
+# GET /api/messages never reads a partition whole for its totalRecords: a count no counter holds
+# stops at its read budget, says so, and the pages still reach every match.
+
+
+@pytest.fixture
+def budget_of_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "COUNT_READ_LIMIT", 3)
+
+
+def test_list_count_past_its_read_budget_is_a_lower_bound_flagged_capped(api: Client, seeded: Any, budget_of_3):
+    # Given 5 matches of a filter no counter holds (content), and a count budget of 3 items
+    page = _list(api, seeded.key, "?content=o&limit=2")
+    # Then the total is what the budget counted, flagged as a lower bound, and there is a next page
+    assert page["meta"]["totalRecords"] == 3
+    assert page["meta"]["totalRecordsCapped"] is True
+    assert page["meta"]["hasNextPage"] is True
+
+
+def test_list_pages_past_a_capped_total_still_reach_every_match(api: Client, seeded: Any, budget_of_3):
+    seen, query = [], "?content=o&limit=2"
+    page = _list(api, seeded.key, query)
+    seen += _ids(page)
+    while page["meta"]["hasNextPage"]:
+        page = _list(api, seeded.key, f"{query}&cursor={page['meta']['nextCursor']}")
+        seen += _ids(page)
+    assert len(seen) == len(set(seen)) == 5
+
+
+def test_list_count_within_its_budget_is_exact(api: Client, seeded: Any):
+    page = _list(api, seeded.key, "?content=o&limit=2")
+    assert (page["meta"]["totalRecords"], page["meta"]["totalRecordsCapped"]) == (5, False)

@@ -98,3 +98,28 @@ def test_openapi_docs_route_serves_the_document_as_json(api: Client):
     response = api.get("/api/docs?format=json")
     assert response.status_code == 200
     assert response.get_json()["paths"].keys() == generate()["paths"].keys()
+
+
+def test_openapi_answers_declare_the_ratelimit_headers_and_429_retry_after():
+    # Given every answer of every operation
+    document = generate()
+    answers = [
+        (status, answer)
+        for item in document["paths"].values()
+        for operation in item.values()
+        for status, answer in operation["responses"].items()
+    ]
+    # Then each one past the authorizer names the RateLimit fields, and a 429 Retry-After too
+    for status, answer in answers:
+        headers = set(answer.get("headers", {}))
+        if status == "401":
+            assert not headers
+            continue
+        assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} <= headers, status
+        assert ("Retry-After" in headers) == (status == "429")
+    assert set(document["components"]["headers"]) == {
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+        "Retry-After",
+    }

@@ -64,6 +64,8 @@ def test_alarms_watch_the_pipeline_end_to_end(template: Template):
         ("AWS/SES", "Reputation.BounceRate", '""'),
         ("AWS/SES", "Reputation.ComplaintRate", '""'),
         ("AWS/SNS", "SMSMonthToDateSpentUSD", '""'),
+        ("AWS/SQS", "ApproximateAgeOfOldestMessage", '{"Fn::GetAtt": ["PriorityDeliveryQueue", "QueueName"]}'),
+        ("SendMe", "EmailSendingSuspended", '"receipts"'),
     }
     # Then each has an alarm
     assert expected <= watched(template)

@@ -12,12 +12,14 @@ class FlakySqs:
 
     def __init__(self, fail_once: Collection[str] = (), sender_faults: Collection[str] = ()) -> None:
         self.calls: list[list[str]] = []
+        self.urls: list[str] = []
         self.groups: list[str] = []
         self._fail_once = set(fail_once)
         self._sender_faults = sender_faults
 
     def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:
         ids = [entry["Id"] for entry in Entries]
+        self.urls.append(QueueUrl)
         self.groups.extend(entry["MessageGroupId"] for entry in Entries)
         self.calls.append(ids)
         failed = []
@@ -91,3 +93,28 @@ def test_enqueue_stops_at_the_first_call_that_raises_and_reports_the_rest_unconf
     assert [task.message_id for task in report.unconfirmed] == [f"m{i}" for i in range(10, 25)]
     assert "EndpointConnectionError" in (report.error or "")
     assert (len(sqs.calls), sqs.raised) == (1, 1)  # SQS is down: the third batch is not tried
+
+
+def test_enqueue_puts_urgent_tasks_on_the_priority_queue_first():
+    # Given 12 ordinary tasks and 3 urgent ones (OTP) after them
+    sqs = FlakySqs()
+    urgent = [DeliveryTask(org_id="org", message_id=f"otp{i}", urgent=True) for i in range(3)]
+    # When they are enqueued together
+    DeliveryQueue(sqs, "bulk", priority_queue_url="priority", backoff_seconds=0).enqueue(tasks(12) + urgent)  # type: ignore[arg-type]
+    # Then the urgent ones go first, to the priority queue; the rest to the delivery queue
+    assert list(zip(sqs.urls, [len(call) for call in sqs.calls], strict=True)) == [
+        ("priority", 3),
+        ("bulk", 10),
+        ("bulk", 2),
+    ]
+
+
+def test_enqueue_without_a_priority_queue_puts_urgent_tasks_on_the_one_queue():
+    sqs = FlakySqs()
+    DeliveryQueue(sqs, "bulk", backoff_seconds=0).enqueue([DeliveryTask(org_id="o", message_id="m", urgent=True)])  # type: ignore[arg-type]
+    assert sqs.urls == ["bulk"]
+
+
+def test_delivery_task_urgency_is_not_part_of_the_queue_message_body():
+    task = DeliveryTask(org_id="org", message_id="m1", urgent=True)
+    assert task.model_dump(by_alias=True) == {"orgId": "org", "messageId": "m1"}

@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     accounts_table: str
     idempotency_table: str = ""
     delivery_queue_url: str = ""
+    priority_delivery_queue_url: str = ""
     send_job_queue_url: str = ""
     webhook_queue_url: str = ""
     # The local stack's webhooks call http://127.0.0.1 (its tests' receivers) and nothing else; a
@@ -70,6 +71,13 @@ class Settings(BaseSettings):
     # SendMe123's documented 100 requests per minute, all of which may come at once.
     rate_limit_per_minute: int = Field(default=100, ge=1)
     rate_limit_burst: int = Field(default=100, ge=1)
+    # An organisation's email is suspended when, over its last `email_reputation_window` emails,
+    # its hard bounces or complaints pass these rates (decision 20; SES reviews at 5% and 0.1%).
+    email_reputation_window: int = Field(default=1000, ge=1)
+    email_max_bounce_rate: Decimal = Field(default=Decimal("0.05"), gt=0, le=1)
+    email_max_complaint_rate: Decimal = Field(default=Decimal("0.001"), gt=0, le=1)
+    # The origin browser pages may call the API from (template.yaml's CorsAllowOrigin).
+    cors_allow_origin: str = "*"
 
     @field_validator("sms_max_price_usd", mode="before")
     @classmethod

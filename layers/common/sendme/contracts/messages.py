@@ -83,6 +83,9 @@ class PageMeta(CamelModel):
     has_next_page: bool
     has_previous_page: bool
     next_cursor: str | None = None
+    # True when no counter holds the total and counting it stopped at its read budget (10,000
+    # items): totalRecords and totalPages are then lower bounds; hasNextPage still tells.
+    total_records_capped: bool = False
 
 
 class MessagePage(CamelModel):

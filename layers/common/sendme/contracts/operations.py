@@ -50,6 +50,12 @@ def _error(description: str, **examples: dict[str, Any]) -> Answer:
     return Answer(description, ErrorBody, examples)
 
 
+_EMAIL_SUSPENDED = (
+    "email sending is suspended for this organisation (bounce rate 6.2% over the last 1,000 emails "
+    "(threshold 5.0%)); SMS is not affected; contact support"
+)
+
+
 # The error answers, each with the body a client gets. A route lists the ones it can give.
 ERRORS: dict[HTTPStatus, Answer] = {
     HTTPStatus.BAD_REQUEST: _error(
@@ -82,7 +88,8 @@ ERRORS: dict[HTTPStatus, Answer] = {
         },
     ),
     HTTPStatus.FORBIDDEN: _error(
-        "The organisation has not accepted the current terms (sends and contact writes), or is suspended",
+        "The organisation has not accepted the current terms (sends and contact writes), is suspended, or "
+        "(email sends) its email is suspended for its bounce or complaint rate",
         terms={
             "error": "Terms not accepted",
             "message": "accept the current terms of service before sending messages",
@@ -92,6 +99,12 @@ ERRORS: dict[HTTPStatus, Answer] = {
             "error": "Forbidden",
             "message": "this organisation is suspended; contact support",
             "details": "this organisation is suspended; contact support",
+        },
+        email_suspended={
+            "error": "Forbidden",
+            "message": _EMAIL_SUSPENDED,
+            "details": _EMAIL_SUSPENDED,
+            "emailSuspendedAt": "2026-01-01T12:00:00.000Z",
         },
     ),
     HTTPStatus.NOT_FOUND: _error(

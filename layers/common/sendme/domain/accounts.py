@@ -6,7 +6,7 @@ A key is stored only as its SHA-256 hash; its public id is a prefix of that hash
 import hashlib
 
 from sendme.domain.base import CamelModel
-from sendme.domain.errors import TermsNotAcceptedError
+from sendme.domain.errors import EmailSuspendedError, TermsNotAcceptedError
 
 
 class Organization(CamelModel):
@@ -22,6 +22,10 @@ class Organization(CamelModel):
     created_at: str
     # Set by an operator (sendme-admin suspend): every call of the organisation is refused.
     suspended_at: str | None = None
+    # Set when its bounce or complaint rate passed the threshold (decision 20): its email is
+    # refused until an operator resumes it (sendme-admin resume-email); its SMS goes on.
+    email_suspended_at: str | None = None
+    email_suspended_reason: str | None = None
     # The organisation's own request rate limit, where an operator set one (sendme-admin set-limits).
     requests_per_minute: int | None = None
     request_burst: int | None = None
@@ -75,3 +79,13 @@ def require_terms(principal: Principal) -> None:
     """Messaging actions (and writing recipients' personal data) need the current terms accepted."""
     if not principal.terms_accepted:
         raise TermsNotAcceptedError("accept the current terms of service before performing this action")
+
+
+def require_email_sending(organization: Organization) -> None:
+    """Email goes out only while the organisation's email is not suspended (decision 20)."""
+    if organization.email_suspended_at:
+        reason = organization.email_suspended_reason or "its bounce or complaint rate passed the threshold"
+        raise EmailSuspendedError(
+            f"email sending is suspended for this organisation ({reason}); SMS is not affected; contact support",
+            details={"emailSuspendedAt": organization.email_suspended_at},
+        )

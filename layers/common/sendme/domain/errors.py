@@ -112,6 +112,11 @@ class OrganizationSuspendedError(SendMeError):
     """An operator suspended the organisation: every call is refused until it is resumed."""
 
 
+class EmailSuspendedError(SendMeError):
+    """The organisation's bounce or complaint rate passed its threshold: its email is refused
+    until an operator resumes it; its SMS goes on."""
+
+
 class RateLimitExceededError(SendMeError):
     """The organisation used up its request budget; `retry_after` seconds until the next is admitted."""
 

@@ -21,6 +21,10 @@ class RateLimit:
         return 60_000 / self.per_minute
 
 
+# The IETF RateLimit header fields every answer carries, and Retry-After on a refusal.
+RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After")
+
+
 @dataclass(frozen=True)
 class Allowance:
     """What the bucket says of one request, in the terms of the IETF RateLimit header fields."""

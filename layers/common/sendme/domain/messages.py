@@ -88,3 +88,10 @@ class DeliveryTask(CamelModel):
 
     org_id: str
     message_id: str
+    # Which queue it goes on, not part of the body: an OTP code is awaited by someone now, so it
+    # takes the priority queue rather than wait behind its own organisation's campaigns.
+    urgent: bool = Field(default=False, exclude=True)
+
+    @classmethod
+    def of(cls, message: Message) -> "DeliveryTask":
+        return cls(org_id=message.org_id, message_id=message.id, urgent=message.message_type is MessageType.OTP)

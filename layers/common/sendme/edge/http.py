@@ -23,6 +23,7 @@ from sendme.domain.errors import (
     ContactNotFoundError,
     CredentialsInvalidError,
     CreditsInsufficientError,
+    EmailSuspendedError,
     FeatureNotAvailableError,
     IdempotencyKeyInProgressError,
     IdempotencyKeyReusedError,
@@ -43,6 +44,7 @@ from sendme.domain.errors import (
 )
 from sendme.edge.auth import presented_api_key
 from sendme.edge.body import read_bodies_as_json
+from sendme.edge.cors import CorsPolicy
 from sendme.edge.language import Language, language_of, reason, translated
 from sendme.observability import capture_lambda_handler, logger, metrics
 from sendme.services.limits import Admission, RequestGuard
@@ -71,6 +73,7 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     # DynamoDB throttled the write even after retries: nothing was charged, retrying is safe.
     MessagesNotStoredError: (HTTPStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
     OrganizationSuspendedError: (HTTPStatus.FORBIDDEN, "Forbidden"),
+    EmailSuspendedError: (HTTPStatus.FORBIDDEN, "Forbidden"),
     RateLimitExceededError: (HTTPStatus.TOO_MANY_REQUESTS, "Too many requests"),
 }
 
@@ -191,13 +194,17 @@ def caller(app: APIGatewayRestResolver) -> Principal:
 
 
 def entrypoint(
-    app: APIGatewayRestResolver, guard: Callable[[], RequestGuard]
+    app: APIGatewayRestResolver,
+    guard: Callable[[], RequestGuard],
+    cors: Callable[[], CorsPolicy] | None = None,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
     """The Lambda handler for a resolver: correlation id, tracing and metrics around resolve().
 
     Every request is admitted first by `guard`: its API key read and checked (a 401 otherwise),
     then a suspended organisation or one over its rate limit is refused (by `_refuse_unadmitted`,
-    after the body is validated), and every admitted answer carries the IETF RateLimit header fields."""
+    after the body is validated), and every admitted answer carries the IETF RateLimit header
+    fields. With `cors`, every answer, the 401 and the other errors included, carries its CORS
+    headers."""
     app.use([_refuse_unadmitted])
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
@@ -207,14 +214,18 @@ def entrypoint(
         try:
             admission = guard().admit(presented_api_key(event.get("headers")))
         except CredentialsInvalidError as error:
-            return _unauthorized(event, error)
-        app.context["admission"] = admission  # read by caller() and _refuse_unadmitted; resolve() clears it
-        # The organisation on this request's log lines: the access log, without an authorizer, has none.
-        with logger.append_context_keys(orgId=admission.principal.org_id):
-            response: dict[str, Any] = app.resolve(event, context)
-        if admission.allowance:
-            headers = response.setdefault("multiValueHeaders", {})
-            headers.update({name: [value] for name, value in admission.allowance.headers().items()})
+            response = _unauthorized(event, error)
+        else:
+            app.context["admission"] = admission  # read by caller() and _refuse_unadmitted; resolve() clears it
+            # The organisation on this request's log lines: the access log, without an authorizer, has none.
+            with logger.append_context_keys(orgId=admission.principal.org_id):
+                response = app.resolve(event, context)
+            if admission.allowance:
+                allowance = admission.allowance.headers()
+                response.setdefault("multiValueHeaders", {}).update({k: [v] for k, v in allowance.items()})
+        if cors:
+            cors_headers = cors().headers()
+            response.setdefault("multiValueHeaders", {}).update({k: [v] for k, v in cors_headers.items()})
         return response
 
     handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]] = lambda_handler

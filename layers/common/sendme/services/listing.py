@@ -42,6 +42,8 @@ class Cursor:
     after_id: str
     page: int
     total: int
+    # The total is a lower bound: counting it stopped at its read budget.
+    capped: bool = False
 
 
 def _digest(org_id: str, query: MessageQuery) -> str:
@@ -50,7 +52,13 @@ def _digest(org_id: str, query: MessageQuery) -> str:
 
 
 def encode_cursor(org_id: str, query: MessageQuery, cursor: Cursor) -> str:
-    payload = {"a": cursor.after_id, "p": cursor.page, "t": cursor.total, "q": _digest(org_id, query)}
+    payload = {
+        "a": cursor.after_id,
+        "p": cursor.page,
+        "t": cursor.total,
+        "c": cursor.capped,
+        "q": _digest(org_id, query),
+    }
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -63,7 +71,9 @@ def decode_cursor(org_id: str, query: MessageQuery, token: str) -> Cursor:
     """
     try:
         payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        cursor = Cursor(after_id=str(payload["a"]), page=int(payload["p"]), total=int(payload["t"]))
+        cursor = Cursor(
+            after_id=str(payload["a"]), page=int(payload["p"]), total=int(payload["t"]), capped=payload.get("c") is True
+        )
         issued_for = payload["q"]
     except (ValueError, TypeError, KeyError, binascii.Error):
         raise RequestInvalidError("The parameter 'cursor' is not a cursor this API issued", field="cursor") from None
@@ -102,17 +112,20 @@ class ListingService:
         total_keys = None if cursor else self._total_counters(org_id, query)
         counts = self._counters.read(org_id, [*sizes_wanted.values(), *(total_keys or [])])
         plan = plan_query(org_id, query, {attribute: counts[key] for attribute, key in sizes_wanted.items()})
+        capped = False
         if cursor:
-            total = cursor.total
+            total, capped = cursor.total, cursor.capped
         elif total_keys is not None:
             total = sum(counts[key] for key in total_keys)
         else:
-            total = self._search.count(plan)
+            total, complete = self._search.count(plan)
+            capped = not complete
         current_page = cursor.page if cursor else query.page
-        read = self._read_page(plan, query, cursor, total)
+        read = self._read_page(plan, query, cursor, None if capped else total)
         total_pages = ceil(total / query.limit)
-        has_next = current_page < total_pages and len(read.messages) == query.limit
-        next_cursor = Cursor(read.messages[-1].id, current_page + 1, total) if has_next else None
+        # Past a capped total, only a full page says there may be another.
+        has_next = (capped or current_page < total_pages) and len(read.messages) == query.limit
+        next_cursor = Cursor(read.messages[-1].id, current_page + 1, total, capped) if has_next else None
         return MessagePage(
             data=self._views(org_id, read.messages),
             meta=PageMeta(
@@ -123,6 +136,7 @@ class ListingService:
                 has_next_page=has_next,
                 has_previous_page=current_page > 1,
                 next_cursor=encode_cursor(org_id, query, next_cursor) if next_cursor else None,
+                total_records_capped=capped,
             ),
         )
 
@@ -167,11 +181,12 @@ class ListingService:
         last = min(query.end_date or date.max, utc_now().date())
         return [day_key(day) for day in _days(first, last)]
 
-    def _read_page(self, plan: QueryPlan, query: MessageQuery, cursor: Cursor | None, total: int) -> PageRead:
+    def _read_page(self, plan: QueryPlan, query: MessageQuery, cursor: Cursor | None, total: int | None) -> PageRead:
+        """`total`: None when it is only a lower bound."""
         if cursor:
             return self._search.page(plan, query.limit, cursor.after_id)
         skipped = (query.page - 1) * query.limit
-        if skipped >= max(total, 1):
+        if total is not None and skipped >= max(total, 1):
             return PageRead(messages=[], scanned=0)
         after = self._search.id_at(plan, skipped) if skipped else None
         if skipped and after is None:

@@ -28,7 +28,9 @@ from sendme.domain.addresses import normalize_email
 from sendme.domain.clock import to_iso
 from sendme.domain.errors import SendMeError
 from sendme.domain.messages import MessageStatus
+from sendme.domain.reputation import EmailOutcome, is_first_outcome
 from sendme.observability import logger, metrics
+from sendme.services.reputation import EmailReputation
 from sendme.services.settlement import Settlement
 from sendme.storage.indexes import ProviderMessageIndex
 from sendme.storage.messages import MessageRepository
@@ -56,6 +58,8 @@ class Receipt:
     suppress: tuple[str, ...] = ()
     # When the provider took the message: lets a receipt that overtook the worker record it.
     sent_at: str | None = None
+    # What it counts towards the organisation's email bounce and complaint rates.
+    email_outcome: EmailOutcome | None = None
 
 
 def _addresses(recipients: Iterable[SesRecipient]) -> tuple[str, ...]:
@@ -73,17 +77,19 @@ def ses_receipt(event: SesEvent) -> Receipt | None:
         "sent_at": event.mail.timestamp,
     }
     if event.event_type == "Delivery":
-        return Receipt(MessageStatus.DELIVERED, **common)
+        return Receipt(MessageStatus.DELIVERED, email_outcome=EmailOutcome.DELIVERED, **common)
     if event.event_type in ("Open", "Click"):
-        return Receipt(MessageStatus.READ, **common)
+        return Receipt(MessageStatus.READ, email_outcome=EmailOutcome.DELIVERED, **common)
     if event.event_type == "Complaint" and event.complaint:
         # A complaint proves the email arrived; the address must not be mailed again.
-        return Receipt(MessageStatus.DELIVERED, suppress=_addresses(event.complaint.complained_recipients), **common)
+        suppress = _addresses(event.complaint.complained_recipients)
+        return Receipt(MessageStatus.DELIVERED, suppress=suppress, email_outcome=EmailOutcome.COMPLAINED, **common)
     if event.event_type == "Bounce" and event.bounce:
         recipients = event.bounce.bounced_recipients
         hard = event.bounce.bounce_type == "Permanent"
         return Receipt(
             MessageStatus.UNDELIVERED,
+            email_outcome=EmailOutcome.BOUNCED if hard else EmailOutcome.DELIVERED,
             error_code=f"BOUNCE_{event.bounce.bounce_type.upper()}",
             error_message=next((r.diagnostic_code for r in recipients if r.diagnostic_code), "The email bounced"),
             suppress=_addresses(recipients) if hard else (),
@@ -169,11 +175,13 @@ class ReceiptService:
         settlement: Settlement,
         suppressions: SuppressionList,
         provider_ids: ProviderMessageIndex,
+        reputation: EmailReputation | None = None,
     ) -> None:
         self._messages = messages
         self._settlement = settlement
         self._suppressions = suppressions
         self._provider_ids = provider_ids
+        self._reputation = reputation
 
     def apply_notifications(self, notifications: Iterable[str]) -> int:
         """Apply SES and End User Messaging events (the SNS notifications' messages); returns how
@@ -227,4 +235,7 @@ class ReceiptService:
         )
         if moved:
             metrics.add_metric(name=f"Messages{receipt.status.value.title()}", unit="Count", value=1)
+        if self._reputation and receipt.email_outcome:
+            first = moved is not None and is_first_outcome(moved)
+            self._reputation.record(org_id, receipt.email_outcome.counts(first))
         return moved is not None

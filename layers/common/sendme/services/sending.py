@@ -28,7 +28,7 @@ from sendme.contracts.sending import (
     SendControls,
     SendJobAccepted,
 )
-from sendme.domain.accounts import Organization
+from sendme.domain.accounts import Organization, require_email_sending
 from sendme.domain.addresses import country_of
 from sendme.domain.audiences import (
     Audience,
@@ -153,7 +153,10 @@ class SendingService:
             selection = replace(selection, country=home_country)
         # The idempotency fingerprint stays the request as sent; the send itself reads the template's text.
         resolved = self._templated.resolve(org_id, request)
-        draft = self.draft(org_id, resolved)
+        organization = self._organization(org_id)
+        if isinstance(request, EmailRequest):
+            require_email_sending(organization)
+        draft = self._draft(organization, resolved)
         due = due_time(request.scheduled_at, utc_now()) if request.scheduled_at else None
         if controls.dry_run:
             return self._dry_run(org_id, draft, selection)
@@ -170,7 +173,12 @@ class SendingService:
         return SendJobAccepted.model_validate(wire) if "job" in wire else EnqueueResult.model_validate(wire)
 
     def draft(self, org_id: str, request: SendRequest) -> Draft:
-        organization = self._accounts.get_organization(org_id) or Organization(id=org_id, name="", created_at="")
+        return self._draft(self._organization(org_id), request)
+
+    def _organization(self, org_id: str) -> Organization:
+        return self._accounts.get_organization(org_id) or Organization(id=org_id, name="", created_at="")
+
+    def _draft(self, organization: Organization, request: SendRequest) -> Draft:
         draft = (
             self._sms_draft(organization, request)
             if isinstance(request, SmsRequest)
@@ -179,7 +187,9 @@ class SendingService:
         text = draft.text
         if text is None or text.template is None:
             return draft
-        return replace(draft, personalise=lambda audience: self._templated.personalise(org_id, request, text, audience))
+        return replace(
+            draft, personalise=lambda audience: self._templated.personalise(organization.id, request, text, audience)
+        )
 
     def _sms_draft(self, organization: Organization, request: SmsRequest) -> Draft:
         if request.type is SmsType.FLASH:
@@ -314,7 +324,7 @@ class SendingService:
     def enqueue(self, org_id: str, messages: Sequence[Message]) -> None:
         """Put persisted messages on the delivery queue; any SQS refuses is failed and refunded,
         any it could not take is re-driven by the sweeper. Never raises for SQS's sake."""
-        accepted = self._dispatcher.dispatch([DeliveryTask(org_id=m.org_id, message_id=m.id) for m in messages])
+        accepted = self._dispatcher.dispatch([DeliveryTask.of(m) for m in messages])
         metrics.add_metric(name="MessagesAccepted", unit="Count", value=accepted)
 
     def _abandon(self, org_id: str, queue_id: str, messages: Sequence[Message]) -> None:

@@ -55,6 +55,26 @@ class AccountRepository:
     def resume(self, org_id: str) -> None:
         self._update(org_id, "REMOVE suspendedAt")
 
+    def suspend_email(self, org_id: str, at: str, reason: str) -> bool:
+        """Suspend the organisation's email; False if it already was (the first reason stands)."""
+        try:
+            self._table.update_item(
+                Key=keys.organization(org_id),
+                UpdateExpression="SET emailSuspendedAt = :at, emailSuspendedReason = :reason",
+                # An organisation is stored with every field, so a null one is "not suspended" too.
+                ConditionExpression=Attr("pk").exists()
+                & (Attr("emailSuspendedAt").not_exists() | Attr("emailSuspendedAt").eq(None)),
+                ExpressionAttributeValues={":at": at, ":reason": reason},
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def resume_email(self, org_id: str) -> None:
+        self._update(org_id, "REMOVE emailSuspendedAt, emailSuspendedReason")
+
     def set_request_limit(self, org_id: str, per_minute: int, burst: int) -> None:
         values = {":rate": per_minute, ":burst": burst}
         self._update(org_id, "SET requestsPerMinute = :rate, requestBurst = :burst", values)

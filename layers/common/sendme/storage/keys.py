@@ -17,6 +17,7 @@ The accounts table, (pk, sk):
 - DUE#JOBS / <dueAt>#<orgId>#<jobId>: a scheduled send job by the time it is due, so the
   sweeper's minute reads what is due with one Query (sparse: only jobs still waiting);
 - ORG#<orgId> / RATE#<bucket>: a rate-limit bucket (sendme.domain.limits);
+- ORG#<orgId> / EMAILTALLY: the email bounce and complaint counters (sendme.domain.reputation);
 - ORG#<orgId> / LEDGER#<uuid>#<kind>#<causeType>: a credits ledger entry (sendme.domain.ledger),
   keyed by its cause so that one cause moves credits of one kind at most once, and ordered by
   the UUIDv7 the cause's id ends with, so the whole ledger is one Query, oldest cause first;
@@ -96,6 +97,10 @@ def due_job(due_at: str, org_id: str, job_id: str) -> dict[str, str]:
 
 def rate_bucket(org_id: str, bucket: str) -> dict[str, str]:
     return {"pk": org(org_id), "sk": f"RATE#{bucket}"}
+
+
+def email_tally(org_id: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": "EMAILTALLY"}
 
 
 def ledger_entry(org_id: str, ordering_id: str, kind: str, cause_type: str) -> dict[str, str]:

@@ -35,13 +35,20 @@ def sms_provider(settings: Settings) -> "Provider":
 def delivery_service() -> "DeliveryService":
     from sendme.outbound.providers import EmailProvider
     from sendme.services.delivery import DeliveryService
+    from sendme.services.reputation import SuspendableEmail
+    from sendme.wiring.accounts import accounts
 
     settings = get_settings()
     return DeliveryService(
         messages(),
         settlement(),
         sms_provider(settings),
-        EmailProvider(aws.sesv2(), settings.sender_email, settings.ses_configuration_set, tenants=settings.ses_tenants),
+        SuspendableEmail(
+            EmailProvider(
+                aws.sesv2(), settings.sender_email, settings.ses_configuration_set, tenants=settings.ses_tenants
+            ),
+            accounts(),
+        ),
         lease_seconds=settings.delivery_lease_seconds,
         requeue_seconds=settings.delivery_requeue_seconds,
         reserve_millis=settings.delivery_reserve_seconds * 1000,

@@ -1,7 +1,9 @@
-"""The messages table and its counters, the send jobs, and the settlement every failing path shares."""
+"""The messages table and its counters, the send jobs, the delivery queues, and the settlement every
+failing path shares."""
 
 from sendme import aws
 from sendme.config import get_settings
+from sendme.outbound.queues import DeliveryQueue
 from sendme.services.settlement import Settlement
 from sendme.storage.counters import MessageCounters
 from sendme.storage.messages import MessageRepository
@@ -29,3 +31,10 @@ def send_jobs() -> SendJobRepository:
 
 def settlement() -> Settlement:
     return Settlement(messages())
+
+
+def delivery_queue() -> DeliveryQueue:
+    settings = get_settings()
+    return DeliveryQueue(
+        aws.sqs(), settings.delivery_queue_url, priority_queue_url=settings.priority_delivery_queue_url
+    )

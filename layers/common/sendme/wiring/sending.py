@@ -10,7 +10,7 @@ from sendme.config import get_settings
 from sendme.domain.pricing import price_table
 from sendme.domain.sends import SendLimits
 from sendme.outbound.idempotency import IdempotentCalls
-from sendme.outbound.queues import DeliveryQueue, SendJobQueue
+from sendme.outbound.queues import SendJobQueue
 from sendme.services.audiences import ContactAudiences
 from sendme.services.send_jobs import SendJobs
 from sendme.services.sending import SendingService
@@ -19,7 +19,7 @@ from sendme.wiring import cached
 from sendme.wiring.accounts import accounts, ledger
 from sendme.wiring.catalog import templated_sends
 from sendme.wiring.contacts import contacts, suppressions
-from sendme.wiring.messages import messages, send_jobs, settlement
+from sendme.wiring.messages import delivery_queue, messages, send_jobs, settlement
 
 if TYPE_CHECKING:
     from sendme.services.fanout import FanOutService
@@ -33,7 +33,7 @@ def sending_service() -> SendingService:
         messages(),
         accounts(),
         ledger(),
-        DeliveryQueue(aws.sqs(), settings.delivery_queue_url),
+        delivery_queue(),
         SendLimits(
             sms_prices=price_table(),
             email_credits_per_message=settings.email_credits_per_message,
