@@ -60,6 +60,8 @@ class SuspendableEmail:
     queued end FAILED and refunded rather than go out. The suspension is read at most once per
     organisation every `ttl_seconds` per worker (one GetItem), not once per email."""
 
+    name = EmailProvider.name
+
     def __init__(
         self,
         provider: EmailProvider,
