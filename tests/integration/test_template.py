@@ -52,6 +52,8 @@ def test_template_every_api_route_is_authorized(stack: Stack):
         ("GET", "/api/contacts/{id}"),
         ("PATCH", "/api/contacts/{id}"),
         ("DELETE", "/api/contacts/{id}"),
+        ("GET", "/api/suppressions"),
+        ("DELETE", "/api/suppressions/{recipient}"),
     }
 
 

@@ -47,3 +47,17 @@ class SmsDeliveryLog(CamelModel):
     notification: dict[str, Any]
     delivery: dict[str, Any] = Field(default_factory=dict)
     status: str
+
+
+class InboundSms(CamelModel):
+    """A two-way SMS as AWS End User Messaging SMS (or SNS) publishes it to the inbound topic."""
+
+    # The customer's number, and the organisation's two-way number it was sent to.
+    origination_number: str = Field(max_length=32)
+    destination_number: str = Field(max_length=32)
+    message_body: str = Field(default="", max_length=10_000)
+    # Unique per inbound message: what makes a redelivered notification harmless.
+    inbound_message_id: str = Field(min_length=1, max_length=128)
+    message_keyword: str | None = None
+    # Our outbound message the customer answered, when the provider knows it.
+    previous_published_message_id: str | None = None

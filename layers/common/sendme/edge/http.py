@@ -35,6 +35,7 @@ from sendme.domain.errors import (
     RecipientsInvalidError,
     RequestInvalidError,
     SendMeError,
+    SuppressionNotFoundError,
     TermsNotAcceptedError,
 )
 from sendme.edge.auth import principal_of
@@ -54,6 +55,7 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     MessageNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ContactNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    SuppressionNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ContactConflictError: (HTTPStatus.CONFLICT, "Conflict"),
     ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     RecipientsInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),

@@ -187,6 +187,8 @@ class SendingService:
                 content=request.message,
                 provider="SNS",
                 sender_id=sender_id,
+                # From the two-way number where the organisation has one, so replies reach it.
+                from_=organization.two_way_number or sender_id,
                 segments=info.segments,
                 encoding=info.encoding.value,
                 cost=cost_of(recipient),
@@ -211,6 +213,7 @@ class SendingService:
                 subject=request.subject,
                 content_type=content_type,
                 provider="SES",
+                from_=self._limits.email_from,
                 cost=cost,
             ),
             balance=organization.credits,

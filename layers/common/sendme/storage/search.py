@@ -10,7 +10,7 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from sendme.contracts.messages import MessageQuery
 from sendme.domain.ids import highest_id_at, ids_of_millisecond, lowest_id_at
-from sendme.domain.messages import Message
+from sendme.domain.messages import Direction, Message
 from sendme.storage import keys
 
 if TYPE_CHECKING:
@@ -25,11 +25,12 @@ INDEXES: Mapping[str, tuple[str, str]] = {
     "status": ("byStatus", "orgStatus"),
     "countryCode": ("byCountry", "orgCountry"),
     "messageType": ("byType", "orgType"),
+    "number": ("byNumber", "orgNumber"),
 }
 
 
 # One value per message: their partitions are small whatever the counters say, so they win.
-HIGH_CARDINALITY = ("recipientDetails", "contactId")
+HIGH_CARDINALITY = ("recipientDetails", "contactId", "number")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> Qu
     ]
     if query.content:
         conditions.append(Attr("content").contains(query.content))
+    if query.direction is Direction.INBOUND:
+        conditions.append(Attr("direction").eq(Direction.INBOUND.value))
+    elif query.direction is Direction.OUTBOUND:
+        # A message stored before messages had a direction is one we sent.
+        conditions.append(Attr("direction").not_exists() | Attr("direction").eq(Direction.OUTBOUND.value))
     highest_at = _day_start(query.end_date) + timedelta(days=1, milliseconds=-1) if query.end_date else None
     if query.sent_at:
         conditions.append(Attr("sentAt").between(query.sent_at.first, query.sent_at.last))

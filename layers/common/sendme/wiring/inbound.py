@@ -1,0 +1,32 @@
+"""The inbound SMS function and the suppressions API."""
+
+from sendme import aws
+from sendme.config import get_settings
+from sendme.outbound.providers import SmsProvider
+from sendme.outbound.queues import DeliveryQueue
+from sendme.services import inbound
+from sendme.services.dispatch import Dispatcher
+from sendme.services.inbound import InboundService
+from sendme.services.suppressions import SuppressionService
+from sendme.wiring import cached
+from sendme.wiring.accounts import accounts
+from sendme.wiring.contacts import contacts, suppressions
+from sendme.wiring.messages import messages, settlement
+
+
+@cached
+def inbound_service() -> InboundService:
+    queue = DeliveryQueue(aws.sqs(), get_settings().delivery_queue_url)
+    return InboundService(
+        messages(),
+        accounts(),
+        contacts(),
+        suppressions(),
+        Dispatcher(queue, settlement(), source=inbound.SOURCE),
+        SmsProvider(aws.sns()),
+    )
+
+
+@cached
+def suppression_service() -> SuppressionService:
+    return SuppressionService(suppressions())
