@@ -22,7 +22,7 @@ from .receipts import ReceiptOptions, ReceiptSimulator
 from .schedules import ScheduleRunner, rate_seconds
 from .seed import seed_demo
 from .template import Template
-from .topics import lambda_sns_event
+from .topics import sns_subscriber
 
 
 @dataclass(frozen=True)
@@ -120,14 +120,8 @@ class LocalStack:
             poller.start()
             self._pollers.append(poller)
         for function, queue_url in stack.topic_queues.items():
-            invoke = partial(lambdas.invoke, function)
-            poller = QueuePoller(
-                sqs,
-                queue_url,
-                10,
-                lambda event, invoke=invoke: invoke(lambda_sns_event(event)),
-                retry_after_seconds=self._retry_after,
-            )
+            subscriber = sns_subscriber(partial(lambdas.invoke, function))
+            poller = QueuePoller(sqs, queue_url, 10, subscriber, retry_after_seconds=self._retry_after)
             poller.start()
             self._pollers.append(poller)
 

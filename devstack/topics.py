@@ -8,6 +8,7 @@ publishes to the topic, in the local stack or a test, reaches the function as in
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -35,6 +36,11 @@ def subscribe_functions(
         sns.subscribe(TopicArn=intrinsics.resolve(event["Topic"]), Protocol="sqs", Endpoint=arn)
         queues[function] = url
     return queues
+
+
+def sns_subscriber(invoke: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+    """What a bridge queue's poller calls: the function, given the SNS event of the records."""
+    return lambda sqs_event: invoke(lambda_sns_event(sqs_event))
 
 
 def lambda_sns_event(sqs_event: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ TAGS = {
     "sending": "Send SMS and email: to numbers or addresses, to every contact, or by tag",
     "messages": "The messages sent: a filtered list, and each one with its status timeline",
     "contacts": "The organisation's contacts: create, list, update, delete and bulk import",
-    "suppressions": "The organisation's suppression list: numbers that opted out by SMS, bounced and complaining addresses",
+    "suppressions": "The organisation's suppression list: numbers that opted out, bounced or complaining addresses",
 }
 DESCRIPTION = (
     "Send SMS (Amazon SNS) and email (Amazon SES) to your contacts and track every message's delivery "

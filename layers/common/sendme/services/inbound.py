@@ -3,9 +3,10 @@ keywords that opt its sender out, back in, or ask for help (decisions 31 and 32)
 
 SNS may deliver a notification more than once: the message's id is derived from the provider's
 inbound message id (and the time SNS published it), so a redelivery finds it stored and changes
-nothing. A keyword is acted on before the message is stored, so a crash in between is redone by
-the retry; opting out and in again are idempotent, and the HELP answer, a message with an id
-derived the same way, is stored and queued at most once.
+nothing; the same inbound id published again (a new notification) is found by its provider id.
+A keyword is acted on before the message is stored, so a crash in between is redone by the
+retry; opting out and in again are idempotent, and the HELP answer, a message with an id derived
+the same way, is stored and queued at most once.
 """
 
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from sendme.outbound.providers import SmsProvider
 from sendme.services.dispatch import Dispatcher
 from sendme.storage.accounts import AccountRepository
 from sendme.storage.contacts import ContactRepository
+from sendme.storage.indexes import ProviderMessageIndex
 from sendme.storage.messages import MessageRepository
 from sendme.storage.suppressions import SuppressionList
 
@@ -84,6 +86,7 @@ class InboundService:
         suppressions: SuppressionList,
         dispatcher: Dispatcher,
         sms: SmsProvider,
+        provider_ids: ProviderMessageIndex,
     ) -> None:
         self._messages = messages
         self._accounts = accounts
@@ -91,6 +94,7 @@ class InboundService:
         self._suppressions = suppressions
         self._dispatcher = dispatcher
         self._sms = sms
+        self._provider_ids = provider_ids
 
     def receive_all(self, notifications: Iterable[Notification]) -> int:
         """Store each notification's message; returns how many were new."""
@@ -101,7 +105,7 @@ class InboundService:
         if received is None:
             return False
         message_id = derived_id(received.millis, "inbound", received.sms.inbound_message_id)
-        if self._messages.get(received.org_id, message_id):
+        if self._messages.get(received.org_id, message_id) or self._provider_ids.find(received.sms.inbound_message_id):
             logger.info("inbound SMS delivered again; already stored", extra={"message_id": message_id})
             return False
         self._act_on(received, keyword_of(received.sms.message_body))
@@ -124,13 +128,16 @@ class InboundService:
         try:
             sms = InboundSms.model_validate_json(notification.body)
         except ValidationError:
-            return _dropped("unreadable inbound SMS dropped", "InboundUnreadable")
+            _dropped("unreadable inbound SMS dropped", "InboundUnreadable")
+            return None
         sender, number = normalize_phone(sms.origination_number), normalize_phone(sms.destination_number)
         if sender is None or number is None:
-            return _dropped("inbound SMS without valid numbers dropped", "InboundUnreadable")
+            _dropped("inbound SMS without valid numbers dropped", "InboundUnreadable")
+            return None
         org_id = self._accounts.org_of_number(number.e164)
         if org_id is None:
-            return _dropped("inbound SMS to a number of no organisation dropped", "InboundUnknownNumber", number.e164)
+            _dropped("inbound SMS to a number of no organisation dropped", "InboundUnknownNumber", number.e164)
+            return None
         owners = self._contacts.owners_of(org_id, Channel.SMS, [sender.e164])
         millis = int(notification.published_at.timestamp() * 1000)
         return _Received(org_id, sender, number.e164, sms, millis, owners.get(sender.e164))

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from sendme.domain.clock import now_iso
@@ -40,7 +40,7 @@ class SuppressionList:
 
     def remove(self, org_id: str, address: str, *, only_reason: str | None = None) -> bool:
         """Lift the suppression (only one of `only_reason`, if given); False if there was none."""
-        condition = Attr("pk").exists()
+        condition: ConditionBase = Attr("pk").exists()
         if only_reason is not None:
             condition &= Attr("reason").eq(only_reason)
         try:

@@ -8,6 +8,7 @@ from sendme.services import inbound
 from sendme.services.dispatch import Dispatcher
 from sendme.services.inbound import InboundService
 from sendme.services.suppressions import SuppressionService
+from sendme.storage.indexes import ProviderMessageIndex
 from sendme.wiring import cached
 from sendme.wiring.accounts import accounts
 from sendme.wiring.contacts import contacts, suppressions
@@ -16,7 +17,8 @@ from sendme.wiring.messages import messages, settlement
 
 @cached
 def inbound_service() -> InboundService:
-    queue = DeliveryQueue(aws.sqs(), get_settings().delivery_queue_url)
+    settings = get_settings()
+    queue = DeliveryQueue(aws.sqs(), settings.delivery_queue_url)
     return InboundService(
         messages(),
         accounts(),
@@ -24,6 +26,7 @@ def inbound_service() -> InboundService:
         suppressions(),
         Dispatcher(queue, settlement(), source=inbound.SOURCE),
         SmsProvider(aws.sns()),
+        ProviderMessageIndex(aws.dynamodb().Table(settings.messages_table)),
     )
 
 
