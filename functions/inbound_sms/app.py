@@ -6,8 +6,8 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import SnsModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from sendme.contracts.events import Notification
 from sendme.observability import logger, metrics, tracer
-from sendme.services.inbound import Notification
 from sendme.wiring.inbound import inbound_service
 
 

@@ -1,5 +1,7 @@
 """Provider events as they arrive: SES notifications and SNS SMS delivery-status logs."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field
@@ -47,6 +49,14 @@ class SmsDeliveryLog(CamelModel):
     notification: dict[str, Any]
     delivery: dict[str, Any] = Field(default_factory=dict)
     status: str
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One SNS notification of the inbound topic: its message, and when SNS published it."""
+
+    body: str
+    published_at: datetime
 
 
 class InboundSms(CamelModel):

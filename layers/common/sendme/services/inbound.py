@@ -11,11 +11,10 @@ the same way, is stored and queued at most once.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 from pydantic import ValidationError
 
-from sendme.contracts.events import InboundSms
+from sendme.contracts.events import InboundSms, Notification
 from sendme.domain.addresses import PhoneNumber, normalize_phone
 from sendme.domain.clock import now_iso
 from sendme.domain.ids import derived_id
@@ -32,14 +31,6 @@ from sendme.storage.messages import MessageRepository
 from sendme.storage.suppressions import SuppressionList
 
 SOURCE = "inbound"
-
-
-@dataclass(frozen=True)
-class Notification:
-    """One SNS notification of the inbound topic: its message, and when SNS published it."""
-
-    body: str
-    published_at: datetime
 
 
 @dataclass(frozen=True)
