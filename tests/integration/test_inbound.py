@@ -110,6 +110,14 @@ def test_inbound_stop_makes_the_next_send_skip_the_number_as_opted_out(receive, 
     assert credits_of(demo.org_id) == 100
 
 
+def test_inbound_stop_event_as_sns_delivers_it_opts_the_sender_out(lambdas: LocalLambdas, api, demo):
+    # Given tests/events/inbound_sms_stop.json (a STOP to the demo number, as Lambda gets it)
+    # When the function gets it
+    assert lambdas.invoke("InboundSmsFunction", load_event("inbound_sms_stop.json")) == {"received": 1}
+    # Then the sender is opted out
+    assert send_sms(api, demo.api_key, JUAN).json["skipped"] == [{"recipient": JUAN, "reason": "opted-out"}]
+
+
 def test_inbound_spanish_opt_out_keyword_opts_out(receive, api, demo):
     receive("  Bájá ")
     assert send_sms(api, demo.api_key, JUAN).json["skipped"][0]["reason"] == "opted-out"
