@@ -13,7 +13,7 @@ from sendme.domain.clock import now_iso
 from sendme.domain.errors import MessagesNotStoredError
 from sendme.domain.leases import LEASE_ATTRIBUTES, LEASE_UNTIL, REDRIVES, lease_fields
 from sendme.domain.ledger import LedgerEntry
-from sendme.domain.messages import Channel, Message, MessageStatus, StatusEvent
+from sendme.domain.messages import Direction, Message, MessageStatus, StatusEvent
 from sendme.domain.status import sources_of
 from sendme.storage import keys
 from sendme.storage.counters import MessageCounters
@@ -34,10 +34,6 @@ TRANSACTION_LIMIT = 100
 TRANSACTION_BYTES = 4_000_000
 
 
-# The stored attribute the byNumber index keys on (an SMS's other party, see Message.counterpart).
-NUMBER = "number"
-
-
 # Filter index partition keys: "<orgId>#<value>", so one Query reads one org's one value.
 INDEXED_ATTRIBUTES: Mapping[str, str] = {
     "orgStatus": "status",
@@ -46,18 +42,18 @@ INDEXED_ATTRIBUTES: Mapping[str, str] = {
     "orgContact": "contactId",
     "orgType": "messageType",
     "orgCountry": "countryCode",
-    "orgNumber": NUMBER,
 }
 
 
 def _to_item(message: Message) -> dict[str, Any]:
     item = {k: v for k, v in message.model_dump(mode="json", by_alias=True).items() if v is not None}
-    if message.channel is Channel.SMS:
-        # The list's `number` filter: the other party, whichever way the message went.
-        item[NUMBER] = message.counterpart
     for index_key, attribute in INDEXED_ATTRIBUTES.items():
         if attribute in item:
             item[index_key] = keys.partition(message.org_id, item[attribute])
+    if message.direction is Direction.INBOUND:
+        # Filed under its sender in byRecipient, beside what was sent to that number: one Query
+        # reads both directions of a conversation (the list's `number` filter, decision 31).
+        item["orgRecipient"] = keys.partition(message.org_id, message.counterpart)
     return item
 
 

@@ -25,7 +25,8 @@ INDEXES: Mapping[str, tuple[str, str]] = {
     "status": ("byStatus", "orgStatus"),
     "countryCode": ("byCountry", "orgCountry"),
     "messageType": ("byType", "orgType"),
-    "number": ("byNumber", "orgNumber"),
+    # byRecipient files an inbound SMS under its sender: a number's partition is the conversation.
+    "number": ("byRecipient", "orgRecipient"),
 }
 
 
@@ -67,6 +68,12 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
+def _matching(attribute: str, value: str) -> ConditionBase:
+    if attribute == "number":
+        return Attr("recipientDetails").eq(value) | Attr("from").eq(value)
+    return Attr(attribute).eq(value)
+
+
 def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> QueryPlan:
     """The cheapest Query for `query`: `sizes` estimates each indexed filter's partition size."""
     equalities = query.equalities()
@@ -75,8 +82,11 @@ def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> Qu
     if chosen is None and indexed:
         chosen = min(indexed, key=lambda attribute: sizes.get(attribute, 0))
     conditions: list[ConditionBase] = [
-        Attr(attribute).eq(value) for attribute, value in equalities.items() if attribute != chosen
+        _matching(attribute, value) for attribute, value in equalities.items() if attribute != chosen
     ]
+    if chosen == "recipientDetails":
+        # Its partition also holds what that number sent to the organisation's (see above).
+        conditions.append(_matching(chosen, equalities[chosen]))
     if query.content:
         conditions.append(Attr("content").contains(query.content))
     if query.direction is Direction.INBOUND:
