@@ -50,7 +50,11 @@ def _to_item(message: Message) -> dict[str, Any]:
     for index_key, attribute in INDEXED_ATTRIBUTES.items():
         if attribute in item:
             item[index_key] = keys.partition(message.org_id, item[attribute])
-    if message.direction is Direction.INBOUND:
+    if message.direction is Direction.OUTBOUND:
+        # Absent is OUTBOUND (as for messages stored before directions): no bytes on every
+        # write of every message, and of each index that projects it.
+        del item["direction"]
+    else:
         # Filed under its sender in byRecipient, beside what was sent to that number: one Query
         # reads both directions of a conversation (the list's `number` filter, decision 31).
         item["orgRecipient"] = keys.partition(message.org_id, message.counterpart)
