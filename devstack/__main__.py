@@ -18,7 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "layers" / "comm
 
 from . import sam_local
 from .environment import LOCAL_AWS_ENVIRONMENT
+from .inbound import ROUTE
 from .receipts import add_arguments, options_from
+from .seed import DEMO_NUMBER
 from .stack import LocalStack, StackInfo, write_state
 
 
@@ -50,6 +52,10 @@ def _banner(info: StackInfo, image: str | None) -> str:
             "",
             "Then list messages (QUEUED -> SENT -> DELIVERED within a second or two; --receipts off stops at SENT):",
             f"curl -s {info.api_url}/api/messages -H 'api-key: {info.api_key}'",
+            "",
+            f"Receive an SMS on the demo organisation's two-way number {DEMO_NUMBER} (STOP opts the sender out):",
+            f"curl -s -X POST {info.api_url}{ROUTE} -H 'Content-Type: application/json' \\",
+            f"""  -d '{{"from": "+573001234567", "to": "{DEMO_NUMBER}", "body": "STOP"}}'""",
             "",
             "Administer organisations (create-org, issue-key, import-contacts...) with the admin CLI:",
             *_moto_credentials(info),

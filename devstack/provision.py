@@ -5,12 +5,13 @@ change in the template is a schema change everywhere: there is no second copy to
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 
 from .template import Intrinsics, Template
+from .topics import create_topics, subscribe_functions
 
 ACCOUNT_ID = "123456789012"
 _TABLE_ARGUMENTS = (
@@ -28,6 +29,8 @@ class Stack:
     name: str
     template: Template
     intrinsics: Intrinsics
+    # Function -> the queue its SNS subscription delivers to here (devstack.topics).
+    topic_queues: dict[str, str] = field(default_factory=dict)
 
     def environment(self, function: str) -> dict[str, str]:
         return {
@@ -97,6 +100,8 @@ def provision(template: Template, stack_name: str, session: boto3.session.Sessio
         name = f"{stack_name}-{logical}"
         session.client("sesv2").create_configuration_set(ConfigurationSetName=name)
         intrinsics.refs[logical] = name
+    create_topics(session, stack_name, template, intrinsics)
+    topic_queues = subscribe_functions(session, stack_name, template, intrinsics)
     # In AWS the sender is verified once by hand (see README); moto refuses unverified senders.
     session.client("ses").verify_email_identity(EmailAddress=intrinsics.refs["SenderEmail"])
-    return Stack(name=stack_name, template=template, intrinsics=intrinsics)
+    return Stack(name=stack_name, template=template, intrinsics=intrinsics, topic_queues=topic_queues)

@@ -18,6 +18,10 @@ Ana Torres,3025550123,ana@example.com,customers,BLOCKED
 DEMO_REQUESTS_PER_MINUTE = 6000
 
 
+# The demo organisation's two-way number: what POST /local/inbound-sms sends to (devstack.inbound).
+DEMO_NUMBER = "+12065550100"
+
+
 @dataclass(frozen=True)
 class DemoOrganization:
     org_id: str
@@ -32,6 +36,7 @@ def seed_demo(api_key: str | None = None, credits: int = 10_000) -> DemoOrganiza
     # A developer's demo (and the e2e suite polling it) goes past the default 100 requests a
     # minute; the limit is the organisation's own, so every request is still metered.
     account_service().set_request_limit(organization.id, DEMO_REQUESTS_PER_MINUTE, DEMO_REQUESTS_PER_MINUTE)
+    account_service().set_number(organization.id, DEMO_NUMBER)
     report = contact_importer().run(organization.id, csv_rows(DEMO_CONTACTS_CSV.splitlines()), country="CO")
     if report.rejected:
         raise RuntimeError(f"the demo contacts were rejected: {report.rejections}")

@@ -14,6 +14,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from . import moto_fixes
 from .environment import LOCAL_AWS_ENVIRONMENT
 from .gateway import LocalApiGateway
+from .inbound import ROUTE, TOPIC, InboundSmsRoute
 from .lambdas import LocalLambdas
 from .poller import QueuePoller
 from .provision import Stack, provision
@@ -22,6 +23,7 @@ from .schedules import ScheduleRunner, rate_seconds
 from .seed import seed_demo
 from .streams import StreamPoller, filter_patterns, streams_client
 from .template import Template
+from .topics import sns_subscriber
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,16 @@ class LocalStack:
         # Bind the API port before anything else, so a busy port fails fast and clearly.
         template = Template.load()
         lambdas = LocalLambdas(template)
+        gateway = LocalApiGateway(template, lambdas.invoke)
         if self._serve_api:
-            self._server = make_server(self._host, self._port, LocalApiGateway(template, lambdas.invoke), threaded=True)
+            self._server = make_server(self._host, self._port, gateway, threaded=True)
         moto_fixes.install()  # before moto serves its first call
         self._moto.start()
         moto_host, moto_port = self._moto.get_host_and_port()
         endpoint = f"http://{moto_host}:{moto_port}"
         os.environ.update(LOCAL_AWS_ENVIRONMENT, AWS_ENDPOINT_URL=endpoint)
         stack = provision(template, self._stack_name, boto3.session.Session())
+        gateway.extra_routes[ROUTE] = InboundSmsRoute(boto3.session.Session().client("sns"), stack.ref(TOPIC))
         os.environ.update(stack.shared_environment())
         from sendme import wiring  # imported late: it must see the environment set above
 
@@ -128,6 +132,11 @@ class LocalStack:
             )
             streams.start()
             self._pollers.append(streams)
+        for function, queue_url in stack.topic_queues.items():
+            subscriber = sns_subscriber(partial(lambdas.invoke, function))
+            poller = QueuePoller(sqs, queue_url, 10, subscriber, retry_after_seconds=self._retry_after)
+            poller.start()
+            self._pollers.append(poller)
 
     def _start_schedules(self, template: Template, lambdas: LocalLambdas) -> None:
         region = boto3.session.Session().region_name or "us-east-1"

@@ -209,6 +209,13 @@ def set_countries(admin: Admin, args: argparse.Namespace) -> None:
     )
 
 
+def set_number(admin: Admin, args: argparse.Namespace) -> None:
+    organization = admin.accounts.set_number(args.org_id, args.number, args.help_text)
+    _print(
+        {"orgId": organization.id, "twoWayNumber": organization.two_way_number, "helpText": organization.help_reply()}
+    )
+
+
 def show_org(admin: Admin, args: argparse.Namespace) -> None:
     organization = admin.accounts.organization(args.org_id)
     keys = [
@@ -360,6 +367,9 @@ def _parser() -> argparse.ArgumentParser:
     limits.add_argument("--burst", type=_positive, default=None, help="requests at once (default: the per-minute rate)")
     countries = command("set-countries", set_countries, "the countries the organisation may send SMS to")
     countries.add_argument("countries", nargs="+", metavar="COUNTRY", help="ISO codes, e.g. CO US (replaces the list)")
+    number = command("set-number", set_number, "the organisation's two-way number: inbound SMS to it are its own")
+    number.add_argument("number", help="international, e.g. +12065550100 (no other organisation may have it)")
+    number.add_argument("--help-text", default=None, help="the answer to an inbound HELP (default: kept, else generic)")
     adjusted = command("adjust-credits", adjust_credits, "correct the balance by a signed amount, with a reason")
     adjusted.add_argument("amount", type=_signed)
     adjusted.add_argument("--reason", required=True, help="recorded in the ledger")

@@ -43,6 +43,7 @@ TAGS = {
     "webhooks": "Status webhooks: signed events POSTed to your endpoints when a message's status changes",
     "templates": "Message templates (Mustache) a send renders for each recipient, and their preview",
     "campaigns": "Named campaigns a send's messages belong to (`campaignId`)",
+    "suppressions": "The organisation's suppression list: numbers that opted out, bounced or complaining addresses",
 }
 DESCRIPTION = (
     "Send SMS (Amazon SNS) and email (Amazon SES) to your contacts and track every message's delivery "

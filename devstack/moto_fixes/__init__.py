@@ -7,7 +7,7 @@ running) has them. It is called explicitly by whatever runs on moto: the local s
 package patches nothing; nothing deployed uses it.
 """
 
-from . import sqs, transactions
+from . import sns, sqs, transactions
 
 _installed = False
 
@@ -17,6 +17,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    sns.install()
     sqs.install()
     transactions.install()
     _installed = True

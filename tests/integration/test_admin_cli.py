@@ -225,3 +225,23 @@ def test_cli_set_countries_with_an_unknown_country_fails_in_one_line(admin):
     assert status == 1
     assert err.count("\n") == 1
     assert "country" in err
+
+
+def test_cli_set_number_gives_a_two_way_number_once(admin):
+    # Given two organisations, the first with a two-way number and a help text
+    first = admin("create-org", "Acme")[1]["id"]
+    second = admin("create-org", "Other")[1]["id"]
+    status, assigned, _ = admin("set-number", first, "+1 206 555 0100", "--help-text", "Acme: STOP to opt out")
+    assert (status, assigned["twoWayNumber"], assigned["helpText"]) == (0, "+12065550100", "Acme: STOP to opt out")
+    # When the second asks for the same number
+    status, _, err = admin("set-number", second, "+12065550100")
+    # Then it is refused in one line
+    assert status == 1
+    assert "another organisation's two-way number" in err
+
+
+def test_cli_set_number_refuses_a_national_number(admin):
+    organization = admin("create-org", "Acme")[1]["id"]
+    status, _, err = admin("set-number", organization, "2065550100")
+    assert status == 1
+    assert "not an international phone number" in err

@@ -53,6 +53,7 @@ def test_openapi_lists_every_filter_of_the_message_list_with_its_values():
     assert set(parameters) == {
         *("page", "limit", "cursor", "content", "contentType", "status", "sentAt", "recipientDetails"),
         *("countryCode", "messageType", "providerId", "campaignId", "contactId", "queueId", "startDate", "endDate"),
+        *("direction", "number"),
     }
     assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
     assert parameters["startDate"]["schema"] == {"type": "string", "format": "date"}

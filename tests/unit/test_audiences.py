@@ -4,6 +4,7 @@ from sendme.domain.audiences import AudienceBuilder, SkipReason, without_suppres
 from sendme.domain.contacts import Contact, ContactStatus
 from sendme.domain.ids import derived_id, millis_of, new_id
 from sendme.domain.messages import Channel
+from sendme.domain.suppressions import OPTED_OUT
 
 
 def contact(name: str, phone: str | None, email: str | None = None, status=ContactStatus.ACTIVE) -> Contact:
@@ -36,9 +37,17 @@ def test_without_suppressed_moves_suppressed_recipients_to_skipped():
     builder = AudienceBuilder()
     builder.offer_contact(Channel.EMAIL, contact("a", None, "a@example.com"))
     builder.offer_contact(Channel.EMAIL, contact("b", None, "b@example.com"))
-    screened = without_suppressed(builder.audience, {"b@example.com"})
+    screened = without_suppressed(builder.audience, {"b@example.com": "bounce"})
     assert [r.address for r in screened.recipients] == ["a@example.com"]
     assert [(s.recipient, s.reason) for s in screened.skipped] == [("b@example.com", SkipReason.SUPPRESSED)]
+
+
+def test_without_suppressed_skips_a_number_that_opted_out_as_opted_out():
+    builder = AudienceBuilder()
+    builder.offer_contact(Channel.SMS, contact("a", "+573001234567"))
+    screened = without_suppressed(builder.audience, {"+573001234567": OPTED_OUT})
+    assert screened.recipients == []
+    assert [(s.recipient, s.reason) for s in screened.skipped] == [("+573001234567", SkipReason.OPTED_OUT)]
 
 
 def test_derived_id_is_the_same_for_the_same_job_and_recipient_and_sorts_by_job_time():

@@ -1,5 +1,7 @@
 """Provider events as they arrive: SES notifications and SNS SMS delivery-status logs."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field
@@ -60,3 +62,25 @@ class SmsEvent(CamelModel):
     message_status_description: str | None = None
     message_request_timestamp: int | None = None
     context: dict[str, str] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One SNS notification of the inbound topic: its message, and when SNS published it."""
+
+    body: str
+    published_at: datetime
+
+
+class InboundSms(CamelModel):
+    """A two-way SMS as AWS End User Messaging SMS (or SNS) publishes it to the inbound topic."""
+
+    # The customer's number, and the organisation's two-way number it was sent to.
+    origination_number: str = Field(max_length=32)
+    destination_number: str = Field(max_length=32)
+    message_body: str = Field(default="", max_length=10_000)
+    # Unique per inbound message: what makes a redelivered notification harmless.
+    inbound_message_id: str = Field(min_length=1, max_length=128)
+    message_keyword: str | None = None
+    # Our outbound message the customer answered, when the provider knows it.
+    previous_published_message_id: str | None = None

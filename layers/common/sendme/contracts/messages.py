@@ -14,7 +14,7 @@ from sendme.domain.addresses import CALLING_CODE, normalize_email, normalize_pho
 from sendme.domain.base import CamelModel
 from sendme.domain.clock import to_iso
 from sendme.domain.ids import millis_of
-from sendme.domain.messages import ContentType, Message, MessageStatus, MessageType, StatusEvent
+from sendme.domain.messages import ContentType, Direction, Message, MessageStatus, MessageType, StatusEvent
 from sendme.domain.templates import Campaign
 
 
@@ -49,6 +49,8 @@ class MessageView(CamelModel):
     error_code: str | None
     # When a scheduled message is (or was) due; null for a message sent at once.
     scheduled_at: str | None = None
+    direction: Direction = Direction.OUTBOUND
+    from_: str | None = Field(default=None, alias="from")
 
     @classmethod
     def of(
@@ -237,6 +239,15 @@ class MessageQuery(CamelModel):
     end_date: CalendarDate | None = Field(
         default=None, description="Created on or before this UTC day (inclusive), as YYYY-MM-DD."
     )
+    direction: Annotated[Direction | None, UpperCase] = Field(
+        default=None, description="`OUTBOUND` (what the organisation sent) or `INBOUND` (SMS it received), any case."
+    )
+    number: str | None = Field(
+        default=None,
+        max_length=32,
+        description="SMS to or from this phone number (the other party, either way; a national number is read "
+        "in the organisation's home country). Anything that is not a phone number is a 400.",
+    )
 
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, str] | None) -> "MessageQuery":
@@ -246,7 +257,6 @@ class MessageQuery(CamelModel):
     def equalities(self) -> dict[str, str]:
         """The filters that match a stored attribute exactly: attribute -> value."""
         values = {
-            "status": self.status,
             "recipientDetails": self.recipient_details,
             "countryCode": self.country_code,
             "messageType": self.message_type,
@@ -255,6 +265,9 @@ class MessageQuery(CamelModel):
             "campaignId": self.campaign_id,
             "contactId": self.contact_id,
             "queueId": self.queue_id,
+            "number": self.number,
+            # What an organisation receives is RECEIVED and stays so: its status partition is its list.
+            "status": self.status or (MessageStatus.RECEIVED if self.direction is Direction.INBOUND else None),
         }
         return {attribute: str(value) for attribute, value in values.items() if value is not None}
 

@@ -18,6 +18,7 @@ from sendme.contracts.contacts import ContactPage, ContactQuery, ImportOptions, 
 from sendme.contracts.errors import ErrorBody
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
 from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepted
+from sendme.contracts.suppressions import SuppressionPage, SuppressionQuery
 from sendme.contracts.webhooks import WebhookCreated, WebhookList, WebhookView
 from sendme.domain.base import CamelModel
 from sendme.domain.contacts import Contact
@@ -303,6 +304,8 @@ _MESSAGE = {
     "encoding": "GSM-7",
     "cost": 1,
     "errorCode": None,
+    "direction": "OUTBOUND",
+    "from": "SendMe",
 }
 
 _AUDIENCE = (
@@ -656,6 +659,38 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {HTTPStatus.OK: Answer("The contact as stored", Contact, {"contact": _CONTACT})},
         (*_EVERY_ROUTE, *_JSON_BODY, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT),
         request_example={"tags": ["staff"]},
+    ),
+    ("GET", "/api/suppressions"): Operation(
+        "suppressions",
+        "List the suppression list",
+        "The recipients the organisation's sends skip, by recipient, a page at a time (`cursor`: "
+        "`meta.nextCursor`): phone numbers that replied an opt-out keyword such as STOP (`opted-out`), "
+        "email addresses that hard-bounced (`bounce`) or complained (`complaint`).",
+        {
+            HTTPStatus.OK: Answer(
+                "A page of suppressions",
+                SuppressionPage,
+                {
+                    "page": {
+                        "data": [
+                            {"recipient": "+573001234567", "reason": "opted-out", "at": "2026-01-15T10:00:00.000Z"},
+                            {"recipient": "ana@example.com", "reason": "bounce", "at": "2026-01-14T08:30:00.000Z"},
+                        ],
+                        "meta": {"limit": 50, "hasNextPage": False, "nextCursor": None},
+                    }
+                },
+            )
+        },
+        query=SuppressionQuery,
+    ),
+    ("DELETE", "/api/suppressions/{recipient}"): Operation(
+        "suppressions",
+        "Lift a suppression",
+        "For a re-consent the customer records: sends reach the recipient again. The recipient is an "
+        "email address or a phone number (`+` percent-encoded as `%2B`; a national number is read in "
+        "the organisation's home country). One that is not on the list is a 404.",
+        {HTTPStatus.NO_CONTENT: Answer("Lifted", None)},
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND),
     ),
     ("DELETE", "/api/contacts/{id}"): Operation(
         "contacts",

@@ -31,6 +31,14 @@ class Organization(CamelModel):
     request_burst: int | None = None
     # True while one of its status webhooks is enabled (sendme.storage.webhooks); sends copy it.
     webhooks: bool | None = None
+    # The two-way number (E.164) inbound SMS reach it on, and what a HELP is answered with
+    # (sendme-admin set-number; decision 31).
+    two_way_number: str | None = None
+    help_text: str | None = None
+
+    def help_reply(self) -> str:
+        """The answer to an inbound HELP: the organisation's own text, else who it is and how to stop."""
+        return self.help_text or f"{self.name}: reply STOP to opt out of these messages."
 
     def destinations(self, default_country: str) -> frozenset[str]:
         """The countries the organisation's SMS may go to: its allow-list, else its home country

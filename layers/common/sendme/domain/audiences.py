@@ -12,6 +12,7 @@ from sendme.domain.addresses import normalize_email, normalize_phone
 from sendme.domain.base import CamelModel
 from sendme.domain.contacts import Contact, ContactStatus
 from sendme.domain.messages import Channel
+from sendme.domain.suppressions import OPTED_OUT
 
 
 class SkipReason(StrEnum):
@@ -19,6 +20,8 @@ class SkipReason(StrEnum):
     DUPLICATE = "duplicate"
     BLOCKED = "blocked"
     SUPPRESSED = "suppressed"
+    # The number replied STOP (or another opt-out keyword) to the organisation (decision 32).
+    OPTED_OUT = "opted-out"
     # SMS fraud and cost guards (decision 18): only mobile numbers, only allowed countries.
     BLOCKED_NUMBER_TYPE = "blocked-number-type"
     COUNTRY_NOT_ALLOWED = "country-not-allowed"
@@ -144,13 +147,17 @@ def with_contacts(audience: Audience, owners: dict[str, str]) -> Audience:
     return Audience(recipients=recipients, skipped=audience.skipped, truncated=audience.truncated)
 
 
-def without_suppressed(audience: Audience, suppressed: set[str]) -> Audience:
-    """The audience minus the addresses the organisation must not email again."""
+def without_suppressed(audience: Audience, suppressed: Mapping[str, str]) -> Audience:
+    """The audience minus the recipients on the organisation's suppression list (`suppressed`:
+    recipient -> the reason it was suppressed)."""
     if not suppressed:
         return audience
     kept = [r for r in audience.recipients if r.address not in suppressed]
     dropped = [
-        SkippedRecipient(recipient=r.address, reason=SkipReason.SUPPRESSED)
+        SkippedRecipient(
+            recipient=r.address,
+            reason=SkipReason.OPTED_OUT if suppressed[r.address] == OPTED_OUT else SkipReason.SUPPRESSED,
+        )
         for r in audience.recipients
         if r.address in suppressed
     ]

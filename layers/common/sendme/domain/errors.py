@@ -125,6 +125,14 @@ class RateLimitExceededError(SendMeError):
         self.retry_after = retry_after
 
 
+class SuppressionNotFoundError(SendMeError):
+    """The recipient is not on the organisation's suppression list."""
+
+
+class NumberTakenError(SendMeError):
+    """A two-way number belongs to one organisation only: another already has it."""
+
+
 class ProviderError(SendMeError):
     """The SMS or email provider refused a message."""
 

@@ -37,6 +37,11 @@ class MessageStatus(StrEnum):
     RECEIVED = "RECEIVED"
 
 
+class Direction(StrEnum):
+    OUTBOUND = "OUTBOUND"  # what we send
+    INBOUND = "INBOUND"  # what a customer's contact sent to the organisation's two-way number
+
+
 class StatusEvent(CamelModel):
     status: MessageStatus
     at: str
@@ -78,9 +83,20 @@ class Message(CamelModel):
     # Set (True) when its organisation had webhooks when it was sent: the messages table's
     # stream hands only such messages' changes to the webhook pipeline (decision 33).
     webhooks: bool | None = None
+    # An inbound message's recipientDetails is the organisation's number it was sent to.
+    direction: Direction = Direction.OUTBOUND
+    # Who sent it: the SMS sender id or number used, the email From, an inbound message's sender.
+    from_: str | None = Field(default=None, alias="from")
     # Every write adds one, so a write built from a read can be made conditional on nothing
     # having changed since (see MessageRepository.replace_all).
     version: int = 0
+
+    @property
+    def counterpart(self) -> str:
+        """The other party's number or address: whom we wrote to, or who wrote to us."""
+        if self.direction is Direction.INBOUND and self.from_:
+            return self.from_
+        return self.recipient_details
 
 
 class DeliveryTask(CamelModel):

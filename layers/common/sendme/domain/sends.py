@@ -111,3 +111,5 @@ class SendLimits:
     default_country: str
     # An /all or /tags audience larger than this becomes a send job run by the fan-out worker.
     audience_sync_limit: int
+    # The From of every email (the SES identity the worker sends as).
+    email_from: str | None = None

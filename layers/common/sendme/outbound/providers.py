@@ -81,13 +81,33 @@ class SmsProvider:
             attributes["AWS.SNS.SMS.MaxPrice"] = {"DataType": "Number", "StringValue": str(self._max_price_usd)}
         if sender_id:
             attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": sender_id}
+        if message.from_ and message.from_.startswith("+"):
+            # The organisation's two-way number: replies come back to it (decision 31).
+            attributes["AWS.MM.SMS.OriginationNumber"] = {"DataType": "String", "StringValue": message.from_}
         try:
+            if self._client.check_if_phone_number_is_opted_out(phoneNumber=message.recipient_details)["isOptedOut"]:
+                # SNS would accept it and deliver nothing: end it here, refunded, saying why.
+                raise ProviderError(
+                    "the number is on SNS's opted-out list (it replied STOP to this account)",
+                    code="OPTED_OUT",
+                    retryable=False,
+                )
             response = self._client.publish(
                 PhoneNumber=message.recipient_details, Message=message.content, MessageAttributes=attributes
             )
         except (ClientError, BotoCoreError) as error:
             raise _as_provider_error(error) from error
         return response["MessageId"]
+
+    def opt_in(self, number: str) -> bool:
+        """Take the number off SNS's opted-out list, if it is on it; False if SNS refused (it allows
+        this once every 30 days per number)."""
+        try:
+            if self._client.check_if_phone_number_is_opted_out(phoneNumber=number)["isOptedOut"]:
+                self._client.opt_in_phone_number(phoneNumber=number)
+        except ClientError:
+            return False
+        return True
 
 
 class EndUserMessagingSmsProvider:

@@ -18,7 +18,7 @@ from sendme.domain.accounts import (
     hash_api_key,
     key_id_of,
 )
-from sendme.domain.addresses import region_code
+from sendme.domain.addresses import normalize_phone, region_code
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import (
     ApiKeyNotFoundError,
@@ -168,6 +168,16 @@ class AccountService:
             raise RequestInvalidError("name at least one country", field="countries")
         self._accounts.set_allowed_countries(org_id, allowed)
         return allowed
+
+    def set_number(self, org_id: str, number: str, help_text: str | None = None) -> Organization:
+        """Make `number` the organisation's two-way number (inbound SMS to it are the
+        organisation's); it must be a valid international number no other organisation has."""
+        phone = normalize_phone(number)
+        if phone is None:
+            raise RequestInvalidError(f"{number} is not an international phone number (+<country code>...)")
+        organization = self.organization(org_id)
+        self._accounts.set_number(org_id, phone.e164, help_text, organization.two_way_number)
+        return self.organization(org_id)
 
     def authenticate(self, key: str | None) -> Principal:
         key_hash = hash_api_key(key) if key else ""

@@ -56,9 +56,10 @@ class ContactAudiences:
         return self.screen(org_id, channel, with_contacts(audience, owners))
 
     def screen(self, org_id: str, channel: Channel, audience: Audience) -> Audience:
-        """Apply the email suppression list (SMS has none)."""
-        if channel is not Channel.EMAIL or not audience.recipients:
+        """Apply the organisation's suppression list: bounced and complaining addresses, numbers
+        that opted out."""
+        if not audience.recipients:
             return audience
         return without_suppressed(
-            audience, self._suppressions.suppressed(org_id, (r.address for r in audience.recipients))
+            audience, self._suppressions.reasons(org_id, (r.address for r in audience.recipients))
         )

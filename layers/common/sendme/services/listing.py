@@ -23,10 +23,11 @@ from sendme.contracts.messages import (
     PageMeta,
     normalized_recipient,
 )
+from sendme.domain.addresses import normalize_phone
 from sendme.domain.clock import utc_now
 from sendme.domain.errors import MessageNotFoundError, RequestInvalidError
 from sendme.domain.ids import created_at_of, is_uuid
-from sendme.domain.messages import Message
+from sendme.domain.messages import Direction, Message, MessageStatus
 from sendme.domain.templates import Campaign
 from sendme.storage.catalog import OrgItems
 from sendme.storage.contacts import ContactRepository
@@ -82,6 +83,14 @@ def decode_cursor(org_id: str, query: MessageQuery, token: str) -> Cursor:
             "The parameter 'cursor' was issued for other filters, page size or organisation", field="cursor"
         )
     return cursor
+
+
+def _counted_direction(query: MessageQuery) -> bool:
+    """Whether the counters can tell the direction filter's total: none asked, or INBOUND alone
+    (its RECEIVED status counter). What we sent has no counter of its own."""
+    if query.direction is None:
+        return True
+    return query.direction is Direction.INBOUND and query.status in (None, MessageStatus.RECEIVED)
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -152,6 +161,11 @@ class ListingService:
     def _normalized(query: MessageQuery, home_country: str | None) -> MessageQuery:
         if query.start_date and query.end_date and query.start_date > query.end_date:
             raise RequestInvalidError("The parameter 'endDate' must not be before startDate", field="endDate")
+        if query.number is not None:
+            number = normalize_phone(query.number, home_country)
+            if number is None:
+                raise RequestInvalidError("The parameter 'number' must be a phone number", field="number")
+            query = query.model_copy(update={"number": number.e164})
         if query.recipient_details is None:
             return query
         recipient = normalized_recipient(query.recipient_details, query.country_code, home_country)
@@ -166,7 +180,7 @@ class ListingService:
     def _total_counters(self, org_id: str, query: MessageQuery) -> list[str] | None:
         """The counters whose sum is the query's totalRecords, or None if none can tell."""
         equalities = query.equalities()
-        if query.content or query.sent_at or len(equalities) > 1:
+        if query.content or query.sent_at or len(equalities) > 1 or not _counted_direction(query):
             return None
         if equalities:
             ((attribute, value),) = equalities.items()

@@ -218,6 +218,8 @@ class SendingService:
                 content=content,
                 provider="SNS",
                 sender_id=sender_id,
+                # From the two-way number where the organisation has one, so replies reach it.
+                from_=organization.two_way_number or sender_id,
                 segments=segments.segments,
                 encoding=segments.encoding.value,
                 cost=cost,
@@ -249,6 +251,7 @@ class SendingService:
                 subject=rendered.subject,
                 content_type=content_type,
                 provider="SES",
+                from_=self._limits.email_from,
                 cost=cost,
             )
 

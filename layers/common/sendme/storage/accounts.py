@@ -6,10 +6,10 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from sendme.domain.accounts import ApiKey, Organization
-from sendme.domain.errors import OrganizationNotFoundError
+from sendme.domain.errors import NumberTakenError, OrganizationNotFoundError
 from sendme.domain.ledger import LedgerEntry
 from sendme.storage import keys
-from sendme.storage.dynamodb import is_condition_failure
+from sendme.storage.dynamodb import cancellation_codes, is_condition_failure
 from sendme.storage.ledger import CreditLedger, TransactItem
 
 if TYPE_CHECKING:
@@ -81,6 +81,59 @@ class AccountRepository:
 
     def set_allowed_countries(self, org_id: str, countries: list[str]) -> None:
         self._update(org_id, "SET allowedCountries = :countries", {":countries": countries})
+
+    def set_number(self, org_id: str, number: str, help_text: str | None, previous: str | None) -> None:
+        """Give the organisation the two-way `number` (releasing its `previous` one), in one
+        transaction: a number another organisation holds is refused (NumberTakenError). Without
+        `help_text` the organisation keeps the one it has."""
+        name = self._table.name
+        update, values = "SET twoWayNumber = :number", {":number": number}
+        if help_text is not None:
+            update, values = update + ", helpText = :help", {**values, ":help": help_text}
+        items: list[Any] = [
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": {**keys.number_owner(number), "orgId": org_id},
+                    "ConditionExpression": "attribute_not_exists(pk) OR orgId = :org",
+                    "ExpressionAttributeValues": {":org": org_id},
+                }
+            },
+            {
+                "Update": {
+                    "TableName": name,
+                    "Key": keys.organization(org_id),
+                    "UpdateExpression": update,
+                    "ConditionExpression": "attribute_exists(pk)",
+                    "ExpressionAttributeValues": values,
+                }
+            },
+        ]
+        if previous and previous != number:
+            items.append(
+                {
+                    "Delete": {
+                        "TableName": name,
+                        "Key": keys.number_owner(previous),
+                        "ConditionExpression": "orgId = :org",
+                        "ExpressionAttributeValues": {":org": org_id},
+                    }
+                }
+            )
+        try:
+            self._table.meta.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            codes = cancellation_codes(error)
+            if codes and codes[0] == "ConditionalCheckFailed":
+                raise NumberTakenError(f"{number} is another organisation's two-way number") from error
+            if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+                raise OrganizationNotFoundError(f"organisation {org_id} does not exist") from error
+            raise
+
+    def org_of_number(self, number: str) -> str | None:
+        """The organisation whose two-way number this is (E.164), if any."""
+        item = self._table.get_item(Key=keys.number_owner(number)).get("Item")
+        return str(item["orgId"]) if item else None
 
     def _update(self, org_id: str, expression: str, values: dict[str, Any] | None = None) -> None:
         """Change the organisation's profile item; it must exist."""

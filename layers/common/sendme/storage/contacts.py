@@ -10,8 +10,6 @@ Every change of a contact writes all of its items in one DynamoDB transaction, s
 uniqueness and membership items can never disagree with the contact.
 """
 
-import base64
-import binascii
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,14 +19,14 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from sendme.domain.contacts import Contact
-from sendme.domain.errors import ContactConflictError, RequestInvalidError
+from sendme.domain.errors import ContactConflictError
 from sendme.domain.messages import Channel
 from sendme.storage.dynamodb import cancellation_codes
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 from sendme.storage import keys
-from sendme.storage.dynamodb import read_items
+from sendme.storage.dynamodb import decode_cursor, encode_cursor, read_items
 
 # DynamoDB's cap on the items of one TransactWriteItems call.
 TRANSACTION_ITEMS = 100
@@ -92,21 +90,6 @@ class ContactWrite:
         if condition:
             spec["ConditionExpression"] = condition
         self._add("Delete", sk, ContactConflictError(_CHANGED_MEANWHILE) if condition else None, **spec)
-
-
-def _encode_cursor(sk: str) -> str:
-    return base64.urlsafe_b64encode(sk.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, prefix: str) -> str:
-    try:
-        sk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        sk = ""
-    # A cursor only continues the listing it came from (and always within the caller's org).
-    if not sk.startswith(prefix):
-        raise RequestInvalidError("cursor is not one this listing returned", field="cursor")
-    return sk
 
 
 class ContactRepository:
@@ -182,11 +165,11 @@ class ContactRepository:
         prefix = keys.member(tag) if tag else keys.CONTACT
         found: list[Contact] = []
         last_sk = ""
-        for sk, contact in self._walk(org_id, prefix, _decode_cursor(cursor, prefix) if cursor else None):
+        for sk, contact in self._walk(org_id, prefix, decode_cursor(cursor, prefix) if cursor else None):
             if status and contact.status != status:
                 continue
             if len(found) == limit:
-                return found, _encode_cursor(last_sk)
+                return found, encode_cursor(last_sk)
             found.append(contact)
             last_sk = sk
         return found, None

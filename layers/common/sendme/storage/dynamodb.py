@@ -1,10 +1,14 @@
-"""DynamoDB call patterns the repositories share: reading many items by key, and telling why a
-transaction was cancelled."""
+"""DynamoDB call patterns the repositories share: reading many items by key, paging a sort key
+range, and telling why a transaction was cancelled."""
 
+import base64
+import binascii
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+
+from sendme.domain.errors import RequestInvalidError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -36,3 +40,20 @@ def cancellation_codes(error: ClientError) -> list[str]:
 
 def is_condition_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def encode_cursor(sk: str) -> str:
+    """A listing's next-page cursor: the last sort key it returned."""
+    return base64.urlsafe_b64encode(sk.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, prefix: str) -> str:
+    """The sort key a cursor continues after; 400 unless it is one of this listing's (`prefix`)."""
+    try:
+        sk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        sk = ""
+    # A cursor only continues the listing it came from (and always within the caller's org).
+    if not sk.startswith(prefix):
+        raise RequestInvalidError("cursor is not one this listing returned", field="cursor")
+    return sk

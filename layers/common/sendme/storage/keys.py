@@ -9,6 +9,8 @@ The accounts table, (pk, sk):
 - ORG#<orgId> / PHONE#<e164> and EMAIL#<address>: which contact owns that number or address;
 - ORG#<orgId> / TAG#<tag>#<contactId>: a tag membership, so a tag's audience is one Query;
 - ORG#<orgId> / SUPPRESSED#<address>: an address the organisation must not send to again;
+- ORG#<orgId> / SUPPRESSED#<e164>: likewise a phone number that opted out by SMS;
+- NUMBER#<e164> / NUMBER: the organisation a two-way number belongs to (one at most);
 - ORG#<orgId> / SENDJOB#<jobId>: a send job;
 - ORG#<orgId> / WEBHOOK#<endpointId>: a status webhook endpoint (sendme.domain.webhooks);
 - ORG#<orgId> / TEMPLATE#<templateId> and CAMPAIGN#<campaignId>: a message template, a campaign;
@@ -74,6 +76,10 @@ def member(tag: str, contact_id: str = "") -> str:
 
 def suppressed(address: str) -> str:
     return f"{SUPPRESSED}{address}"
+
+
+def number_owner(e164: str) -> dict[str, str]:
+    return {"pk": f"NUMBER#{e164}", "sk": "NUMBER"}
 
 
 def send_job(org_id: str, job_id: str) -> dict[str, str]:

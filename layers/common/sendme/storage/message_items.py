@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from sendme.domain.messages import Message
+from sendme.domain.messages import Direction, Message
 from sendme.storage import keys
 
 # What a transition may change: the status item's own attributes.
@@ -56,6 +56,9 @@ ENVELOPE_ATTRIBUTES = (
     "createdAt",
     # The messages stream's webhook filter reads it from the status item (decision 33).
     "webhooks",
+    # The list's direction and number filters read them (decision 31).
+    "direction",
+    "from",
 )
 
 
@@ -86,6 +89,13 @@ def split(message: Message) -> tuple[dict[str, Any], dict[str, Any]]:
     for index_key, attribute in INDEXED_ATTRIBUTES.items():
         if attribute in status:
             status[index_key] = keys.partition(message.org_id, status[attribute])
+    if message.direction is Direction.OUTBOUND:
+        # Absent is OUTBOUND (as for messages stored before directions): no bytes on every write.
+        del status["direction"]
+    else:
+        # Filed under its sender in byRecipient, beside what was sent to that number: one Query
+        # reads both directions of a conversation (the list's `number` filter, decision 31).
+        status["orgRecipient"] = keys.partition(message.org_id, message.counterpart)
     return status, keys.message_content(message.org_id, content_id) | content
 
 

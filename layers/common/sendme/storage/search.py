@@ -10,7 +10,7 @@ from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 
 from sendme.contracts.messages import MessageQuery
 from sendme.domain.ids import highest_id_at, ids_of_millisecond, lowest_id_at
-from sendme.domain.messages import Message
+from sendme.domain.messages import Direction, Message
 from sendme.storage import keys
 from sendme.storage.messages import MessageRepository
 
@@ -26,6 +26,8 @@ INDEXES: Mapping[str, tuple[str, str]] = {
     "status": ("byStatus", "orgStatus"),
     "countryCode": ("byCountry", "orgCountry"),
     "messageType": ("byType", "orgType"),
+    # byRecipient files an inbound SMS under its sender: a number's partition is the conversation.
+    "number": ("byRecipient", "orgRecipient"),
 }
 
 
@@ -36,7 +38,7 @@ WHOLE_ITEM_INDEXES = frozenset({"byStatus"})
 
 
 # One value per message: their partitions are small whatever the counters say, so they win.
-HIGH_CARDINALITY = ("recipientDetails", "contactId")
+HIGH_CARDINALITY = ("recipientDetails", "contactId", "number")
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,27 @@ def _sent_between(first: str, last: str) -> Check:
     return lambda item: first <= str(item.get("sentAt") or "") <= last
 
 
+def _matching(attribute: str, value: str) -> tuple[ConditionBase, Check]:
+    """A filter as DynamoDB applies it, and as it is applied to a message read."""
+    if attribute == "number":
+        # The other party: the recipient of what we sent, the sender of what we received.
+        return (
+            Attr("recipientDetails").eq(value) | Attr("from").eq(value),
+            lambda item: value in (str(item.get("recipientDetails")), str(item.get("from"))),
+        )
+    return Attr(attribute).eq(value), _equals(attribute, value)
+
+
+def _of_direction(direction: Direction) -> tuple[ConditionBase, Check]:
+    if direction is Direction.INBOUND:
+        return Attr("direction").eq(direction.value), lambda item: item.get("direction") == direction.value
+    # A message stored without a direction is one we sent.
+    return (
+        Attr("direction").not_exists() | Attr("direction").eq(direction.value),
+        lambda item: item.get("direction", direction.value) == direction.value,
+    )
+
+
 def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> QueryPlan:
     """The cheapest Query for `query`: `sizes` estimates each indexed filter's partition size."""
     equalities = query.equalities()
@@ -104,8 +127,14 @@ def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> Qu
     if chosen is None and indexed:
         chosen = min(indexed, key=lambda attribute: sizes.get(attribute, 0))
     others = {attribute: value for attribute, value in equalities.items() if attribute != chosen}
-    conditions: list[ConditionBase] = [Attr(attribute).eq(value) for attribute, value in others.items()]
-    checks = [_equals(attribute, value) for attribute, value in others.items()]
+    if chosen == "recipientDetails":
+        # Its partition also holds what that number sent to the organisation's (decision 31).
+        others[chosen] = equalities[chosen]
+    filters = [_matching(attribute, value) for attribute, value in others.items()]
+    if query.direction is not None:
+        filters.append(_of_direction(query.direction))
+    conditions: list[ConditionBase] = [condition for condition, _ in filters]
+    checks = [check for _, check in filters]
     if query.content:
         checks.append(_contains(query.content))
     highest_at = _day_start(query.end_date) + timedelta(days=1, milliseconds=-1) if query.end_date else None

@@ -39,6 +39,7 @@ def sending_service() -> SendingService:
             email_credits_per_message=settings.email_credits_per_message,
             default_country=settings.default_country,
             audience_sync_limit=settings.audience_sync_limit,
+            email_from=settings.sender_email,
         ),
         ContactAudiences(contacts(), suppressions()),
         SendJobs(send_jobs(), SendJobQueue(aws.sqs(), settings.send_job_queue_url)),
