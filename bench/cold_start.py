@@ -58,7 +58,17 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "fanout_worker": (*BATCH, *RECIPIENTS, *IDEMPOTENCY),  # a job runs the send's rules
     "send_job_dead_letters": (*BATCH, *RECIPIENTS, *IDEMPOTENCY),
     "receipts": (*BASE, "aws_lambda_powertools.utilities.parser", *RECIPIENTS),  # suppressed addresses
-    "sweeper": BASE,
+    "sweeper": (*BASE, *RECIPIENTS),  # a due send job's audience rules
+    "templates": (*API, *RECIPIENTS),  # a preview renders for a contact; pystache loads with it
+    # The operations table every API function validates with reads contacts' formats.
+    "campaigns": (*API, *RECIPIENTS),
+    "cancel_messages": (*API, *RECIPIENTS),
+    # An event's body is the list item (sendme.contracts.messages reads numbers for the filters).
+    "webhooks": (*API, *RECIPIENTS),
+    "suppressions": (*API, *RECIPIENTS),  # the recipient named in the path
+    "inbound_sms": (*BASE, "aws_lambda_powertools.utilities.parser", *RECIPIENTS),
+    "webhook_events": (*BATCH, *RECIPIENTS),
+    "webhook_delivery": (*BATCH, *RECIPIENTS),
 }
 # What a child prints: its CPU time for the import, and the modules loaded by then.
 CHILD = """

@@ -113,6 +113,8 @@ _STATUS_WRITES = {
     "byProviderMessageId, keys only, when sent (an SMS receipt finds its message by it)": 1,
     "byLeaseExpiry: its birth lease, its claim's (a new key: a delete and a put), dropped when sent": 4,
     "the list's counters: the receipt's status move, and the worker's, one per batch of 10 twice": 1.2,
+    "the console's 30-day chart (per creation day and status, GET /api/activity): the same moves"
+    " in the day's counter item": 1.2,
 }
 _STATUS_READS = {
     "a /contacts send looks each recipient up among the contacts (100 per BatchGetItem)": 0.5,

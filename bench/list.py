@@ -179,7 +179,9 @@ class ReadMeter:
         client.meta.events.register("after-call.dynamodb.BatchGetItem", self._after_batch_get)
 
     def _before(self, params: dict[str, Any], **_: Any) -> None:
-        self._counting = params.get("Select") == "COUNT"
+        # A count is a Select=COUNT, or, where a filter is applied in code (decision 23), a read
+        # of keys only (page 1 skips nothing, so no keys-only read is the page's).
+        self._counting = params.get("Select") == "COUNT" or params.get("ProjectionExpression") == "orgId, id"
 
     def _after_query(self, parsed: dict[str, Any], **_: Any) -> None:
         if self._counting:

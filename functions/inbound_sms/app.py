@@ -7,12 +7,12 @@ from aws_lambda_powertools.utilities.parser.models import SnsModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sendme.contracts.events import Notification
-from sendme.observability import logger, metrics, tracer
+from sendme.observability import capture_lambda_handler, logger, metrics
 from sendme.wiring.inbound import inbound_service
 
 
 @logger.inject_lambda_context
-@tracer().capture_lambda_handler(capture_response=False)
+@capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     records = parse(event=event, model=SnsModel).Records

@@ -80,11 +80,13 @@ def test_message_items_every_index_keys_on_status_item_attributes(stack: Stack):
 
 
 def test_message_items_every_list_filter_reads_a_status_item_attribute():
-    # Given every equality filter of GET /api/messages, and sentAt
+    # Given every equality filter of GET /api/messages, sentAt and direction; `number` reads the
+    # two sides of a conversation (recipientDetails and from)
     every: dict[str, Any] = dict.fromkeys(MessageQuery.model_fields, "x")
-    filters = set(MessageQuery.model_construct(**every).equalities())
+    filters = set(MessageQuery.model_construct(**every).equalities()) - {"number"}
     # Then each is an attribute of the status item, where the index or FilterExpression reads it
-    assert {*filters, "sentAt"} <= {*STATUS_ATTRIBUTES, *ENVELOPE_ATTRIBUTES}
+    read = {*filters, "sentAt", "direction", "recipientDetails", "from"}
+    assert read <= {*STATUS_ATTRIBUTES, *ENVELOPE_ATTRIBUTES}
 
 
 def test_message_items_only_the_status_index_projects_whole_items(stack: Stack):

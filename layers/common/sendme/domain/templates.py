@@ -11,18 +11,19 @@ and every custom field), and the send's `variables`.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Annotated
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Annotated
 
-import pystache
 from pydantic import Field
-from pystache.context import KeyNotFoundError
-from pystache.parser import ParsingError
 
 from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel, not_null
 from sendme.domain.contacts import Contact
 from sendme.domain.errors import RequestInvalidError
 from sendme.domain.messages import Channel
+
+if TYPE_CHECKING:
+    from pystache import Renderer
+    from pystache.parser import ParsedTemplate
 
 # What one message may hold once rendered: an SMS's 1600 characters (10 parts), an email's
 # 100,000 (a message and its plain-text part fit one DynamoDB item).
@@ -56,9 +57,16 @@ class Rendered:
     subject: str | None = None
 
 
-# Mustache escapes for HTML; an SMS or a plain-text email must carry "&" as "&", not "&amp;".
-_HTML = pystache.Renderer(missing_tags="strict", partials={})
-_VERBATIM = pystache.Renderer(missing_tags="strict", partials={}, escape=lambda text: text)
+# pystache loads with the first template parsed, not with every function that reads a send
+# request (decision 26): most never render one.
+@cache
+def _renderer(html: bool) -> "Renderer":
+    import pystache
+
+    # Mustache escapes for HTML; an SMS or a plain-text email must carry "&" as "&", not "&amp;".
+    if html:
+        return pystache.Renderer(missing_tags="strict", partials={})
+    return pystache.Renderer(missing_tags="strict", partials={}, escape=lambda text: text)
 
 
 # Partials would read other templates, delimiter changes only obscure: neither is served.
@@ -68,7 +76,10 @@ _UNSUPPORTED = re.compile(r"\{\{\s*[>=]")
 _PROBE_KEY = "end-of-template"
 
 
-def _parsed(text: str, field: str) -> pystache.parser.ParsedTemplate:
+def _parsed(text: str, field: str) -> "ParsedTemplate":
+    import pystache
+    from pystache.parser import ParsingError
+
     if _UNSUPPORTED.search(text):
         raise RequestInvalidError(
             f"the {field} uses a partial or a delimiter change, which templates do not support", field=field
@@ -96,7 +107,7 @@ class TemplateText:
     html: bool = False
 
     @cached_property
-    def _parts(self) -> tuple[pystache.parser.ParsedTemplate, pystache.parser.ParsedTemplate | None]:
+    def _parts(self) -> tuple["ParsedTemplate", "ParsedTemplate | None"]:
         subject = _parsed(self.subject, "subject") if self.subject is not None else None
         return _parsed(self.body, "body"), subject
 
@@ -115,11 +126,13 @@ class TemplateText:
         return {name: variables[name] for name in recording.read}
 
     def _render(self, variables: dict[str, str]) -> Rendered:
+        from pystache.context import KeyNotFoundError
+
         body, subject = self._parts
         try:
             return Rendered(
-                body=(_HTML if self.html else _VERBATIM).render(body, variables),
-                subject=_VERBATIM.render(subject, variables) if subject is not None else None,
+                body=_renderer(self.html).render(body, variables),
+                subject=_renderer(False).render(subject, variables) if subject is not None else None,
             )
         except KeyNotFoundError as error:
             raise MissingVariableError(str(error.key).split(".")[0]) from error

@@ -127,8 +127,9 @@ def plan_query(org_id: str, query: MessageQuery, sizes: Mapping[str, int]) -> Qu
     if chosen is None and indexed:
         chosen = min(indexed, key=lambda attribute: sizes.get(attribute, 0))
     others = {attribute: value for attribute, value in equalities.items() if attribute != chosen}
-    if chosen == "recipientDetails":
-        # Its partition also holds what that number sent to the organisation's (decision 31).
+    if chosen == "recipientDetails" and "@" not in equalities[chosen]:
+        # A number's partition also holds what that number sent to the organisation's (decision
+        # 31); an address's holds only what was sent to it (no email comes in).
         others[chosen] = equalities[chosen]
     filters = [_matching(attribute, value) for attribute, value in others.items()]
     if query.direction is not None:
