@@ -156,7 +156,8 @@ function signInPage(show) {
 async function frame() {
   const bar = document.getElementById("bar");
   bar.hidden = false;
-  const sections = [["#/overview", t("overview")], ["#/messages", t("messages")], ["#/send", t("send")], ["#/contacts", t("contacts")]];
+  const sections = [["#/overview", t("overview")], ["#/messages", t("messages")], ["#/send", t("send")], ["#/contacts", t("contacts")],
+    ...Object.keys(CATALOGS).map((section) => [`#/${section}`, t(section)])];
   document.getElementById("nav").replaceChildren(
     ...sections.map(([href, text]) => h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : false }, text)),
   );
@@ -169,6 +170,7 @@ async function frame() {
   const account = await api("/api/account");
   document.getElementById("account").replaceChildren(
     h("span", {}, account.name), " · ", h("span", { id: "balance" }, `${t("balance")}: ${account.balance} ${t("credits")}`),
+    account.emailSuspendedAt ? h("strong", { class: "error", role: "status" }, ` · ${t("emailSuspended")}`) : null,
   );
   return account;
 }
@@ -451,6 +453,31 @@ async function contactPage(show, id) {
     contactForm(contact, () => {}));
 }
 
+// --- campaigns, templates, webhooks, suppressions: what the organisation has set up -------------
+
+// Each section: its API list, and the columns shown (a field, or a function of the item).
+const CATALOGS = {
+  campaigns: { path: "/api/campaigns", columns: [["name", "name"], ["description", "description"], ["created", "createdAt"]] },
+  templates: { path: "/api/templates", columns: [["name", "name"], ["channel", "channel"], ["subject", "subject"], ["message", "body"]] },
+  webhooks: {
+    path: "/api/webhooks",
+    columns: [["url", "url"], ["status", (item) => badge(item.status)], ["events", (item) => item.events.join(", ")], ["failedDeliveries", "failedDeliveries"]],
+  },
+  suppressions: { path: "/api/suppressions", columns: [["recipient", "recipient"], ["reason", "reason"], ["at", (item) => when(item.at)]] },
+};
+
+async function catalogPage(show, section, query) {
+  const catalog = CATALOGS[section];
+  const page = await api(catalog.path, { query: { cursor: query.cursor || "" } });
+  const cell = (item, value) => (typeof value === "function" ? value(item) : item[value] ?? "—");
+  const table = h("table", { id: section },
+    h("thead", {}, h("tr", {}, catalog.columns.map(([word]) => h("th", { scope: "col" }, t(word))))),
+    h("tbody", {}, page.data.map((item) => h("tr", {}, catalog.columns.map(([, value]) => h("td", {}, cell(item, value)))))));
+  const next = page.meta?.nextCursor;
+  show(h("h1", {}, t(section)), page.data.length ? table : h("p", {}, t("nothingYet")),
+    next ? h("p", {}, h("a", { href: `#/${section}?cursor=${encodeURIComponent(next)}` }, t("next"))) : null);
+}
+
 // --- routing -----------------------------------------------------------------------------------
 
 async function route() {
@@ -465,6 +492,7 @@ async function route() {
     section === "overview" ? overviewPage(show)
       : section === "send" ? account.then((loaded) => sendPage(show, loaded))
         : section === "contacts" ? (id ? contactPage(show, id) : contactsPage(show, query))
+          : section in CATALOGS ? catalogPage(show, section, query)
           : id ? messagePage(show, id) : messagesPage(show, query);
   try {
     await Promise.all([account, page]);

@@ -2,7 +2,7 @@
 const WORDS = {
   en: {
     signIn: "Sign in", apiKey: "API key", signInHelp: "Your organisation's API key. It stays in this tab only.",
-    badKey: "That API key was refused.", signOut: "Sign out", balance: "Balance", credits: "credits",
+    badKey: "That API key was refused.", emailSuspended: "Email sending suspended (bounce or complaint rate)", signOut: "Sign out", balance: "Balance", credits: "credits",
     overview: "Overview", messages: "Messages", messageTitle: "Message", send: "Send", contacts: "Contacts",
     last30: "Last 30 days", deliveryRate: "Delivery rate", perDay: "Messages per day by status", none: "none",
     filters: "Filters", apply: "Apply", clear: "Clear", next: "Next page", first: "First page",
@@ -23,10 +23,13 @@ const WORDS = {
     edit: "Edit", saved: "Saved.", importCsv: "Import a CSV file", file: "CSV file", upload: "Import",
     imported: "Import report", createdN: "Created", updatedN: "Updated", unchangedN: "Unchanged",
     rejectedN: "Rejected", line: "Line", reason: "Reason", uploading: "Uploading", noContacts: "No contacts.",
+    campaigns: "Campaigns", templates: "Templates", webhooks: "Webhooks", suppressions: "Suppressions",
+    description: "Description", url: "URL", events: "Events", failedDeliveries: "Failed deliveries",
+    nothingYet: "None yet.",
   },
   es: {
     signIn: "Iniciar sesión", apiKey: "Clave de API", signInHelp: "La clave de API de su organización. Solo queda en esta pestaña.",
-    badKey: "Esa clave de API fue rechazada.", signOut: "Cerrar sesión", balance: "Saldo", credits: "créditos",
+    badKey: "Esa clave de API fue rechazada.", emailSuspended: "Envío de correo suspendido (tasa de rebotes o quejas)", signOut: "Cerrar sesión", balance: "Saldo", credits: "créditos",
     overview: "Resumen", messages: "Mensajes", messageTitle: "Mensaje", send: "Enviar", contacts: "Contactos",
     last30: "Últimos 30 días", deliveryRate: "Tasa de entrega", perDay: "Mensajes por día y estado", none: "ninguno",
     filters: "Filtros", apply: "Aplicar", clear: "Limpiar", next: "Página siguiente", first: "Primera página",
@@ -47,6 +50,9 @@ const WORDS = {
     edit: "Editar", saved: "Guardado.", importCsv: "Importar un archivo CSV", file: "Archivo CSV", upload: "Importar",
     imported: "Informe de importación", createdN: "Creados", updatedN: "Actualizados", unchangedN: "Sin cambios",
     rejectedN: "Rechazados", line: "Línea", reason: "Motivo", uploading: "Subiendo", noContacts: "Sin contactos.",
+    campaigns: "Campañas", templates: "Plantillas", webhooks: "Webhooks", suppressions: "Supresiones",
+    description: "Descripción", url: "URL", events: "Eventos", failedDeliveries: "Entregas fallidas",
+    nothingYet: "Nada todavía.",
   },
 };
 

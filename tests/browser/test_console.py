@@ -145,7 +145,7 @@ def test_console_fits_a_phone_screen_and_labels_every_control(stack: Stack, tmp_
         phone = Console(driver, stack)
         phone.sign_in()
         phone.heading("Messages")
-        for section in ("Messages", "Send", "Contacts", "Overview"):
+        for section in ("Messages", "Send", "Contacts", "Overview", "Campaigns", "Suppressions"):
             phone.click(section)
             phone.heading(section)
             # Nothing wider than the screen, and no control without a label a screen reader can read
@@ -169,3 +169,19 @@ def test_console_is_served_by_the_local_stack(stack: Stack):
         .startswith(("text/javascript", "application/javascript"))
     )
     assert requests.get(f"{stack['api_url']}/console/../template.yaml", timeout=10).status_code == 404
+
+
+def test_console_lists_the_organisations_campaigns(console: Console, stack: Stack):
+    # Given a campaign created through the API
+    requests.post(
+        f"{stack['api_url']}/api/campaigns",
+        json={"name": "Campaña de bienvenida", "description": "browser"},
+        headers={"api-key": stack["api_key"]},
+        timeout=30,
+    ).raise_for_status()
+    # When the console's campaigns section opens
+    console.sign_in()
+    console.heading("Messages")
+    console.click("Campaigns")
+    # Then the campaign is listed by name
+    console.wait().until(lambda _: "Campaña de bienvenida" in console.find("#campaigns").text)

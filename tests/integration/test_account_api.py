@@ -17,6 +17,7 @@ def test_account_shows_the_callers_organisation_and_balance_after_a_send(api: Cl
     account = response.json
     assert (account["id"], account["balance"], account["country"]) == (demo.org_id, credits_of(demo.org_id), "CO")
     assert (account["allowedCountries"], account["termsAccepted"], account["suspended"]) == (["CO"], True, False)
+    assert account["emailSuspendedAt"] is None
 
 
 def test_activity_counts_todays_messages_by_their_current_status(api: Client, demo, drain):

@@ -21,6 +21,11 @@ class AccountView(CamelModel):
     allowed_countries: list[str] = Field(description="The countries SMS may go to.")
     terms_accepted: bool
     suspended: bool
+    email_suspended_at: str | None = Field(
+        default=None, description="Set while its email is suspended for its bounce or complaint rate (SMS goes on)."
+    )
+    email_suspended_reason: str | None = None
+    two_way_number: str | None = Field(default=None, description="The number inbound SMS reach it on.")
 
 
 class ActivityQuery(CamelModel):

@@ -498,7 +498,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "account",
         "Get the caller's organisation",
         "The organisation the API key belongs to: its credit balance, home country, the countries "
-        "its SMS may go to, and whether it accepted the terms or is suspended.",
+        "its SMS may go to, whether it accepted the terms or is suspended (or its email is, for its "
+        "bounce or complaint rate), and its two-way number.",
         {
             HTTPStatus.OK: Answer(
                 "The organisation",
@@ -512,6 +513,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                         "allowedCountries": ["CO"],
                         "termsAccepted": True,
                         "suspended": False,
+                        "emailSuspendedAt": None,
+                        "emailSuspendedReason": None,
+                        "twoWayNumber": "+12065550100",
                     }
                 },
             )

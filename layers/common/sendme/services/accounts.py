@@ -140,6 +140,9 @@ class AccountService:
             allowed_countries=sorted(organization.destinations(self._default_country)),
             terms_accepted=organization.accepted_terms_version == self._terms_version,
             suspended=organization.suspended_at is not None,
+            email_suspended_at=organization.email_suspended_at,
+            email_suspended_reason=organization.email_suspended_reason,
+            two_way_number=organization.two_way_number,
         )
 
     def ledger(self, org_id: str) -> list[LedgerEntry]:
