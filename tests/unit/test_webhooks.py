@@ -130,7 +130,8 @@ def test_public_verify_accepts_the_raw_bytes_a_receiver_reads():
     # Given a delivery signed now, read by a receiver as bytes
     import time
 
-    from sendme.webhooks import SIGNATURE_HEADER, verify as public_verify
+    from sendme.webhooks import SIGNATURE_HEADER
+    from sendme.webhooks import verify as public_verify
 
     header = signature(SECRET, int(time.time()), BODY)
     # When the public helper checks it
