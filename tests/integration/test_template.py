@@ -63,6 +63,8 @@ def test_template_every_api_route_goes_straight_to_its_function(stack: Stack):
         ("GET", "/api/webhooks/{id}"),
         ("PATCH", "/api/webhooks/{id}"),
         ("DELETE", "/api/webhooks/{id}"),
+        ("GET", "/api/webhooks/{id}/deliveries"),
+        ("POST", "/api/webhooks/{id}/deliveries/{deliveryId}/retry"),
         *{
             (method, path)
             for kind in ("templates", "campaigns")

@@ -13,6 +13,7 @@ from devstack.lambdas import LocalLambdas
 from devstack.provision import Stack
 from devstack.streams import StreamPoller, filter_patterns, streams_client
 from sendme.domain.clock import to_iso
+from sendme.domain.ids import new_id
 from sendme.domain.webhooks import SIGNATURE_HEADER, EndpointStatus, WebhookDelivery, verify
 from tests.integration.conftest import _drainer
 from tests.integration.helpers import SPEC_SMS_BODY, auth, organization, queued
@@ -256,7 +257,7 @@ def deliverer_at(now: datetime, queue: Any = None) -> Any:
     from sendme.wiring.webhooks import webhook_deliverer
 
     real = webhook_deliverer()
-    return type(real)(real._endpoints, queue or real._queue, real._poster, clock=now.timestamp)
+    return type(real)(real._endpoints, queue or real._queue, real._poster, real._log, clock=now.timestamp)
 
 
 def test_webhook_delivery_given_up_after_24_hours_of_failures(stack: Stack, api: Client):
@@ -319,3 +320,121 @@ def test_template_messages_stream_filter_passes_only_flagged_messages_in_an_even
     ((_, event),) = stack.template.events("DynamoDB")
     record = {"eventName": "MODIFY", "dynamodb": {"NewImage": image}}
     assert any(matches(pattern, record) for pattern in filter_patterns(event)) is passes
+
+
+def deliveries(api: Client, key: str, endpoint_id: str, query: str = "") -> dict[str, Any]:
+    response = api.get(f"/api/webhooks/{endpoint_id}/deliveries{query}", headers=auth(key))
+    assert response.status_code == 200, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def given_up(org_id: str, endpoint_id: str, now: datetime) -> WebhookDelivery:
+    """A delivery to a failing receiver, given up at `now` (its 24 h were nearly over)."""
+    delivery = failing_delivery(
+        org_id, endpoint_id, first_attempt_at=(now - timedelta(hours=24, seconds=-10)).timestamp()
+    )
+    deliverer_at(now).deliver(delivery)
+    return delivery
+
+
+def test_webhook_deliveries_show_a_given_up_delivery_failed_with_its_attempts_and_last_code(
+    api: Client, drain: Any, publish: Any
+):
+    with webhook_receiver(500, 503) as failing:
+        # Given an event whose receiver fails its first attempt
+        _, key = organization(credits=10)
+        created = create_webhook(api, key, failing.url)
+        send_sms(api, key)
+        drain()
+        publish()
+        (delivery,) = taken_deliveries(stack_queue_url())
+        retries = RecordingQueue()
+        deliverer_at(datetime.fromtimestamp(delivery.first_attempt_at, UTC), queue=retries).deliver(delivery)
+        (pending,) = deliveries(api, key, created["id"])["data"]
+        assert (pending["status"], pending["attempts"], pending["lastResponseCode"]) == ("PENDING", 1, 500)
+        # When its next attempt, 24 h later, fails too
+        later = datetime.fromtimestamp(delivery.first_attempt_at + 24 * 3600, UTC)
+        deliverer_at(later, queue=retries).deliver(retries.sent[-1][0])
+        # Then the delivery is listed FAILED, with both attempts and the last answer
+        (failed,) = deliveries(api, key, created["id"])["data"]
+        assert failed == {
+            "id": delivery.id,
+            "eventId": delivery.event_id,
+            "eventType": "message.sent",
+            "status": "FAILED",
+            "attempts": 2,
+            "lastResponseCode": 503,
+            "lastAttemptAt": to_iso(later),
+        }
+
+
+def test_webhook_delivery_retry_queues_a_failed_delivery_that_then_succeeds_once(
+    stack: Stack, api: Client, receiver: Receiver
+):
+    # Given a delivery given up after its receiver failed (it answers 200 now)
+    org_id, key = organization(credits=10)
+    created = create_webhook(api, key, receiver.url)
+    receiver.answers.append(500)
+    delivery = given_up(org_id, created["id"], datetime(2026, 3, 1, tzinfo=UTC))
+    # When the customer retries it
+    response = api.post(f"/api/webhooks/{created['id']}/deliveries/{delivery.id}/retry", headers=auth(key))
+    # Then it is queued again at once, with a fresh 24 h, and its next attempt succeeds
+    assert response.status_code == 202, response.get_json()
+    assert response.get_json()["status"] == "PENDING"
+    (requeued,) = taken_deliveries(stack_queue_url())
+    assert (requeued.id, requeued.attempt, requeued.body) == (delivery.id, 1, delivery.body)
+    assert requeued.first_attempt_at > delivery.first_attempt_at
+    deliverer_at(datetime.now(UTC)).deliver(requeued)
+    assert [r.headers["SendMe-Event-Id"] for r in receiver.received] == [delivery.event_id] * 2
+    (succeeded,) = deliveries(api, key, created["id"])["data"]
+    assert (succeeded["status"], succeeded["attempts"], succeeded["lastResponseCode"]) == ("SUCCEEDED", 2, 200)
+    assert queued(stack, "WebhookQueue") == 0
+
+
+def test_webhook_delivery_retry_refuses_a_delivery_that_succeeded(api: Client, receiver: Receiver):
+    # Given a delivery its receiver accepted
+    org_id, key = organization(credits=10)
+    created = create_webhook(api, key, receiver.url)
+    delivery = failing_delivery(org_id, created["id"], first_attempt_at=datetime.now(UTC).timestamp())
+    deliverer_at(datetime.now(UTC)).deliver(delivery)
+    # When the customer retries it
+    response = api.post(f"/api/webhooks/{created['id']}/deliveries/{delivery.id}/retry", headers=auth(key))
+    # Then it is refused: only a FAILED delivery is sent again
+    assert response.status_code == 409
+    assert len(receiver.received) == 1
+
+
+def test_webhook_deliveries_of_another_organisation_are_not_found(stack: Stack, api: Client):
+    with webhook_receiver(500) as failing:
+        # Given another organisation's given-up delivery
+        org_id, key = organization(credits=10)
+        created = create_webhook(api, key, failing.url)
+        delivery = given_up(org_id, created["id"], datetime(2026, 3, 1, tzinfo=UTC))
+        _, other_key = organization(credits=10)
+        # When this organisation lists or retries it
+        listed = api.get(f"/api/webhooks/{created['id']}/deliveries", headers=auth(other_key))
+        retried = api.post(f"/api/webhooks/{created['id']}/deliveries/{delivery.id}/retry", headers=auth(other_key))
+        unknown = api.post(f"/api/webhooks/{created['id']}/deliveries/nope/retry", headers=auth(key))
+        # Then neither exists for it (nor does an unknown delivery for its owner), and nothing is queued
+        assert (listed.status_code, retried.status_code, unknown.status_code) == (404, 404, 404)
+        assert queued(stack, "WebhookQueue") == 0
+
+
+def test_webhook_deliveries_list_newest_first_a_page_at_a_time(api: Client, receiver: Receiver):
+    # Given three deliveries made one after the other
+    org_id, key = organization(credits=10)
+    created = create_webhook(api, key, receiver.url)
+    made = []
+    for millis in range(3):
+        delivery = failing_delivery(org_id, created["id"], first_attempt_at=datetime.now(UTC).timestamp())
+        # Ids a millisecond apart: within one, a UUIDv7's order is random.
+        delivery = delivery.model_copy(update={"id": new_id(1_770_000_000_000 + millis)})
+        deliverer_at(datetime.now(UTC)).deliver(delivery)
+        made.append(delivery.id)
+    # When they are listed two at a time
+    first = deliveries(api, key, created["id"], "?limit=2")
+    second = deliveries(api, key, created["id"], f"?limit=2&cursor={first['meta']['nextCursor']}")
+    # Then the newest comes first and the second page holds the rest
+    assert [d["id"] for d in first["data"] + second["data"]] == made[::-1]
+    assert (first["meta"]["hasNextPage"], second["meta"]["hasNextPage"]) == (True, False)

@@ -124,3 +124,20 @@ def test_webhook_poster_on_the_local_stack_calls_no_other_host_and_resolves_none
     # Then it is refused before any look-up or connection
     assert (outcome.status_code, asked) == (None, [])
     assert outcome.reason.startswith("refused")
+
+
+def test_public_verify_accepts_the_raw_bytes_a_receiver_reads():
+    # Given a delivery signed now, read by a receiver as bytes
+    import time
+
+    from sendme.webhooks import SIGNATURE_HEADER
+    from sendme.webhooks import verify as public_verify
+
+    header = signature(SECRET, int(time.time()), BODY)
+    # When the public helper checks it
+    # Then it accepts the body as bytes or text, and refuses a changed or non-UTF-8 body
+    assert SIGNATURE_HEADER == "SendMe-Signature"
+    assert public_verify(SECRET, header, BODY.encode())
+    assert public_verify(SECRET, header, BODY)
+    assert not public_verify(SECRET, header, BODY.replace("sent", "read").encode())
+    assert not public_verify(SECRET, header, b"\xff" + BODY.encode())

@@ -19,7 +19,14 @@ from sendme.contracts.errors import ErrorBody
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
 from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepted
 from sendme.contracts.suppressions import SuppressionPage, SuppressionQuery
-from sendme.contracts.webhooks import WebhookCreated, WebhookList, WebhookView
+from sendme.contracts.webhooks import (
+    DeliveryPage,
+    DeliveryQuery,
+    DeliveryView,
+    WebhookCreated,
+    WebhookList,
+    WebhookView,
+)
 from sendme.domain.base import CamelModel
 from sendme.domain.contacts import Contact
 from sendme.domain.templates import Campaign, Template
@@ -342,6 +349,15 @@ _WEBHOOK = {
     "failedDeliveries": 0,
     "disabledAt": None,
 }
+_DELIVERY = {
+    "id": "01943a1f-0a00-7000-8000-0000000000d1",
+    "eventId": "evt_0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7c_3",
+    "eventType": "message.delivered",
+    "status": "FAILED",
+    "attempts": 19,
+    "lastResponseCode": 503,
+    "lastAttemptAt": "2026-01-16T10:00:04.000Z",
+}
 _SIGNED = (
     " Each event is POSTed as JSON (`id`, `type`, `createdAt`, `data`: the message as "
     "`GET /api/messages` lists it) with a `SendMe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "
@@ -391,6 +407,35 @@ WEBHOOK_OPERATIONS: dict[tuple[str, str], Operation] = {
         "No more events are sent to it, including retries of earlier ones.",
         {HTTPStatus.NO_CONTENT: Answer("Deleted", None)},
         (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND),
+    ),
+    ("GET", "/api/webhooks/{id}/deliveries"): Operation(
+        "webhooks",
+        "List a status webhook's deliveries",
+        "Each event sent to the endpoint, newest first, a page at a time (`cursor`: `meta.nextCursor`): "
+        "`PENDING` (not yet tried, or waiting for its next attempt), `SUCCEEDED`, or `FAILED` (given up "
+        "after 24 h); with its attempts, the last answer's HTTP status and time. Kept 30 days after "
+        "the last attempt.",
+        {
+            HTTPStatus.OK: Answer(
+                "A page of deliveries",
+                DeliveryPage,
+                {"page": {"data": [_DELIVERY], "meta": {"limit": 50, "hasNextPage": False, "nextCursor": None}}},
+            )
+        },
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND),
+        query=DeliveryQuery,
+    ),
+    ("POST", "/api/webhooks/{id}/deliveries/{deliveryId}/retry"): Operation(
+        "webhooks",
+        "Retry a failed delivery",
+        "Sends a `FAILED` delivery's event again now (the same `id` and body), retried as a new "
+        "delivery would be for 24 h. 409 unless it is `FAILED` and the endpoint `ENABLED`.",
+        {
+            HTTPStatus.ACCEPTED: Answer(
+                "The delivery, queued again", DeliveryView, {"delivery": {**_DELIVERY, "status": "PENDING"}}
+            )
+        },
+        (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND, HTTPStatus.CONFLICT),
     ),
 }
 

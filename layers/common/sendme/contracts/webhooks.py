@@ -2,10 +2,11 @@
 
 from pydantic import Field
 
+from sendme.contracts.contacts import ContactPageMeta
 from sendme.contracts.messages import MessageView
 from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel, not_null
 from sendme.domain.messages import Message
-from sendme.domain.webhooks import EndpointStatus, EventType, WebhookEndpoint
+from sendme.domain.webhooks import DeliveryRecord, DeliveryStatus, EndpointStatus, EventType, WebhookEndpoint
 
 MAX_URL_LENGTH = 2048
 
@@ -55,6 +56,36 @@ class WebhookCreated(WebhookView):
 
 class WebhookList(CamelModel):
     data: list[WebhookView]
+
+
+class DeliveryQuery(CamelModel):
+    """A page of at most `limit` deliveries, continuing after `cursor`."""
+
+    limit: int = Field(default=50, ge=1, le=100, description="Deliveries per page.")
+    cursor: str | None = Field(
+        default=None, max_length=2048, description="`meta.nextCursor` of the previous page: the next page."
+    )
+
+
+class DeliveryView(CamelModel):
+    """One delivery of an event to the endpoint, as its last attempt left it."""
+
+    id: str
+    event_id: str
+    event_type: EventType
+    status: DeliveryStatus
+    attempts: int
+    last_response_code: int | None = Field(description="The receiver's HTTP status; null when none answered")
+    last_attempt_at: str
+
+    @classmethod
+    def of(cls, record: DeliveryRecord) -> "DeliveryView":
+        return cls.model_validate(record.model_dump(exclude={"body", "endpoint_id"}))
+
+
+class DeliveryPage(CamelModel):
+    data: list[DeliveryView]
+    meta: ContactPageMeta
 
 
 class WebhookEvent(CamelModel):

@@ -144,3 +144,11 @@ class ProviderError(SendMeError):
 
 class WebhookNotFoundError(SendMeError):
     """No webhook endpoint with that id belongs to the caller's organisation."""
+
+
+class WebhookDeliveryNotFoundError(SendMeError):
+    """No delivery with that id was made to that endpoint (or its record expired)."""
+
+
+class WebhookDeliveryNotRetryableError(SendMeError):
+    """Only a FAILED delivery to an enabled endpoint is retried."""

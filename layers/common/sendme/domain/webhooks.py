@@ -21,6 +21,7 @@ from pydantic import Field
 from sendme.domain.base import CamelModel
 from sendme.domain.clock import parse_iso
 from sendme.domain.errors import RequestInvalidError
+from sendme.domain.ids import new_id
 from sendme.domain.messages import MessageStatus
 
 SIGNATURE_HEADER = "SendMe-Signature"
@@ -30,6 +31,8 @@ RETRY_WINDOW = timedelta(hours=24)
 DISABLE_AFTER = timedelta(days=3)
 FIRST_RETRY_SECONDS = 30
 MAX_RETRY_SECONDS = 3600
+# How long a delivery's record stays listable after its last attempt (decision 36).
+DELIVERY_RECORD_TTL = timedelta(days=30)
 
 
 class EventType(StrEnum):
@@ -87,9 +90,19 @@ class WebhookEndpoint(CamelModel):
         return self.failing_since is not None and now - parse_iso(self.failing_since) >= DISABLE_AFTER
 
 
+class DeliveryStatus(StrEnum):
+    # Not yet tried, or failed and waiting for its next attempt.
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    # Given up after RETRY_WINDOW (or its endpoint was disabled): the customer may retry it.
+    FAILED = "FAILED"
+
+
 class WebhookDelivery(CamelModel):
     """One event on its way to one endpoint: the webhook queue's message body."""
 
+    # Names the delivery's record (decision 36); the default covers a message queued before ids.
+    id: str = Field(default_factory=new_id)
     org_id: str
     endpoint_id: str
     event_id: str
@@ -100,6 +113,21 @@ class WebhookDelivery(CamelModel):
     first_attempt_at: float = Field(description="Unix seconds of the first attempt")
     # Unix seconds before which the next attempt is not made (a retry waits longer than SQS's 15 min).
     not_before: float = 0
+
+
+class DeliveryRecord(CamelModel):
+    """What an endpoint's deliveries list shows of one delivery, kept per attempt outcome."""
+
+    id: str
+    endpoint_id: str
+    event_id: str
+    event_type: EventType
+    status: DeliveryStatus
+    attempts: int
+    last_response_code: int | None = None
+    last_attempt_at: str
+    # The event's exact bytes, kept only while FAILED: a retry sends them again.
+    body: str | None = None
 
 
 def new_secret() -> str:

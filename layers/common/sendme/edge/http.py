@@ -42,6 +42,8 @@ from sendme.domain.errors import (
     SuppressionNotFoundError,
     TemplateNotFoundError,
     TermsNotAcceptedError,
+    WebhookDeliveryNotFoundError,
+    WebhookDeliveryNotRetryableError,
     WebhookNotFoundError,
 )
 from sendme.edge.auth import presented_api_key
@@ -63,6 +65,8 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     ContactNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     ApiKeyNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     WebhookNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    WebhookDeliveryNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
+    WebhookDeliveryNotRetryableError: (HTTPStatus.CONFLICT, "Conflict"),
     TemplateNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     CampaignNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),
     SuppressionNotFoundError: (HTTPStatus.NOT_FOUND, "Not found"),

@@ -4,6 +4,7 @@ A failed attempt goes back on the webhook queue as a new SQS message delayed by 
 (SQS delays at most 15 min, so a longer wait is a few hops, each checking `notBefore`). After
 24 h of failures the delivery is given up and counted on the endpoint; an endpoint that has
 failed every delivery for 3 days is disabled, which its owner sees in its `status` (decision 34).
+Each attempt's outcome also updates the delivery's own record, which the API lists (decision 36).
 """
 
 import random
@@ -15,6 +16,7 @@ from sendme.domain.clock import to_iso
 from sendme.domain.webhooks import (
     RETRY_WINDOW,
     SIGNATURE_HEADER,
+    DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
     retry_delay,
@@ -22,6 +24,7 @@ from sendme.domain.webhooks import (
 )
 from sendme.observability import logger, metrics
 from sendme.outbound.webhooks import PostOutcome, WebhookPoster, WebhookQueue
+from sendme.storage.webhook_deliveries import WebhookDeliveryLog
 from sendme.storage.webhooks import WebhookRepository
 
 
@@ -31,6 +34,7 @@ class WebhookDeliverer:
         endpoints: WebhookRepository,
         queue: WebhookQueue,
         poster: WebhookPoster,
+        log: WebhookDeliveryLog,
         *,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
@@ -38,6 +42,7 @@ class WebhookDeliverer:
         self._endpoints = endpoints
         self._queue = queue
         self._poster = poster
+        self._log = log
         self._clock = clock
         self._rng = rng or random.Random()
 
@@ -53,6 +58,9 @@ class WebhookDeliverer:
         outcome = self._poster.post(endpoint.url, delivery.body, self._headers(endpoint, delivery, now))
         if outcome.delivered:
             self._endpoints.record_success(endpoint)
+            self._log.record(
+                delivery, DeliveryStatus.SUCCEEDED, outcome.status_code, to_iso(datetime.fromtimestamp(now, UTC))
+            )
             metrics.add_metric(name="WebhooksDelivered", unit="Count", value=1)
             return
         self._failed(endpoint, delivery, outcome, now)
@@ -75,16 +83,20 @@ class WebhookDeliverer:
         if endpoint.failed_too_long(moment):
             self._endpoints.disable(endpoint, to_iso(moment))
             self._endpoints.refresh_organization(endpoint.org_id)
-            self._give_up(endpoint, delivery, "endpoint disabled")
+            self._give_up(endpoint, delivery, outcome, moment, "endpoint disabled")
             return
         delay = retry_delay(delivery.attempt, self._rng)
         if now + delay - delivery.first_attempt_at > RETRY_WINDOW.total_seconds():
-            self._give_up(endpoint, delivery, "retries exhausted")
+            self._give_up(endpoint, delivery, outcome, moment, "retries exhausted")
             return
+        self._log.record(delivery, DeliveryStatus.PENDING, outcome.status_code, to_iso(moment))
         retry = delivery.model_copy(update={"attempt": delivery.attempt + 1, "not_before": now + delay})
         self._queue.send_all([retry], delay_seconds=int(delay))
 
-    def _give_up(self, endpoint: WebhookEndpoint, delivery: WebhookDelivery, why: str) -> None:
+    def _give_up(
+        self, endpoint: WebhookEndpoint, delivery: WebhookDelivery, outcome: PostOutcome, moment: datetime, why: str
+    ) -> None:
         self._endpoints.record_given_up(endpoint)
+        self._log.record(delivery, DeliveryStatus.FAILED, outcome.status_code, to_iso(moment))
         metrics.add_metric(name="WebhooksFailed", unit="Count", value=1)
         logger.warning("webhook delivery given up", extra={"event_id": delivery.event_id, "why": why})

@@ -13,6 +13,8 @@ The accounts table, (pk, sk):
 - NUMBER#<e164> / NUMBER: the organisation a two-way number belongs to (one at most);
 - ORG#<orgId> / SENDJOB#<jobId>: a send job;
 - ORG#<orgId> / WEBHOOK#<endpointId>: a status webhook endpoint (sendme.domain.webhooks);
+- ORG#<orgId> / HOOKSENT#<endpointId>#<deliveryId>: one delivery to that endpoint, newest last
+  (UUIDv7), expiring 30 days after its last attempt (storage.webhook_deliveries, decision 36);
 - ORG#<orgId> / TEMPLATE#<templateId> and CAMPAIGN#<campaignId>: a message template, a campaign;
 - SENDJOB#<orgId>#<jobId> / RECIPIENTS#<listId>#<chunk>: the recipients a send job paid for, frozen
   one fan-out chunk per item (in its own partition, so the organisation's stays small);
@@ -37,6 +39,7 @@ API_KEY = "APIKEY#"
 SUPPRESSED = "SUPPRESSED#"
 LEDGER = "LEDGER#"
 WEBHOOK = "WEBHOOK#"
+DELIVERY = "HOOKSENT#"
 TEMPLATE = "TEMPLATE#"
 CAMPAIGN = "CAMPAIGN#"
 
@@ -125,3 +128,12 @@ def partition(org_id: str, value: str) -> str:
 def message_content(org_id: str, content_id: str) -> dict[str, str]:
     """A message's content item in the messages table (storage.message_items)."""
     return {"orgId": f"{org_id}#content", "id": content_id}
+
+
+def webhook_deliveries(endpoint_id: str) -> str:
+    """The sort-key prefix of one endpoint's delivery records."""
+    return f"{DELIVERY}{endpoint_id}#"
+
+
+def webhook_delivery(org_id: str, endpoint_id: str, delivery_id: str) -> dict[str, str]:
+    return {"pk": org(org_id), "sk": webhook_deliveries(endpoint_id) + delivery_id}
