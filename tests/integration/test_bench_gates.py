@@ -123,6 +123,7 @@ GUARD = {"sendme.outbound.email_tenants", "sendme.services.accounts", "sendme.se
 INBOUND = {*SETTLES, "sendme.outbound.providers", "sendme.outbound.queues", "sendme.services.dispatch"}
 WEBHOOKS = {
     "sendme.outbound.webhooks",
+    "sendme.services.webhook_deliveries",
     "sendme.services.webhook_delivery",
     "sendme.services.webhook_events",
     "sendme.services.webhooks",
