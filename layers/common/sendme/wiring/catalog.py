@@ -9,6 +9,7 @@ from sendme.storage import keys
 from sendme.storage.catalog import OrgItems
 from sendme.wiring import cached
 from sendme.wiring.contacts import contacts
+from sendme.wiring.messages import counters
 
 
 def templates() -> OrgItems[Template]:
@@ -30,4 +31,4 @@ def template_service() -> TemplateService:
 
 @cached
 def campaign_service() -> CampaignService:
-    return CampaignService(campaigns())
+    return CampaignService(campaigns(), counters())
