@@ -6,7 +6,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sendme.contracts.catalog import CampaignPage, CatalogQuery
+from sendme.contracts.catalog import CampaignPage, CampaignStats, CatalogQuery
 from sendme.domain.templates import Campaign, CampaignInput, CampaignPatch
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
@@ -34,6 +34,11 @@ def list_campaigns() -> Response[CampaignPage]:
 @app.get("/api/campaigns/<campaign_id>")
 def get_campaign(campaign_id: str) -> Response[Campaign]:
     return json_response(campaign_service().get(caller(app).org_id, campaign_id))
+
+
+@app.get("/api/campaigns/<campaign_id>/stats")
+def campaign_stats(campaign_id: str) -> Response[CampaignStats]:
+    return json_response(campaign_service().stats(caller(app).org_id, campaign_id))
 
 
 @app.patch("/api/campaigns/<campaign_id>")

@@ -2,7 +2,7 @@
 
 from werkzeug.test import Client
 
-from .helpers import SPEC_SMS_BODY, auth, organization
+from .helpers import SPEC_SMS_BODY, auth, credits_of, organization
 
 
 def create(api: Client, key: str, name: str = "Campaña de bienvenida") -> str:
@@ -65,3 +65,48 @@ def test_message_list_items_carry_the_campaigns_name_and_filter_by_it(api: Clien
     }
     unfiltered = api.get("/api/messages", headers=auth(demo.api_key)).json["data"]
     assert sorted(m["campaign"] is None for m in unfiltered) == [False, False, True, True]
+
+
+def stats(api: Client, key: str, campaign_id: str):
+    return api.get(f"/api/campaigns/{campaign_id}/stats", headers=auth(key))
+
+
+def test_campaign_stats_count_a_sends_messages_per_status_and_channel_with_cost_and_send_times(api, demo, drain):
+    # Given a campaign sent two SMS, then one email, and the worker has sent them
+    campaign_id = create(api, demo.api_key)
+    before = credits_of(demo.org_id)
+    sms = api.post(
+        "/api/messages/sms/contacts", json={**SPEC_SMS_BODY, "campaignId": campaign_id}, headers=auth(demo.api_key)
+    )
+    email = {"subject": "Hi", "message": "Hello", "contacts": ["ana@example.com"], "campaignId": campaign_id}
+    mail = api.post("/api/messages/email/contacts", json=email, headers=auth(demo.api_key))
+    assert (sms.status_code, mail.status_code) == (201, 201)
+    drain()
+    # When its stats are read
+    response = stats(api, demo.api_key, campaign_id)
+    # Then they count the three messages, now SENT, per channel, and the credits charged
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert (body["campaignId"], body["messages"]) == (campaign_id, 3)
+    assert {status: n for status, n in body["byStatus"].items() if n} == {"SENT": 3}
+    assert body["byChannel"] == {"sms": 2, "email": 1}
+    assert body["cost"] == before - credits_of(demo.org_id) > 0
+    # and the first send is the SMS's, the last the email's
+    listed = api.get(f"/api/messages?campaignId={campaign_id}", headers=auth(demo.api_key)).json["data"]
+    created = sorted(message["createdAt"] for message in listed)
+    assert (body["firstSendAt"], body["lastSendAt"]) == (created[0], created[-1])
+
+
+def test_campaign_stats_of_a_campaign_never_sent_to_are_zeros(api: Client, demo):
+    campaign_id = create(api, demo.api_key)
+    body = stats(api, demo.api_key, campaign_id).json
+    assert (body["messages"], body["cost"], body["firstSendAt"], body["lastSendAt"]) == (0, 0, None, None)
+    assert set(body["byStatus"].values()) == {0}
+    assert body["byChannel"] == {"sms": 0, "email": 0}
+
+
+def test_campaign_stats_of_another_organisations_or_an_unknown_campaign_are_404(api: Client, demo):
+    campaign_id = create(api, demo.api_key)
+    _, other = organization(credits=10)
+    assert stats(api, other, campaign_id).status_code == 404
+    assert stats(api, demo.api_key, "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a99").status_code == 404

@@ -77,6 +77,7 @@ def test_template_every_api_route_goes_straight_to_its_function(stack: Stack):
             )
         },
         ("POST", "/api/templates/{id}/preview"),
+        ("GET", "/api/campaigns/{id}/stats"),
         ("GET", "/api/suppressions"),
         ("DELETE", "/api/suppressions/{recipient}"),
     }

@@ -60,8 +60,9 @@ class RecordingTable:
 
 
 def _amounts(update: dict[str, Any]) -> dict[str, int]:
+    """The ADD part of an update: attribute -> amount."""
     names, values = update["ExpressionAttributeNames"], update["ExpressionAttributeValues"]
-    return {names[f"#a{n}"]: values[f":v{n}"] for n in range(len(names))}
+    return {names[name]: values[f":v{name[2:]}"] for name in names if name.startswith("#a")}
 
 
 def test_counters_a_batch_of_status_changes_is_one_update_of_the_totals_and_one_of_the_day():
@@ -117,3 +118,45 @@ def test_counters_batched_moves_are_recorded_once_at_the_end_of_the_batch():
         assert table.updates == []
     # and at its end the totals and the day each get the net moves in one update
     assert [_amounts(update) for update in table.updates] == [{"status#QUEUED": -3, "status#SENT": 3}] * 2
+
+
+def test_counters_a_campaign_send_counts_its_statuses_channels_cost_and_send_times_in_its_item():
+    # Given a campaign send of two SMS (2 credits each) and one email (1 credit), made a second apart
+    table = RecordingTable()
+    sms = _message(MessageStatus.QUEUED).model_copy(update={"campaign_id": "c1", "cost": 2})
+    email = sms.model_copy(
+        update={
+            "channel": Channel.EMAIL,
+            "message_type": MessageType.EMAIL,
+            "cost": 1,
+            "created_at": "2024-01-01T00:00:01.000Z",
+        }
+    )
+    # When they are counted
+    MessageCounters(table).record_added([sms, sms, email])  # type: ignore[arg-type]
+    # Then the campaign's one update adds its figures and sets its first and last send times
+    (campaign,) = [update for update in table.updates if update["Key"]["sk"] == "campaignId#c1"]
+    assert _amounts(campaign) == {"count": 3, "status#QUEUED": 3, "channel#sms": 2, "channel#email": 1, "cost": 5}
+    assert campaign["UpdateExpression"].startswith("SET #first = if_not_exists(#first, :first), #last = :last ADD ")
+    assert (campaign["ExpressionAttributeValues"][":first"], campaign["ExpressionAttributeValues"][":last"]) == (
+        "2024-01-01T00:00:00.000Z",
+        "2024-01-01T00:00:01.000Z",
+    )
+
+
+def test_counters_moves_of_campaign_messages_also_move_the_campaigns_status_counts():
+    # Given one campaign message and one outside any campaign, both sent
+    table = RecordingTable()
+    queued = _message(MessageStatus.QUEUED)
+    in_campaign = queued.model_copy(update={"status": MessageStatus.SENT, "campaign_id": "c1"})
+    outside = queued.model_copy(update={"status": MessageStatus.SENT})
+    # When their moves are recorded
+    MessageCounters(table).record_moves([(in_campaign, MessageStatus.QUEUED), (outside, MessageStatus.QUEUED)])  # type: ignore[arg-type]
+    # Then the campaign's item moves only its message, and nothing else is written for the other
+    assert [update["Key"]["sk"] for update in table.updates] == [
+        "totals",
+        f"day#{created_at_of(queued.id).date().isoformat()}",
+        "campaignId#c1",
+    ]
+    assert _amounts(table.updates[2]) == {"status#QUEUED": -1, "status#SENT": 1}
+    assert "SET" not in table.updates[2]["UpdateExpression"]

@@ -29,6 +29,19 @@ class CampaignPage(CamelModel):
     meta: CatalogPageMeta
 
 
+class CampaignStats(CamelModel):
+    """GET /api/campaigns/{id}/stats: the campaign's messages, read from counters kept as they
+    are sent and change status."""
+
+    campaign_id: str
+    messages: int = Field(description="Messages sent in the campaign.")
+    by_status: dict[str, int] = Field(description="Its messages now at each status.")
+    by_channel: dict[str, int] = Field(description="Its messages per channel (`sms`, `email`).")
+    cost: int = Field(description="Credits charged when they were sent (refunds not deducted).")
+    first_send_at: str | None = Field(description="When its first send was made (null: none yet).")
+    last_send_at: str | None = Field(description="When its last send was made (null: none yet).")
+
+
 class PreviewRequest(CamelModel):
     """POST /api/templates/{id}/preview: render for one contact (or none), with the send's variables."""
 

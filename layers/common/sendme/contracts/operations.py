@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 
 from sendme.contracts.account import AccountView, Activity, ActivityQuery
 from sendme.contracts.cancelling import MessageCanceled, QueueCanceled
-from sendme.contracts.catalog import CampaignPage, CatalogQuery, Preview, TemplatePage
+from sendme.contracts.catalog import CampaignPage, CampaignStats, CatalogQuery, Preview, TemplatePage
 from sendme.contracts.contacts import ContactPage, ContactQuery, ImportOptions, ImportReport
 from sendme.contracts.errors import ErrorBody
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
@@ -29,6 +29,7 @@ from sendme.contracts.webhooks import (
 )
 from sendme.domain.base import CamelModel
 from sendme.domain.contacts import Contact
+from sendme.domain.messages import MessageStatus
 from sendme.domain.templates import Campaign, Template
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -848,6 +849,31 @@ OPERATIONS[("POST", "/api/templates/{id}/preview")] = Operation(
     request_example={"contactId": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a80", "variables": {"plan": "gold"}},
 )
 OPERATIONS.update(_catalog("campaign", Campaign, CampaignPage, _CAMPAIGN))
+OPERATIONS[("GET", "/api/campaigns/{id}/stats")] = Operation(
+    "campaigns",
+    "Get a campaign's stats",
+    "Its messages per status and per channel, the credits they were charged, and its first and last "
+    "send, from counters kept as messages are sent and change status (not a scan). A campaign "
+    "never sent to shows zeros.",
+    {
+        HTTPStatus.OK: Answer(
+            "The campaign's figures",
+            CampaignStats,
+            {
+                "stats": {
+                    "campaignId": _CAMPAIGN["id"],
+                    "messages": 3,
+                    "byStatus": {status.value: 0 for status in MessageStatus} | {"SENT": 2, "DELIVERED": 1},
+                    "byChannel": {"sms": 2, "email": 1},
+                    "cost": 3,
+                    "firstSendAt": "2026-01-15T10:05:00.000Z",
+                    "lastSendAt": "2026-01-15T10:07:00.000Z",
+                }
+            },
+        )
+    },
+    _ONE,
+)
 
 
 def operation_of(method: str, path: str) -> Operation | None:

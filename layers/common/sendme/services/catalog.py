@@ -2,7 +2,17 @@
 organisation, and a template's preview for one contact. Neither sends nor holds personal data,
 so neither needs the terms accepted (a send with them does)."""
 
-from sendme.contracts.catalog import CampaignPage, CatalogPageMeta, CatalogQuery, Preview, PreviewRequest, TemplatePage
+from dataclasses import asdict
+
+from sendme.contracts.catalog import (
+    CampaignPage,
+    CampaignStats,
+    CatalogPageMeta,
+    CatalogQuery,
+    Preview,
+    PreviewRequest,
+    TemplatePage,
+)
 from sendme.domain.clock import now_iso
 from sendme.domain.content import content_type_of
 from sendme.domain.errors import CampaignNotFoundError, ContactNotFoundError, RequestInvalidError, TemplateNotFoundError
@@ -23,6 +33,7 @@ from sendme.domain.templates import (
 )
 from sendme.storage.catalog import OrgItems
 from sendme.storage.contacts import ContactRepository
+from sendme.storage.counters import MessageCounters
 
 
 class _Catalog[Item: (Template, Campaign)]:
@@ -111,6 +122,10 @@ class TemplateService(_Catalog[Template]):
 class CampaignService(_Catalog[Campaign]):
     _kind, _missing = "campaign", CampaignNotFoundError
 
+    def __init__(self, campaigns: OrgItems[Campaign], counters: MessageCounters) -> None:
+        super().__init__(campaigns)
+        self._counters = counters
+
     def create(self, org_id: str, data: CampaignInput) -> Campaign:
         now = now_iso()
         campaign = Campaign(id=new_id(), **data.model_dump(), created_at=now, updated_at=now)
@@ -125,3 +140,10 @@ class CampaignService(_Catalog[Campaign]):
         before = self.get(org_id, campaign_id)
         changes = patch.model_dump(include=patch.model_fields_set)
         return self._replace(org_id, before.model_copy(update={**changes, "updated_at": now_iso()}))
+
+    def stats(self, org_id: str, campaign_id: str) -> CampaignStats:
+        """Its messages per status and channel, their cost, first and last send: from the
+        campaign's counters, not a scan of its messages."""
+        self.get(org_id, campaign_id)  # the 404 for another organisation's or an unknown one
+        counts = self._counters.campaign(org_id, campaign_id)
+        return CampaignStats(campaign_id=campaign_id, **asdict(counts))

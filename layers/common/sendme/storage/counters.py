@@ -10,10 +10,12 @@ values keep growing, are one small item each (sk "<attribute>#<value>", attribut
 
 Counted: every message ("all"), per UTC creation day (in all and per status, the console's
 30-day chart), and per value of the low-cardinality
-filters (status, messageType, countryCode, contentType, provider, campaignId). A send (one
+filters (status, messageType, countryCode, contentType, provider, campaignId). A campaign's item
+also holds its messages per status and per channel, the credits they were charged, and when its
+first and last sends were made (GET /api/campaigns/{id}/stats). A send (one
 add_all) makes two or three ADDs whatever the number of recipients: the totals, its day and
 its campaign; status changes move their messages from the old statuses to the new in one ADD
-of the totals and one of each creation day they touch.
+of the totals, one of each creation day they touch and one of each campaign they belong to.
 A counter update that fails is logged and counted (metric CounterUpdatesFailed), never raised.
 Recipients and contacts are not counted: they have one value per message, so a
 1,000-recipient send would cost 2,000 updates; their totals are counted on their own index
@@ -23,13 +25,14 @@ instead (see listing.py).
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from sendme.domain.ids import created_at_of
-from sendme.domain.messages import Message, MessageStatus
+from sendme.domain.messages import Channel, Message, MessageStatus
 from sendme.observability import logger, metrics
 from sendme.storage import keys
 from sendme.storage.dynamodb import read_items
@@ -56,6 +59,25 @@ def day_key(day: date) -> str:
 def day_status_key(day: date, status: MessageStatus) -> str:
     """The messages created on `day` that are now at `status`: an attribute of the day's item."""
     return f"{day_key(day)}{_IN_ITEM}{counter_key('status', status.value)}"
+
+
+def in_campaign(campaign_id: str, counter: str) -> str:
+    """A counter of one campaign's messages only: an attribute of the campaign's item."""
+    return f"{counter_key('campaignId', campaign_id)}{_IN_ITEM}{counter}"
+
+
+COST = "cost"
+FIRST_SEND, LAST_SEND = "firstSendAt", "lastSendAt"
+
+
+@dataclass(frozen=True)
+class CampaignCounts:
+    messages: int
+    by_status: dict[str, int]
+    by_channel: dict[str, int]
+    cost: int
+    first_send_at: str | None
+    last_send_at: str | None
 
 
 _TOTALS_ITEM = "totals"
@@ -87,6 +109,14 @@ def _keys_of(message: Message) -> list[str]:
     return keys
 
 
+def _campaign_amounts(message: Message, campaign_id: str) -> dict[str, int]:
+    return {
+        in_campaign(campaign_id, counter_key("status", message.status.value)): 1,
+        in_campaign(campaign_id, counter_key("channel", message.channel.value)): 1,
+        in_campaign(campaign_id, COST): message.cost,
+    }
+
+
 class MessageCounters:
     def __init__(self, table: "Table") -> None:
         self._table = table
@@ -109,7 +139,18 @@ class MessageCounters:
             self._add(held)
 
     def record_added(self, messages: Iterable[Message]) -> None:
-        self._add(Counter((message.org_id, key) for message in messages for key in _keys_of(message)))
+        deltas: Counter[tuple[str, str]] = Counter()
+        # Each campaign item's earliest and latest creation time in these messages.
+        sends: dict[tuple[str, str], tuple[str, str]] = {}
+        for message in messages:
+            deltas.update((message.org_id, key) for key in _keys_of(message))
+            if message.campaign_id:
+                for key, amount in _campaign_amounts(message, message.campaign_id).items():
+                    deltas[message.org_id, key] += amount
+                item = (message.org_id, counter_key("campaignId", message.campaign_id))
+                first, last = sends.get(item, (message.created_at, message.created_at))
+                sends[item] = (min(first, message.created_at), max(last, message.created_at))
+        self._add(deltas, sends)
 
     def record_transition(self, message: Message) -> None:
         """Move `message` from its previous status's counter to its current one's.
@@ -129,6 +170,8 @@ class MessageCounters:
             for key, amount in ((before, -1), (message.status, 1)):
                 deltas[message.org_id, counter_key("status", key.value)] += amount
                 deltas[message.org_id, day_status_key(day, key)] += amount
+                if message.campaign_id:
+                    deltas[message.org_id, in_campaign(message.campaign_id, counter_key("status", key.value))] += amount
         if self._held is not None:
             self._held.update(deltas)
         else:
@@ -141,25 +184,54 @@ class MessageCounters:
         stored = {str(found["sk"]): found for found in read_items(self._table, [_key(org_id, item) for item in items])}
         return {key: int(str(stored.get(item, {}).get(attribute, 0))) for key, (item, attribute) in wanted.items()}
 
-    def _add(self, deltas: Mapping[tuple[str, str], int]) -> None:
-        """One ADD per counter item touched, of every nonzero amount it holds."""
+    def campaign(self, org_id: str, campaign_id: str) -> CampaignCounts:
+        """A campaign's counters, one read of its item (zeros for a campaign never sent to)."""
+        item = self._table.get_item(Key=_key(org_id, counter_key("campaignId", campaign_id))).get("Item", {})
+
+        def amount(counter: str) -> int:
+            return int(str(item.get(counter, 0)))
+
+        def when(attribute: str) -> str | None:
+            return str(item[attribute]) if attribute in item else None
+
+        return CampaignCounts(
+            messages=amount("count"),
+            by_status={status.value: amount(counter_key("status", status.value)) for status in MessageStatus},
+            by_channel={channel.value: amount(counter_key("channel", channel.value)) for channel in Channel},
+            cost=amount(COST),
+            first_send_at=when(FIRST_SEND),
+            last_send_at=when(LAST_SEND),
+        )
+
+    def _add(
+        self, deltas: Mapping[tuple[str, str], int], sends: Mapping[tuple[str, str], tuple[str, str]] | None = None
+    ) -> None:
+        """One ADD per counter item touched, of every nonzero amount it holds (and, for a
+        campaign's item, the first and last send times in `sends`)."""
         updates: dict[tuple[str, str], dict[str, int]] = {}
         for (org_id, key), amount in deltas.items():
             if amount:
                 item, attribute = _stored_at(key)
                 updates.setdefault((org_id, item), {})[attribute] = amount
         for (org_id, item), amounts in updates.items():
-            self._update(org_id, item, amounts)
+            self._update(org_id, item, amounts, (sends or {}).get((org_id, item)))
 
-    def _update(self, org_id: str, item: str, amounts: Mapping[str, int]) -> None:
+    def _update(self, org_id: str, item: str, amounts: Mapping[str, int], sent: tuple[str, str] | None = None) -> None:
         # Best effort: the message is already written, and failing its send or delivery over a
         # counter would lose more than a total that is off by one.
-        names = {f"#a{n}": attribute for n, attribute in enumerate(amounts)}
-        values = {f":v{n}": amount for n, amount in enumerate(amounts.values())}
+        names: dict[str, str] = {f"#a{n}": attribute for n, attribute in enumerate(amounts)}
+        values: dict[str, int | str] = {f":v{n}": amount for n, amount in enumerate(amounts.values())}
+        expression = "ADD " + ", ".join(f"#a{n} :v{n}" for n in range(len(amounts)))
+        if sent:
+            # Two sends racing may leave the earlier one's time as the last: a stats figure, not
+            # worth a conditional write that would fail and retry.
+            names |= {"#first": FIRST_SEND, "#last": LAST_SEND}
+            values |= {":first": sent[0], ":last": sent[1]}
+            expression = f"SET #first = if_not_exists(#first, :first), #last = :last {expression}"
         try:
             self._table.update_item(
                 Key=_key(org_id, item),
-                UpdateExpression="ADD " + ", ".join(f"#a{n} :v{n}" for n in range(len(amounts))),
+                UpdateExpression=expression,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )

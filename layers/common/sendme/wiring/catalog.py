@@ -9,6 +9,7 @@ from sendme.storage import keys
 from sendme.storage.catalog import OrgItems
 from sendme.wiring import cached
 from sendme.wiring.contacts import contacts
+from sendme.wiring.messages import counters
 
 if TYPE_CHECKING:
     from sendme.services.catalog import CampaignService, TemplateService
@@ -41,4 +42,4 @@ def template_service() -> "TemplateService":
 def campaign_service() -> "CampaignService":
     from sendme.services.catalog import CampaignService
 
-    return CampaignService(campaigns())
+    return CampaignService(campaigns(), counters())
