@@ -128,7 +128,9 @@ def test_e2e_get_message_has_its_timeline(api: Api, campaign):
     message = api.get(f"/api/messages/{message_id}").json()
     # ...then DELIVERED too, where the stack reports receipts.
     assert [event["status"] for event in message["history"]][:3] == ["QUEUED", "SENDING", "SENT"]
-    assert message["campaign"] == {"id": campaign, "name": None}
+    # and its campaign by id and name
+    name = api.get(f"/api/campaigns/{campaign}").json()["name"]
+    assert message["campaign"] == {"id": campaign, "name": name}
 
 
 def test_e2e_get_malformed_id_is_404(api: Api):
