@@ -41,6 +41,26 @@ def test_campaigns_create_refuses_a_missing_name(api: Client, demo):
     assert (response.status_code, response.json["field"]) == (400, "name")
 
 
+def test_campaigns_patch_refuses_a_null_name_and_keeps_the_campaign_listable(api: Client, demo):
+    # Given a campaign
+    campaign_id = create(api, demo.api_key)
+    # When a patch sends its name as null (the schema says it may be left out, not nulled)
+    response = api.patch(f"/api/campaigns/{campaign_id}", json={"name": None}, headers=auth(demo.api_key))
+    # Then it is a 400 naming the field, and the campaign keeps its name
+    assert (response.status_code, response.json["field"]) == (400, "name")
+    listed = api.get("/api/campaigns", headers=auth(demo.api_key))
+    assert (listed.status_code, listed.json["data"][0]["name"]) == (200, "Campaña de bienvenida")
+
+
+def test_templates_patch_refuses_a_null_subject(api: Client, demo):
+    created = api.post(
+        "/api/templates", json={"name": "Hola", "channel": "sms", "body": "Hola {{name}}"}, headers=auth(demo.api_key)
+    )
+    assert created.status_code == 201, created.json
+    response = api.patch(f"/api/templates/{created.json['id']}", json={"subject": None}, headers=auth(demo.api_key))
+    assert (response.status_code, response.json["field"]) == (400, "subject")
+
+
 def test_send_with_another_organisations_campaign_is_400(api: Client, demo):
     _, other = organization(credits=10)
     campaign_id = create(api, other)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel, not_null
+from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel, NullsRefused, not_null
 from sendme.domain.contacts import Contact
 from sendme.domain.errors import RequestInvalidError
 from sendme.domain.messages import Channel
@@ -208,7 +208,7 @@ def check_template(channel: Channel, body: str, subject: str | None) -> None:
     TemplateText(body, subject).check()
 
 
-class TemplatePatch(CamelModel):
+class TemplatePatch(NullsRefused):
     """PATCH /api/templates/{id}: only the fields present change (the channel never does)."""
 
     model_config = REFUSE_UNKNOWN_FIELDS
@@ -244,7 +244,7 @@ class CampaignInput(CamelModel):
     description: str | None = Field(default=None, max_length=2000)
 
 
-class CampaignPatch(CamelModel):
+class CampaignPatch(NullsRefused):
     """PATCH /api/campaigns/{id}: only the fields present change; a null description removes it."""
 
     model_config = REFUSE_UNKNOWN_FIELDS
