@@ -1,14 +1,17 @@
 """Assertions on moto's state: what was stored, queued and sent."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import boto3
+import pytest
 from moto.sns.models import sns_backends
 
 from devstack.provision import ACCOUNT_ID as DEFAULT_ACCOUNT_ID
 from devstack.provision import Stack
 from sendme.storage.message_items import content_key
+from sendme_admin.cli import main as admin_main
 
 SPEC_SMS_BODY = {
     "message": "Hello, this is a test message from SendMe",
@@ -82,3 +85,18 @@ def crash_once_at(wanted: Callable[[dict[str, Any]], bool]) -> list[dict[str, An
     for operation in ("UpdateItem", "TransactWriteItems"):
         events.register(f"provide-client-params.dynamodb.{operation}", crash)
     return crashed
+
+
+def admin_runner(capsys: pytest.CaptureFixture[str], *options: str) -> Callable[..., tuple[int, Any, str]]:
+    """Runs sendme-admin with `options` before each call's arguments; each call returns (exit
+    status, stdout as JSON or text, stderr)."""
+
+    def run(*arguments: str) -> tuple[int, Any, str]:
+        status = admin_main([*options, *arguments])
+        out, err = capsys.readouterr()
+        try:
+            return status, json.loads(out), err
+        except json.JSONDecodeError:
+            return status, out, err
+
+    return run

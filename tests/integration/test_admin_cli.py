@@ -14,7 +14,7 @@ from sendme.services import audit as audit_module
 from sendme.storage import keys
 from sendme_admin.cli import main
 
-from .helpers import SPEC_SMS_BODY, auth
+from .helpers import SPEC_SMS_BODY, admin_runner, auth
 from .test_sweeper import crash_after_provider_accepts
 
 
@@ -22,16 +22,9 @@ from .test_sweeper import crash_after_provider_accepts
 def admin(stack: Stack, capsys: pytest.CaptureFixture[str]):
     """Runs the CLI on the stack's accounts table; returns (exit status, stdout JSON or text, stderr)."""
 
-    def run(*arguments: str) -> tuple[int, object, str]:
-        tables = ["--accounts-table", stack.ref("AccountsTable"), "--messages-table", stack.ref("MessagesTable")]
-        status = main([*tables, *arguments])
-        out, err = capsys.readouterr()
-        try:
-            return status, json.loads(out), err
-        except json.JSONDecodeError:
-            return status, out, err
-
-    return run
+    return admin_runner(
+        capsys, "--accounts-table", stack.ref("AccountsTable"), "--messages-table", stack.ref("MessagesTable")
+    )
 
 
 def test_cli_create_org_and_issue_key_give_a_working_key(admin, api: Client):

@@ -1,7 +1,6 @@
 """sendme-admin with SES tenants on (decision 21): the accounts table in moto, SES v2's tenant API
 stubbed by botocore's Stubber (moto implements none of it)."""
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +9,8 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from devstack.provision import Stack
-from sendme_admin.cli import main
+
+from .helpers import admin_runner
 
 IDENTITY = "arn:aws:ses:us-east-1:123456789012:identity/no-reply@example.com"
 CONFIGURATION_SET = "arn:aws:ses:us-east-1:123456789012:configuration-set/test-EmailConfigurationSet"
@@ -34,21 +34,13 @@ def ses(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
 def admin(stack: Stack, capsys: pytest.CaptureFixture[str]):
     """Runs the CLI with tenants on; returns (exit status, stdout JSON or text, stderr)."""
 
-    def run(*arguments: str) -> tuple[int, Any, str]:
-        options = [
-            "--accounts-table",
-            stack.ref("AccountsTable"),
-            "--email-tenant-resources",
-            f"{IDENTITY},{CONFIGURATION_SET}",
-        ]
-        status = main([*options, *arguments])
-        out, err = capsys.readouterr()
-        try:
-            return status, json.loads(out), err
-        except json.JSONDecodeError:
-            return status, out, err
-
-    return run
+    return admin_runner(
+        capsys,
+        "--accounts-table",
+        stack.ref("AccountsTable"),
+        "--email-tenant-resources",
+        f"{IDENTITY},{CONFIGURATION_SET}",
+    )
 
 
 def tenant(status: str) -> dict[str, Any]:
