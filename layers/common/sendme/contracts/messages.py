@@ -51,6 +51,12 @@ class MessageView(CamelModel):
     scheduled_at: str | None = None
     direction: Direction = Direction.OUTBOUND
     from_: str | None = Field(default=None, alias="from")
+    metadata: dict[str, str] | None = None
+    # An email's first open, click, bounce and unsubscribe, from its SES events.
+    opened_at: str | None = None
+    clicked_at: str | None = None
+    bounced_at: str | None = None
+    unsubscribed_at: str | None = None
 
     @classmethod
     def of(

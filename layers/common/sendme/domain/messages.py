@@ -1,8 +1,10 @@
 """A message as stored, its channel, type, content type and status, and the delivery task that names it."""
 
+import json
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from sendme.domain.base import CamelModel
 
@@ -42,6 +44,25 @@ class Direction(StrEnum):
     INBOUND = "INBOUND"  # what a customer's contact sent to the organisation's two-way number
 
 
+# A send's `metadata`: the caller's own key-value pairs, stored with the message and returned by
+# every dialect (our list, Sendo's, the workspace's). Bounded as Stripe and Twilio bound theirs.
+MAX_METADATA_KEYS = 20
+MAX_METADATA_BYTES = 2048
+
+
+def _within_metadata_size(pairs: dict[str, str]) -> dict[str, str]:
+    if len(json.dumps(pairs, separators=(",", ":"), ensure_ascii=False).encode()) > MAX_METADATA_BYTES:
+        raise ValueError(f"must be at most {MAX_METADATA_BYTES} bytes as JSON")
+    return pairs
+
+
+Metadata = Annotated[
+    dict[Annotated[str, Field(min_length=1, max_length=40)], Annotated[str, Field(max_length=500)]],
+    Field(max_length=MAX_METADATA_KEYS),
+    AfterValidator(_within_metadata_size),
+]
+
+
 class StatusEvent(CamelModel):
     status: MessageStatus
     at: str
@@ -79,6 +100,13 @@ class Message(CamelModel):
     # When a SCHEDULED message is due to move to QUEUED (the sweeper fires it).
     scheduled_at: str | None = None
     deleted_at: str | None = None
+    metadata: Metadata | None = None
+    # An email's engagement, from its SES events: set once each (the first), beside the status,
+    # which they never move backwards: a click after READ, a bounce after DELIVERED, still count.
+    opened_at: str | None = None
+    clicked_at: str | None = None
+    bounced_at: str | None = None
+    unsubscribed_at: str | None = None
     history: list[StatusEvent] = Field(default_factory=list)
     # Set (True) when its organisation had webhooks when it was sent: the messages table's
     # stream hands only such messages' changes to the webhook pipeline (decision 33).

@@ -9,7 +9,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from sendme.domain.addresses import ISO_COUNTRY, one_of
 from sendme.domain.base import CamelModel, not_null
-from sendme.domain.messages import ContentType
+from sendme.domain.messages import ContentType, Metadata
 from sendme.domain.pricing import PriceKind, PriceTable
 from sendme.domain.templates import Variables
 
@@ -66,6 +66,8 @@ class SendOptions(CamelModel):
     # the two is required (sendme.services.rendering checks it).
     template_id: TemplateId | None = Field(default=None, json_schema_extra=not_null)
     variables: Variables | None = Field(default=None, json_schema_extra=not_null)
+    # The caller's key-value pairs, stored on every message of the send and returned with it.
+    metadata: Metadata | None = Field(default=None, json_schema_extra=not_null)
     # Set by the send from the template (never by a client): kept with the request so a send
     # job renders with the template as it was when the send was accepted.
     template_defaults: SkipJsonSchema[dict[str, str] | None] = None

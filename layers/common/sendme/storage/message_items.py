@@ -34,6 +34,11 @@ STATUS_ATTRIBUTES = (
     "errorMessage",
     "deletedAt",
     "history",
+    # Engagement: set by receipts after the message was written (sendme.domain.messages).
+    "openedAt",
+    "clickedAt",
+    "bouncedAt",
+    "unsubscribedAt",
     "version",
 )
 
