@@ -32,11 +32,6 @@ from sendme.domain.contacts import Contact
 from sendme.domain.messages import MessageStatus
 from sendme.domain.templates import Campaign, Template
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-MAX_IDEMPOTENCY_KEY_LENGTH = 255
-# Printable ASCII, without the leading or trailing spaces HTTP would strip.
-IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"
-
 
 class SendQuery(CamelModel):
     """The query string every send route takes."""
