@@ -121,13 +121,9 @@ GUARD = {"sendme.outbound.email_tenants", "sendme.services.accounts", "sendme.se
 # The inbound function answers HELP through the worker, and DELETE /api/suppressions opts a
 # number back in at SNS: both run the inbound service.
 INBOUND = {*SETTLES, "sendme.outbound.providers", "sendme.outbound.queues", "sendme.services.dispatch"}
-WEBHOOKS = {
-    "sendme.outbound.webhooks",
-    "sendme.services.webhook_deliveries",
-    "sendme.services.webhook_delivery",
-    "sendme.services.webhook_events",
-    "sendme.services.webhooks",
-}
+# The webhook functions share one wiring module: the API's services load with it, each worker's
+# own when first built (the API function never loads the publisher or the deliverer).
+WEBHOOKS = {"sendme.outbound.webhooks", "sendme.services.webhook_deliveries", "sendme.services.webhooks"}
 COLD_START_SERVICES = {
     "list_messages": {*GUARD, "sendme.services.activity", "sendme.services.listing"},
     "contacts": GUARD,
@@ -164,7 +160,8 @@ COLD_START_SERVICES = {
         "sendme.services.inbound",
         "sendme.services.suppressions",
     },
-    "webhook_events": WEBHOOKS,
+    # (sendme.edge.streams parses a stream record into the service's StatusChange)
+    "webhook_events": {*WEBHOOKS, "sendme.services.webhook_events"},
     "webhook_delivery": WEBHOOKS,
 }
 
@@ -188,9 +185,9 @@ COLD_START_MODULES = {
     "suppressions": 60,
     "sweeper": 42,
     "templates": 52,
-    "webhook_delivery": 44,
-    "webhook_events": 45,
-    "webhooks": 57,
+    "webhook_delivery": 31,
+    "webhook_events": 40,
+    "webhooks": 50,
 }
 
 

@@ -2,7 +2,8 @@
 parameters it takes, its answers and their examples.
 
 openapi.json is built from this table and the resolvers (tools/openapi.py), and the edge refuses
-a query parameter the route's entry does not list, so the document and the API cannot disagree.
+a query parameter the route's entry does not list (through sendme.contracts.routes, the index
+`make openapi` writes from this table), so the document and the API cannot disagree.
 """
 
 from dataclasses import dataclass, field
