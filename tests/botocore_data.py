@@ -5,39 +5,44 @@ parses again each JSON model its clients need. The product builds its clients th
 warm Lambda, but a test process rebuilds them after each test's `wiring.reset()`, and provisions
 each test's stack with a session of its own: that was about a second of every integration test on
 the 2-core machine, more than the test itself. The files do not change during a run, and botocore
-already hands one parsed model to every client of a session, so handing it to every session is
-what one session creating all the clients would do.
+already hands one loaded model to every client of a session, so here every loader of the same kind
+(class and search path: moto's own loader merges its extras into the models it loads, so it keeps
+its own) hands out one.
 """
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from botocore.loaders import JSONFileLoader, Loader
+from botocore.loaders import Loader
+
+# The loader's methods botocore itself caches per loader (its `instance_cache`).
+_CACHED = (
+    "list_available_services",
+    "determine_latest_version",
+    "list_api_versions",
+    "load_service_model",
+    "load_data_with_path",
+)
 
 
-class _ParsedOnce(JSONFileLoader):
-    _parsed: dict[str, Any] = {}
+def _once_per_kind(method: Callable[..., Any]) -> Callable[..., Any]:
+    results: dict[Any, Any] = {}
 
-    def load_file(self, file_path: str) -> Any:
-        if file_path not in self._parsed:
-            self._parsed[file_path] = super().load_file(file_path)
-        return self._parsed[file_path]
+    @wraps(method)
+    def once(loader: Loader, *args: Any, **kwargs: Any) -> Any:
+        key = (type(loader), tuple(dict.fromkeys(loader.search_paths)), args, tuple(sorted(kwargs.items())))
+        if key not in results:
+            results[key] = method(loader, *args, **kwargs)
+        return results[key]
 
-
-def _listed_once(list_services: Callable[[Loader, str], list[str]]) -> Callable[[Loader, str], list[str]]:
-    listed: dict[tuple[tuple[str, ...], str], list[str]] = {}
-
-    def list_available_services(loader: Loader, type_name: str) -> list[str]:
-        key = (tuple(dict.fromkeys(loader.search_paths)), type_name)
-        if key not in listed:
-            listed[key] = list_services(loader, type_name)
-        return list(listed[key])
-
-    return list_available_services
+    once.shared_per_kind = True  # type: ignore[attr-defined]
+    return once
 
 
 def install() -> None:
     """Idempotent: pytest_configure calls it in every test process."""
-    if Loader.FILE_LOADER_CLASS is not _ParsedOnce:
-        Loader.FILE_LOADER_CLASS = _ParsedOnce
-        Loader.list_available_services = _listed_once(Loader.list_available_services)  # type: ignore[method-assign,assignment]
+    for name in _CACHED:
+        method = getattr(Loader, name)
+        if not getattr(method, "shared_per_kind", False):
+            setattr(Loader, name, _once_per_kind(method))
