@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Attr
 from werkzeug.wrappers import Request, Response
 
+from sendme.domain.messages import Channel
+
 from .inbound import json_response
 from .receipts import ses_record
 
@@ -35,7 +37,7 @@ class EmailEventsRoute:
         self._messages = messages
 
     def __call__(self, request: Request) -> Response:
-        payload = request.getjson_response(silent=True)
+        payload = request.get_json(silent=True)
         if (
             request.method != "POST"
             or not isinstance(payload, dict)
@@ -46,7 +48,7 @@ class EmailEventsRoute:
                 {"error": f"POST a JSON object with messageId and event (one of {', '.join(EVENTS)})"}, 400
             )
         message = self._status_item(payload["messageId"])
-        if message is None or message.get("channel") != "EMAIL":
+        if message is None or message.get("channel") != Channel.EMAIL.value:
             return json_response({"error": "no email has this messageId"}, 404)
         if not message.get("providerMessageId"):
             return json_response({"error": "the email is not handed to SES yet; try again in a moment"}, 409)

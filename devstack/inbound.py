@@ -37,7 +37,7 @@ class InboundSmsRoute:
         self._topic_arn = topic_arn
 
     def __call__(self, request: Request) -> Response:
-        payload = request.getjson_response(silent=True)
+        payload = request.get_json(silent=True)
         fields = ("from", "to", "body")
         if (
             request.method != "POST"

@@ -2,16 +2,22 @@
 recorded beside its status, which never moves backwards (decision 39)."""
 
 import json
+from functools import partial
 from itertools import permutations
 from typing import Any
 
-from werkzeug.test import Client
+import boto3
+import pytest
+from werkzeug.test import Client, EnvironBuilder
 
+from devstack.email_events import ROUTE, TOPIC, EmailEventsRoute
 from devstack.lambdas import LocalLambdas
+from devstack.poller import QueuePoller
 from devstack.provision import Stack
 from devstack.receipts import ses_record, sns_event
+from devstack.topics import sns_subscriber
 
-from .helpers import auth, stored_messages
+from .helpers import SPEC_SMS_BODY, auth, stored_messages
 
 # Where each SES event type keeps its own time.
 DETAIL = {"Open": "open", "Click": "click", "Bounce": "bounce", "Subscription": "subscription", "Delivery": "delivery"}
@@ -191,3 +197,68 @@ def test_engagement_is_returned_by_the_message_and_the_list(lambdas, api, demo, 
     expected = {"openedAt": T1, "clickedAt": T2, "bouncedAt": T3, "unsubscribedAt": None}
     for view in (one, listed):
         assert {name: view.get(name) for name in expected} == expected
+
+
+@pytest.fixture
+def email_events(stack: Stack, lambdas: LocalLambdas) -> Any:
+    """The local stack's POST /local/email-events, and a run of the receipts function over what
+    the email events topic delivered."""
+    route = EmailEventsRoute(
+        boto3.client("sns"), stack.ref(TOPIC), boto3.resource("dynamodb").Table(stack.ref("MessagesTable"))
+    )
+    poller = QueuePoller(
+        boto3.client("sqs"),
+        stack.topic_queues["ReceiptsFunction"],
+        10,
+        sns_subscriber(partial(lambdas.invoke, "ReceiptsFunction")),
+        retry_after_seconds=0,
+    )
+
+    def post(body: Any) -> tuple[int, dict[str, Any]]:
+        response = route(EnvironBuilder(path=ROUTE, method="POST", json=body).get_request())
+        poller.poll_once()
+        return response.status_code, json.loads(response.get_data())
+
+    return post
+
+
+@pytest.mark.parametrize(
+    ("event_type", "status", "recorded"),
+    [
+        ("Open", "READ", {"openedAt"}),
+        ("Click", "READ", {"openedAt", "clickedAt"}),
+        ("Bounce", "UNDELIVERED", {"bouncedAt"}),
+        ("Complaint", "DELIVERED", set()),
+        ("Subscription", "DELIVERED", {"unsubscribedAt"}),
+    ],
+)
+def test_email_events_route_reports_the_event_through_the_receipts_function(
+    email_events, api, demo, stack, drain, event_type, status, recorded
+):
+    # Given a sent email
+    (message_id,) = sent_emails(api, demo.api_key, drain)
+    # When the local stack is asked for an SES event about it
+    code, body = email_events({"messageId": message_id, "event": event_type})
+    # Then the event took the topic -> receipts path: the email moved on and recorded it
+    assert (code, body["messageId"], body["event"]) == (202, message_id, event_type)
+    item = item_of(stack, message_id)
+    assert (item["status"], set(engagement(item)), item["history"][-1]["source"]) == (status, recorded, "ses")
+
+
+def test_email_events_route_refuses_what_it_cannot_report(email_events, api, demo, drain):
+    # Given a sent SMS
+    sms = api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(demo.api_key)).json["messages"][0]
+    drain()
+    # When events are asked for an unknown event type, an unknown message, or an SMS
+    # Then each is refused, naming what is wrong
+    assert email_events({"messageId": sms["id"], "event": "Delivery"})[0] == 400
+    assert email_events({"messageId": "no-such-id", "event": "Open"})[0] == 404
+    assert email_events({"messageId": sms["id"], "event": "Open"})[0] == 404
+
+
+def test_email_events_route_waits_for_the_email_to_reach_ses(email_events, api, demo):
+    # Given an email accepted but not yet handed to SES
+    body = {"subject": "Hi", "message": "Hello", "contacts": ["ana@example.com"]}
+    (message,) = api.post("/api/messages/email/contacts", json=body, headers=auth(demo.api_key)).json["messages"]
+    # When an event is asked for it, Then the caller is told to try again
+    assert email_events({"messageId": message["id"], "event": "Open"})[0] == 409
