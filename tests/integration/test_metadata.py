@@ -21,8 +21,12 @@ METADATA = {"orderId": "A-1042", "customer": "Ana Pérez", "empty": ""}
 
 def views(api: Client, key: str) -> list[dict[str, Any]]:
     """Every message as GET /api/messages/{id} and as GET /api/messages show it."""
-    listed = api.get("/api/messages?limit=100", headers=auth(key)).json["data"]
-    return [api.get(f"/api/messages/{m['id']}", headers=auth(key)).json for m in listed] + listed
+
+    def read(path: str) -> Any:
+        return api.get(path, headers=auth(key)).json
+
+    listed: list[dict[str, Any]] = read("/api/messages?limit=100")["data"]
+    return [read(f"/api/messages/{m['id']}") for m in listed] + listed
 
 
 @pytest.mark.parametrize(
