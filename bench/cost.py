@@ -27,6 +27,17 @@ and the delivery queue's empty polls.
 
 The floor design is the least a message and a page can cost while keeping the contract and
 the money rules (sent at most once, every message reaches a terminal status): see FLOOR below.
+Two of its lines were added after it was first itemised, each a cost the contract had gained
+that no design can skip (issue 19, decision 38):
+
+- an SMS's suppression lookup (0.5 read units): since decision 32 an SMS send screens its
+  recipients against the organisation's suppression list (STOP), as an email send always did
+  and as the email's floor already counted;
+- a list page's rate-limit bucket (0.5 read and 1 write unit): every API request is metered
+  against its organisation's request budget (docs/api.md, 429), state that every Lambda shares,
+  so an admitted request writes the bucket once, conditionally on the read it decided from.
+  (The organisation's profile read per request is left out: a floor design could carry
+  suspension and the budget on the key's item.)
 
     .venv/bin/python bench/cost.py            # the day: 1,000 + 1,000 messages, 1,000 pages
     .venv/bin/python bench/cost.py --short    # 100 + 100 + 100 (make test's form)
@@ -119,6 +130,7 @@ _STATUS_WRITES = {
 }
 _STATUS_READS = {
     "a /contacts send looks each recipient up among the contacts (100 per BatchGetItem)": 0.5,
+    "and among the suppressed addresses and numbers (decision 32; 100 per BatchGetItem)": 0.5,
 }
 # An email's content (20 KB) read by the worker once per batch of 10.
 _EMAIL_CONTENT_READ = math.ceil(len(EMAIL_HTML) / 4096) * 0.5 / 10
@@ -134,18 +146,19 @@ FLOOR = {
     ),
     "email": Units(
         write_units=sum(_STATUS_WRITES.values()) - 1,  # no country index entry
-        # and its suppression lookup (as the contacts'), and its content by the worker
-        read_units=sum(_STATUS_READS.values()) + 0.5 + _EMAIL_CONTENT_READ,
+        # and its content by the worker (its receipt carries its id: no read)
+        read_units=sum(_STATUS_READS.values()) + _EMAIL_CONTENT_READ,
         sqs_requests=0.3,
         lambda_invocations=1.1 + 1 / PER_REQUEST,
     ),
     # One Query of 20 status items: whole items of about 1 KB from the table or byStatus (20 KB,
     # eventually consistent: 2.5 units), or 20 keys from a keys-only index (0.5) and their status
     # items by key (20 x 0.5); LIST_QUERIES reads three the first way and two the second. Then
-    # one counter item and the API key's item (0.5 each; revocation stays immediate), and one
-    # invocation of the list function, which checks the key itself. The content items of a page
-    # (one per send) are read once per warm function.
-    "list page": Units(read_units=(3 * 2.5 + 2 * 10.5) / 5 + 0.5 + 0.5, lambda_invocations=1),
+    # one counter item and the API key's item (0.5 each; revocation stays immediate), the
+    # organisation's rate-limit bucket (read, 0.5, and written, 1 unit), and one invocation of
+    # the list function, which checks the key itself. The content items of a page (one per send)
+    # are read once per warm function.
+    "list page": Units(write_units=1, read_units=(3 * 2.5 + 2 * 10.5) / 5 + 0.5 + 0.5 + 0.5, lambda_invocations=1),
 }
 
 
@@ -541,16 +554,17 @@ def report(bill: Bill, messages: int, breakdown: bool) -> dict[str, Any]:
 def print_breakdown(bill: Bill, messages: int) -> None:
     """The DynamoDB and SQS units of each kind, per message or page, by function and call."""
     for kind in ("sms", "email", "list page"):
-        print(f"\n{kind}, by function and call:{'write u.':>38} {'read u.':>9} {'SQS req.':>9}")
         rows = [
             (function, what, bill.details[bucket, function, what].per(messages))
             for bucket, function, what in sorted(bill.details)
             if bucket == kind and what != "Lambda"
         ]
+        width = max((len(what) for _, what, _ in rows), default=0)
+        print(f"\n{kind}, by function and call:".ljust(width + 19) + f"{'write u.':>9} {'read u.':>9} {'SQS req.':>9}")
         for function, what, measured in rows:
             figures = (measured.write_units, measured.read_units, measured.sqs_requests)
             shown = " ".join(f"{f'{value:.3f}'.rstrip('0').rstrip('.'):>9}" for value in figures)
-            print(f"  {function.removesuffix('Function'):<16} {what:<42} {shown}")
+            print(f"  {function.removesuffix('Function'):<16} {what:<{width}} {shown}")
 
 
 if __name__ == "__main__":
