@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 from moto import mock_aws
 from werkzeug.test import Client
 
@@ -90,9 +90,10 @@ def lagging_replica(stack: Stack) -> Iterator[None]:
     def unreplicated(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
         if json.loads(params["body"]).get("ConsistentRead"):
             return None
-        return AWSResponse("https://dynamodb.local", 200, {}, None), {"ResponseMetadata": {"HTTPStatusCode": 200}}
+        return AWSResponse("https://dynamodb.local", 200, HTTPHeaders(), None), {"ResponseMetadata": {}}
 
     events = aws.dynamodb().meta.client.meta.events
-    events.register("before-call.dynamodb.GetItem", unreplicated, unique_id="lagging-replica")
+    # A before-call handler's answer stands in for the call's (the stubs type it as None).
+    events.register("before-call.dynamodb.GetItem", unreplicated, unique_id="lagging-replica")  # type: ignore[arg-type]
     yield
     events.unregister("before-call.dynamodb.GetItem", unique_id="lagging-replica")
