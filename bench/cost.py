@@ -154,11 +154,11 @@ FLOOR = {
     # One Query of 20 status items: whole items of about 1 KB from the table or byStatus (20 KB,
     # eventually consistent: 2.5 units), or 20 keys from a keys-only index (0.5) and their status
     # items by key (20 x 0.5); LIST_QUERIES reads three the first way and two the second. Then
-    # one counter item and the API key's item (0.5 each; revocation stays immediate), the
-    # organisation's rate-limit bucket (read, 0.5, and written, 1 unit), and one invocation of
-    # the list function, which checks the key itself. The content items of a page (one per send)
-    # are read once per warm function.
-    "list page": Units(write_units=1, read_units=(3 * 2.5 + 2 * 10.5) / 5 + 0.5 + 0.5 + 0.5, lambda_invocations=1),
+    # one counter item (0.5), the API key's item read consistently (1: a revoked key is refused
+    # on the next request, decision 04), the organisation's rate-limit bucket (read, 0.5, and
+    # written, 1 unit), and one invocation of the list function, which checks the key itself.
+    # The content items of a page (one per send) are read once per warm function.
+    "list page": Units(write_units=1, read_units=(3 * 2.5 + 2 * 10.5) / 5 + 0.5 + 1 + 0.5, lambda_invocations=1),
 }
 
 

@@ -1,12 +1,10 @@
 """Handlers and layer against moto, with resources built from template.yaml's own properties."""
 
 import copy
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse, HTTPHeaders
 from moto import mock_aws
 from werkzeug.test import Client
 
@@ -16,6 +14,8 @@ from devstack.poller import QueuePoller
 from devstack.provision import Stack, provision
 from devstack.seed import seed_demo
 from devstack.template import Template
+
+from .helpers import replica_serving
 
 
 @pytest.fixture(scope="session")
@@ -92,15 +92,5 @@ def drain_dead_letters(stack: Stack, lambdas: LocalLambdas) -> Any:
 def lagging_replica(stack: Stack) -> Iterator[None]:
     """Every eventually consistent GetItem answers as a replica that has seen no write yet:
     nothing found (moto's reads are all consistent; DynamoDB's eventual ones may lag)."""
-    from sendme import aws
-
-    def unreplicated(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if json.loads(params["body"]).get("ConsistentRead"):
-            return None
-        return AWSResponse("https://dynamodb.local", 200, HTTPHeaders(), None), {"ResponseMetadata": {}}
-
-    events = aws.dynamodb().meta.client.meta.events
-    # A before-call handler's answer stands in for the call's (the stubs type it as None).
-    events.register("before-call.dynamodb.GetItem", unreplicated, unique_id="lagging-replica")  # type: ignore[arg-type]
-    yield
-    events.unregister("before-call.dynamodb.GetItem", unique_id="lagging-replica")
+    with replica_serving([]):
+        yield

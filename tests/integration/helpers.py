@@ -1,15 +1,19 @@
 """Assertions on moto's state: what was stored, queued and sent."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
 import pytest
+from boto3.dynamodb.types import TypeSerializer
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 from moto.sns.models import sns_backends
 
 from devstack.provision import ACCOUNT_ID as DEFAULT_ACCOUNT_ID
 from devstack.provision import Stack
+from sendme import aws
 from sendme.storage.message_items import content_key
 from sendme_admin.cli import main as admin_main
 
@@ -100,3 +104,29 @@ def admin_runner(capsys: pytest.CaptureFixture[str], *options: str) -> Callable[
             return status, out, err
 
     return run
+
+
+@contextmanager
+def replica_serving(items: Sequence[Mapping[str, Any]]) -> Iterator[None]:
+    """Every eventually consistent GetItem answers from `items`, as a replica that has seen no
+    write since they were read (moto's reads are all consistent; DynamoDB's eventual ones may lag)."""
+    serialize = TypeSerializer().serialize
+    snapshot = [{name: serialize(value) for name, value in item.items()} for item in items]
+
+    def from_snapshot(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        request = json.loads(params["body"])
+        if request.get("ConsistentRead"):
+            return None
+        key = request["Key"]
+        found = next((item for item in snapshot if all(item.get(k) == v for k, v in key.items())), None)
+        return AWSResponse("https://dynamodb.local", 200, HTTPHeaders(), None), (
+            {"Item": found} if found else {"ResponseMetadata": {}}
+        )
+
+    events = aws.dynamodb().meta.client.meta.events
+    # A before-call handler's answer stands in for the call's (the stubs type it as None).
+    events.register("before-call.dynamodb.GetItem", from_snapshot, unique_id="replica")  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        events.unregister("before-call.dynamodb.GetItem", unique_id="replica")

@@ -10,7 +10,7 @@ from sendme.domain.errors import ApiKeyNotFoundError
 from sendme.wiring.accounts import account_service
 from sendme.wiring.contacts import contact_service
 
-from .helpers import SPEC_SMS_BODY, auth, stored_messages
+from .helpers import SPEC_SMS_BODY, auth, replica_serving, stored_messages
 
 SPEC_401 = {"error": "Unauthorized", "message": "Invalid or missing API key"}
 EMAIL_BODY = {"subject": "Hi", "message": "Hello", "contacts": ["ana@example.com"]}
@@ -28,8 +28,7 @@ def test_api_key_revoked_is_rejected_with_the_spec_401(api: Client, demo):
     # Given a working key / When it is revoked
     assert api.get("/api/messages", headers=auth(demo.api_key)).status_code == 200
     account_service().revoke_api_key(demo.org_id, demo.api_key)
-    # Then the next request is refused (every request reads its key; in DynamoDB, once the
-    # revocation has replicated: decision 38)
+    # Then the next request is refused (every request reads its key, consistently)
     response = api.get("/api/messages", headers=auth(demo.api_key))
     assert (response.status_code, response.json) == (401, SPEC_401)
 
@@ -43,6 +42,17 @@ def test_api_key_issued_a_moment_ago_works_before_a_replica_has_it(api: Client, 
     response = api.get("/api/messages", headers=auth(key))
     # Then it is accepted: a key (and an organisation) not found is read again consistently
     assert response.status_code == 200
+
+
+def test_api_key_revoked_is_refused_on_the_next_request_whatever_a_replica_still_holds(api: Client, stack: Stack, demo):
+    # Given a replica that still serves every item as it was before the revocation
+    stale = boto3.resource("dynamodb").Table(stack.ref("AccountsTable")).scan()["Items"]
+    account_service().revoke_api_key(demo.org_id, key_id_of(demo.api_key))
+    with replica_serving(stale):
+        # When the revoked key is used at once
+        response = api.get("/api/messages", headers=auth(demo.api_key))
+    # Then it is refused: the key is read consistently, never from a replica
+    assert response.status_code == 401
 
 
 def test_api_key_revocation_by_key_id_leaves_the_other_keys_working(api: Client, demo):
