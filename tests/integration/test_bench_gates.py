@@ -130,6 +130,7 @@ WEBHOOKS = {
 }
 COLD_START_SERVICES = {
     "list_messages": {*GUARD, "sendme.services.activity", "sendme.services.listing"},
+    "sendo_messages": {*GUARD, "sendme.services.listing", "sendme.services.sendo"},
     "contacts": GUARD,
     "send_sms": {*GUARD, *SENDS},
     "send_email": {*GUARD, *SENDS},
