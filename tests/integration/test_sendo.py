@@ -86,6 +86,15 @@ def _list(api: Client, key: str, query: str = "") -> list[dict[str, Any]]:
     return messages
 
 
+def sendo_error(response: Any) -> str:
+    """The details of an error answered in Sendo's shape: an `error` field and nothing else."""
+    body = response.json
+    assert isinstance(body, dict)
+    assert list(body) == ["error"], body
+    details: str = body["error"]
+    return details
+
+
 def _ids(messages: list[dict[str, Any]]) -> list[str]:
     return [message["id"] for message in messages]
 
@@ -184,15 +193,13 @@ def test_sendo_list_with_a_bad_key_is_401_in_sendo_shape(api: Client, seeded):
 def test_sendo_list_invalid_or_unknown_parameter_is_400_in_sendo_shape(api: Client, seeded, query: str, says: str):
     response = api.get(f"{ROUTE}{query}", headers=bearer(seeded.key))
     assert response.status_code == 400
-    assert list(response.json) == ["error"]
-    assert says in response.json["error"]
+    assert says in sendo_error(response)
 
 
 def test_sendo_list_skip_over_10000_is_400_pointing_to_the_cursor(api: Client, seeded):
     response = api.get(f"{ROUTE}?skip=10001", headers=bearer(seeded.key))
     assert response.status_code == 400
-    assert list(response.json) == ["error"]
-    assert "GET /api/messages" in response.json["error"]
+    assert "GET /api/messages" in sendo_error(response)
 
 
 def test_sendo_list_over_the_rate_limit_is_429_in_sendo_shape(api: Client, seeded):
@@ -203,10 +210,11 @@ def test_sendo_list_over_the_rate_limit_is_429_in_sendo_shape(api: Client, seede
     api.get(ROUTE, headers=bearer(key))
     refused = api.get(ROUTE, headers=bearer(key))
     assert refused.status_code == 429
-    assert list(refused.json) == ["error"]
+    assert sendo_error(refused)
     assert int(refused.headers["Retry-After"]) > 0
 
 
 def test_sendo_list_other_methods_are_405_in_sendo_shape(api: Client, seeded):
     response = api.post(ROUTE, headers=bearer(seeded.key), json={})
-    assert (response.status_code, response.headers["Allow"], list(response.json)) == (405, "GET", ["error"])
+    assert (response.status_code, response.headers["Allow"]) == (405, "GET")
+    assert "POST" in sendo_error(response)

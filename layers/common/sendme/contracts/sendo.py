@@ -8,8 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sendme.contracts.dialects import SENDO_STATUSES, SENDO_TYPE, sendo_fields
 from sendme.contracts.messages import MessageQuery, PageSize, UpperCase
-from sendme.domain.base import CamelModel
+from sendme.domain.base import CamelModel, not_null
 from sendme.domain.messages import Channel, Direction, Message
+
+# The largest offset: an offset reads every message it skips (sendme.services.sendo).
+MAX_SKIP = 10_000
 
 
 class SendoQuery(CamelModel):
@@ -20,8 +23,9 @@ class SendoQuery(CamelModel):
     skip: int = Field(
         default=0,
         ge=0,
-        description="Messages to skip (an offset, at most 10,000: it reads what it skips; page a long list with "
-        "GET /api/messages's cursor).",
+        json_schema_extra={"maximum": MAX_SKIP},
+        description="Messages to skip (an offset: it reads what it skips, so at most 10,000; page a long list "
+        "with GET /api/messages's cursor).",
     )
     direction: Annotated[Direction | None, UpperCase] = Field(
         default=None, description="`INBOUND` (SMS the organisation received) or `OUTBOUND` (what it sent)."
@@ -48,7 +52,7 @@ def _left_out_if_null(value: object) -> bool:
     return value is None
 
 
-Optional = Field(default=None, exclude_if=_left_out_if_null)
+Optional = Field(default=None, exclude_if=_left_out_if_null, json_schema_extra=not_null)
 
 
 class SendoMessage(CamelModel):
@@ -64,7 +68,7 @@ class SendoMessage(CamelModel):
     updated_at: str
     scheduled_at: str | None = Optional
     direction: Direction
-    from_: str | None = Field(default=None, alias="from", exclude_if=_left_out_if_null)
+    from_: str | None = Field(default=None, alias="from", exclude_if=_left_out_if_null, json_schema_extra=not_null)
     to: str
     body: str
     metadata: dict[str, str] | None = Optional

@@ -10,11 +10,10 @@ consistent), its content item once per send. No total is counted. So skip is cap
 
 from itertools import islice
 
-from sendme.contracts.sendo import SendoMessage, SendoMessages, SendoQuery
+from sendme.contracts.sendo import MAX_SKIP, SendoMessage, SendoMessages, SendoQuery
 from sendme.domain.errors import RequestInvalidError
 from sendme.services.listing import ListingService
 
-MAX_SKIP = 10_000
 # The page size skipping reads at: the largest our list serves.
 READ_PAGE = 100
 
