@@ -89,7 +89,7 @@ def test_sendo_message_names_each_field_as_the_mapping_table_does():
         metadata={"k": "v"},
         error_code="DELIVERY_RETRIES_EXHAUSTED",
         error_message="gave up",
-        **{"from": "SendMe"},
+        from_="SendMe",
     )
     # Then its item has exactly the Sendo fields the table gives a field of ours
     named = {dialects.field_name(row.sendo) for row in dialects.FIELD_TABLE if row.ours and row.sendo}
