@@ -1,11 +1,12 @@
 """Sendo's GET /v1/message/list over our listing: the same filters, store and status words, read
 as our cursor pages are and skipped through, SMS only.
 
-Cost: `skip` + `limit` messages read (pages of up to 100, so at most 99 more), each as a cursor
-page reads it: through a keys-only filter index (campaign, number, or SMS by the organisation's
-partition) then the table, about 0.5 read units per message of up to 4 KB (eventually
-consistent), its content item once per send. No total is counted. So skip is capped at 10,000
-(about 5,000 read units); a client that pages further uses GET /api/messages's cursor.
+Cost (decision 40, measured): `skip` + `limit` matching messages read (pages of up to 100, so at
+most 99 more) and no total. From the organisation's partition or `byStatus` (status items of
+about 550 B, summed per 4 KB) about 0.07 read units per message; through a keys-only index
+(campaign, number), whose status items are read by key, about 0.5; plus 0.5 per content item not
+yet cached (a send's messages share one). So skip is capped at 10,000 (about 5,000 read units at
+most, twice that if every message had content of its own); a client that pages further uses GET /api/messages's cursor.
 """
 
 from itertools import islice
