@@ -1,5 +1,6 @@
 """Handlers and layer against moto, with resources built from template.yaml's own properties."""
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,12 +16,18 @@ from devstack.seed import seed_demo
 from devstack.template import Template
 
 
+@pytest.fixture(scope="session")
+def _parsed_template() -> Template:
+    """template.yaml parsed once per test process; each test's stack gets a copy of its own."""
+    return Template.load()
+
+
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+def stack(monkeypatch: pytest.MonkeyPatch, _parsed_template: Template) -> Iterator[Stack]:
     from sendme import wiring
 
     with mock_aws():
-        provisioned = provision(Template.load(), "test")
+        provisioned = provision(Template(copy.deepcopy(_parsed_template.body)), "test")
         for name, value in provisioned.shared_environment().items():
             monkeypatch.setenv(name, value)
         wiring.reset()
