@@ -63,6 +63,7 @@ IDEMPOTENCY = ("aws_lambda_powertools.utilities.idempotency",)
 # The third-party modules each function's first request needs, by its folder under functions/.
 NEEDS: dict[str, tuple[str, ...]] = {
     "list_messages": (*API, *RECIPIENTS),  # the recipient and countryCode filters
+    "sendo_messages": (*API, *RECIPIENTS),  # the number filter
     "contacts": (*API, *RECIPIENTS),
     "send_sms": (*API, *RECIPIENTS, *IDEMPOTENCY),
     "send_email": (*API, *RECIPIENTS, *IDEMPOTENCY),

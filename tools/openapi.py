@@ -38,6 +38,7 @@ TAGS = {
     "templates": "Message templates (Mustache) a send renders for each recipient, and their preview",
     "campaigns": "Named campaigns a send's messages belong to (`campaignId`)",
     "suppressions": "The organisation's suppression list: numbers that opted out, bounced or complaining addresses",
+    "sendo": "Sendo's `GET /v1/message/list`, for a client migrating from Sendo: our SMS in its shape",
 }
 DESCRIPTION = (
     "Send SMS (Amazon SNS) and email (Amazon SES) to your contacts and track every message's delivery "

@@ -80,6 +80,7 @@ def test_template_every_api_route_goes_straight_to_its_function(stack: Stack):
         ("GET", "/api/campaigns/{id}/stats"),
         ("GET", "/api/suppressions"),
         ("DELETE", "/api/suppressions/{recipient}"),
+        ("GET", "/v1/message/list"),
     }
 
 

@@ -14,9 +14,11 @@ descriptions name (created, queued, scheduled, sent, delivered, opened, failed, 
 many attempts). We never answer CREATED: a message is stored already queued or scheduled.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from sendme.contracts.messages import MessageView
 from sendme.domain.messages import Message, MessageStatus
 
 S = MessageStatus
@@ -136,6 +138,41 @@ FIELD_TABLE: tuple[FieldRow, ...] = (
     FieldRow("history", "", "events (GET one)"),
     FieldRow("", "mediaUrls (never: we send no media)", ""),
 )
+
+
+def field_name(cell: str) -> str:
+    """The field a table cell names: its first word (the rest is a note)."""
+    return cell.partition(" ")[0]
+
+
+# Sendo's `type` of every message we list to it: what we send is never MMS (no media).
+SENDO_TYPE = "SMS"
+
+# The Sendo fields whose value is not our field's as it is.
+_SENDO_VALUES: dict[str, Callable[[Message], Any]] = {"type": lambda _: SENDO_TYPE, "status": sendo_status}
+
+
+def _ours(view: Mapping[str, Any], name: str) -> Any:
+    """Our wire field `name` of a list item; a dotted name reads inside an object (`campaign.id`)."""
+    value: Any = view
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def sendo_fields(message: Message) -> dict[str, Any]:
+    """`message` as a Sendo list item, by FIELD_TABLE: each field we have a value for (a null one
+    is left out, as Sendo's examples leave it out)."""
+    view = MessageView.of(message).model_dump(mode="json", by_alias=True)
+    fields = {}
+    for row in FIELD_TABLE:
+        if not (row.ours and row.sendo):
+            continue
+        name = field_name(row.sendo)
+        value = _SENDO_VALUES[name](message) if name in _SENDO_VALUES else _ours(view, row.ours)
+        if value is not None:
+            fields[name] = value
+    return fields
 
 
 NONE = "\N{EN DASH}"

@@ -19,6 +19,7 @@ from sendme.contracts.contacts import ContactPage, ContactQuery, ImportOptions, 
 from sendme.contracts.errors import ErrorBody
 from sendme.contracts.messages import MessageDetail, MessagePage, MessageQuery
 from sendme.contracts.sending import DryRunResult, EnqueueResult, SendJobAccepted
+from sendme.contracts.sendo import SendoError, SendoMessages, SendoQuery
 from sendme.contracts.suppressions import SuppressionPage, SuppressionQuery
 from sendme.contracts.webhooks import (
     DeliveryPage,
@@ -869,6 +870,56 @@ OPERATIONS[("GET", "/api/campaigns/{id}/stats")] = Operation(
         )
     },
     _ONE,
+)
+
+# Sendo's dialect (decision 40): its answers and errors in its own shape, `{"error": ...}`.
+_SENDO_MESSAGE = {
+    "id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7c",
+    "type": "SMS",
+    "createdAt": "2026-01-15T10:00:00.500Z",
+    "sentAt": "2026-01-15T10:00:01.250Z",
+    "updatedAt": "2026-01-15T10:00:03.000Z",
+    "direction": "OUTBOUND",
+    "from": "SendMe",
+    "to": "+573001234567",
+    "body": "Hello, this is a test message from SendMe",
+    "metadata": {"customId": "123456789"},
+    "numSegments": 1,
+    "campaignId": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a90",
+    "status": "DELIVERED",
+}
+OPERATIONS[("GET", "/v1/message/list")] = Operation(
+    "sendo",
+    "List messages (Sendo)",
+    "Sendo's list of messages, for a client migrating from Sendo: the caller's SMS (never email), newest "
+    "first, in Sendo's field names and status words (the mapping table in the README), with `Authorization: "
+    "Bearer <key>`. `skip` reads every message it skips, so it stops at 10,000: page a long list with "
+    'GET /api/messages\'s cursor. Errors are `{"error": "<details>"}`.',
+    {
+        HTTPStatus.OK: Answer("The messages", SendoMessages, {"messages": {"messages": [_SENDO_MESSAGE]}}),
+        HTTPStatus.BAD_REQUEST: Answer(
+            "An invalid or unknown parameter, or `skip` over 10,000",
+            SendoError,
+            {"invalid": {"error": "The parameter 'limit' must be between 1 and 100"}},
+        ),
+        HTTPStatus.UNAUTHORIZED: Answer(
+            "No API key, or one that is unknown or revoked",
+            SendoError,
+            {"unauthorized": {"error": "Invalid or missing API key"}},
+        ),
+        HTTPStatus.FORBIDDEN: Answer(
+            "The organisation is suspended",
+            SendoError,
+            {"suspended": {"error": "this organisation is suspended; contact support"}},
+        ),
+        HTTPStatus.TOO_MANY_REQUESTS: Answer(
+            "The organisation is over its request rate (the Retry-After header says when to retry)",
+            SendoError,
+            {"throttled": {"error": "over 600 requests a minute; retry in 2 s"}},
+        ),
+    },
+    errors=(),
+    query=SendoQuery,
 )
 
 

@@ -86,16 +86,30 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
 }
 
 
+# How a resolver writes an error's body from its title, message and extra keys: ours
+# (`our_error_body`), or a peer dialect's (sendme.contracts.sendo). The status is the table's.
+type ErrorShape = Callable[[str, str, dict[str, Any]], dict[str, Any]]
+
+
+def our_error_body(title: str, message: str, extra: dict[str, Any]) -> dict[str, Any]:
+    return ErrorBody(error=title, message=message, **extra).model_dump(exclude_none=True)
+
+
 def error_response(
-    status: HTTPStatus, title: str, message: str, language: Language = Language.ENGLISH, /, **extra: Any
+    status: HTTPStatus,
+    title: str,
+    message: str,
+    language: Language = Language.ENGLISH,
+    shape: ErrorShape = our_error_body,
+    /,
+    **extra: Any,
 ) -> Response[dict[str, Any]]:
     """The error body, its title and message in the caller's language (same keys in every one).
     Positional-only, so an error may add any key, even `status` (a 409 naming a message's)."""
-    body = ErrorBody(error=translated(title, language), message=translated(message, language), **extra)
     return Response(
         status_code=status.value,
         content_type=content_types.APPLICATION_JSON,
-        body=body.model_dump(exclude_none=True),
+        body=shape(translated(title, language), translated(message, language), extra),
     )
 
 
@@ -115,9 +129,9 @@ def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
     return path or "body"
 
 
-def _invalid(errors: list[dict[str, Any]] | Any, language: Language) -> Response[dict[str, Any]]:
+def _invalid(errors: list[dict[str, Any]] | Any, language: Language, shape: ErrorShape) -> Response[dict[str, Any]]:
     if unknown := [_field_path(error["loc"]) for error in errors if error.get("type") == "extra_forbidden"]:
-        return _unknown_parameters(unknown, language)
+        return _unknown_parameters(unknown, language, shape)
     first = errors[0]
     kind = first.get("type")
     field = "body" if kind == "json_invalid" else _field_path(first["loc"])
@@ -125,20 +139,37 @@ def _invalid(errors: list[dict[str, Any]] | Any, language: Language) -> Response
         detail = reason(kind, language, field=field, **first.get("ctx", {}))
     else:
         detail = reason("invalid", language, field=field, reason=first.get("msg", "unexpected value"))
-    return error_response(HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, language, details=detail, field=field)
+    return error_response(
+        HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, language, shape, details=detail, field=field
+    )
 
 
-def _unknown_parameters(names: list[str], language: Language) -> Response[dict[str, Any]]:
+def _unknown_parameters(names: list[str], language: Language, shape: ErrorShape) -> Response[dict[str, Any]]:
     """400 naming every parameter or body field the route does not have: a client that misspells
     one, or sends one this API lacks (`scheduledAt`), learns it instead of being ignored."""
     detail = f"Received unknown parameter{'s' if len(names) > 1 else ''}: {', '.join(names)}"
     return error_response(
-        HTTPStatus.BAD_REQUEST, "Invalid parameters", detail, language, details=detail, field=names[0], unknown=names
+        HTTPStatus.BAD_REQUEST,
+        "Invalid parameters",
+        detail,
+        language,
+        shape,
+        details=detail,
+        field=names[0],
+        unknown=names,
     )
 
 
-def build_resolver() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True)
+class Resolver(APIGatewayRestResolver):
+    """A resolver of the API, whose every error, the 401 and 405 included, `error_shape` writes."""
+
+    def __init__(self, error_shape: ErrorShape) -> None:
+        super().__init__(enable_validation=True)
+        self.error_shape = error_shape
+
+
+def build_resolver(error_shape: ErrorShape = our_error_body) -> Resolver:
+    app = Resolver(error_shape)
     read_bodies_as_json(app)
 
     def language() -> Language:
@@ -148,31 +179,33 @@ def build_resolver() -> APIGatewayRestResolver:
     def domain_error(error: SendMeError) -> Response[dict[str, Any]]:
         status, title = _status_of(error)
         message = translated(error.message, language())
-        return error_response(status, title, message, language(), details=message, **error.details)
+        return error_response(status, title, message, language(), error_shape, details=message, **error.details)
 
     @app.exception_handler(RequestValidationError)
     def request_invalid(error: RequestValidationError) -> Response[dict[str, Any]]:
-        return _invalid(list(error.errors()), language())
+        return _invalid(list(error.errors()), language(), error_shape)
 
     @app.exception_handler(ValidationError)
     def query_invalid(error: ValidationError) -> Response[dict[str, Any]]:
-        return _invalid(error.errors(), language())
+        return _invalid(error.errors(), language(), error_shape)
 
     @app.not_found
     def no_route(_: Exception) -> Response[dict[str, Any]]:
-        return error_response(HTTPStatus.NOT_FOUND, "Not found", "No such route", language())
+        return error_response(HTTPStatus.NOT_FOUND, "Not found", "No such route", language(), error_shape)
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response[dict[str, Any]]:
         # Never echo an unexpected error to the client: log it with the request id instead.
         logger.exception("unhandled error")
-        return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong", language())
+        return error_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error", "Something went wrong", language(), error_shape
+        )
 
     app.use([_only_what_the_route_takes])
     return app
 
 
-def _only_what_the_route_takes(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+def _only_what_the_route_takes(app: Resolver, next_middleware: NextMiddleware) -> Response[Any]:
     """405 for a method the path does not serve, 400 for a query parameter the route does not take.
 
     template.yaml sends every other method of a path (ANY) to the function that serves it, where
@@ -184,12 +217,14 @@ def _only_what_the_route_takes(app: APIGatewayRestResolver, next_middleware: Nex
     allowed = allowed_methods(event.resource)
     if allowed and event.http_method not in allowed:
         message = f"{event.http_method} is not allowed here; allowed: {', '.join(allowed)}"
-        response = error_response(HTTPStatus.METHOD_NOT_ALLOWED, "Method not allowed", message, language)
+        response = error_response(
+            HTTPStatus.METHOD_NOT_ALLOWED, "Method not allowed", message, language, app.error_shape
+        )
         response.headers["Allow"] = ", ".join(allowed)
         return response
     taken = query_names(event.http_method, event.resource)
     if taken is not None and (unknown := sorted(set(event.query_string_parameters or {}) - taken)):
-        return _unknown_parameters(unknown, language)
+        return _unknown_parameters(unknown, language, app.error_shape)
     return next_middleware(app)
 
 
@@ -202,7 +237,7 @@ def caller(app: APIGatewayRestResolver) -> Principal:
 
 
 def entrypoint(
-    app: APIGatewayRestResolver,
+    app: Resolver,
     guard: Callable[[], RequestGuard],
     cors: Callable[[], CorsPolicy] | None = None,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
@@ -222,7 +257,7 @@ def entrypoint(
         try:
             admission = guard().admit(presented_api_key(event.get("headers")))
         except CredentialsInvalidError as error:
-            response = _unauthorized(event, error)
+            response = _unauthorized(event, error, app.error_shape)
         else:
             app.context["admission"] = admission  # read by caller() and _refuse_unadmitted; resolve() clears it
             # The organisation on this request's log lines: the access log, without an authorizer, has none.
@@ -240,13 +275,13 @@ def entrypoint(
     return handler
 
 
-def _unauthorized(event: dict[str, Any], error: CredentialsInvalidError) -> dict[str, Any]:
+def _unauthorized(event: dict[str, Any], error: CredentialsInvalidError, shape: ErrorShape) -> dict[str, Any]:
     """The spec's 401 (its `error` and `message` only) as a REST proxy response, answered before
     routing and validation, as an authorizer would: a caller without a valid key learns nothing
     of the route, its parameters or its body."""
     headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
     refusal = error_response(
-        HTTPStatus.UNAUTHORIZED, "Unauthorized", error.message, language_of(headers.get("accept-language"))
+        HTTPStatus.UNAUTHORIZED, "Unauthorized", error.message, language_of(headers.get("accept-language")), shape
     )
     return {
         "statusCode": refusal.status_code,

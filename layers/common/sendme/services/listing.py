@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from math import ceil
@@ -93,6 +94,11 @@ def _counted_direction(query: MessageQuery) -> bool:
     return query.direction is Direction.INBOUND and query.status in (None, MessageStatus.RECEIVED)
 
 
+def _size_counters(query: MessageQuery) -> dict[str, str]:
+    """The counters that tell the size of each indexed filter's partition: attribute -> key."""
+    return {a: counter_key(a, v) for a, v in query.equalities().items() if a in INDEXES and a in COUNTED_ATTRIBUTES}
+
+
 def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
@@ -116,8 +122,7 @@ class ListingService:
         """`home_country`: where a national recipientDetails without countryCode is read, as sends do."""
         query = self._normalized(query, home_country)
         cursor = decode_cursor(org_id, query, query.cursor) if query.cursor else None
-        equalities = query.equalities()
-        sizes_wanted = {a: counter_key(a, v) for a, v in equalities.items() if a in INDEXES and a in COUNTED_ATTRIBUTES}
+        sizes_wanted = _size_counters(query)
         total_keys = None if cursor else self._total_counters(org_id, query)
         counts = self._counters.read(org_id, [*sizes_wanted.values(), *(total_keys or [])])
         plan = plan_query(org_id, query, {attribute: counts[key] for attribute, key in sizes_wanted.items()})
@@ -148,6 +153,22 @@ class ListingService:
                 total_records_capped=capped,
             ),
         )
+
+    def each_message(self, org_id: str, query: MessageQuery, home_country: str | None = None) -> Iterator[Message]:
+        """Every message `query` matches, newest first, read as cursor pages are, `query.limit`
+        at a time (one page in memory), without a total: what an offset walks through. Each
+        page costs what a cursor page does; stop iterating and no more is read."""
+        query = self._normalized(query, home_country)
+        sizes_wanted = _size_counters(query)
+        counts = self._counters.read(org_id, list(sizes_wanted.values()))
+        plan = plan_query(org_id, query, {attribute: counts[key] for attribute, key in sizes_wanted.items()})
+        after = None
+        while True:
+            read = self._search.page(plan, query.limit, after)
+            yield from read.messages
+            if len(read.messages) < query.limit:
+                return
+            after = read.messages[-1].id
 
     def get_message(self, org_id: str, message_id: str) -> MessageDetail:
         # Not a UUID cannot be a message id; it must not reach DynamoDB's key validation either.
