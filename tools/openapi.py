@@ -44,6 +44,8 @@ TAGS = {
     "templates": "Message templates (Mustache) a send renders for each recipient, and their preview",
     "campaigns": "Named campaigns a send's messages belong to (`campaignId`)",
     "suppressions": "The organisation's suppression list: numbers that opted out, bounced or complaining addresses",
+    "workspace": "The workspace messages API's dialect (/api/workspaces/{workspaceId}/messages) over the same "
+    "messages: see README's mapping table",
 }
 DESCRIPTION = (
     "Send SMS (Amazon SNS) and email (Amazon SES) to your contacts and track every message's delivery "

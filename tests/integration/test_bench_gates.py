@@ -133,6 +133,7 @@ COLD_START_SERVICES = {
     "contacts": GUARD,
     "send_sms": {*GUARD, *SENDS},
     "send_email": {*GUARD, *SENDS},
+    "workspace_messages": {*GUARD, *SENDS, "sendme.services.workspace"},
     "templates": GUARD,
     "campaigns": GUARD,
     "cancel_messages": {*GUARD, "sendme.services.cancelling"},

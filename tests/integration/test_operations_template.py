@@ -14,6 +14,7 @@ API_FUNCTIONS = [
     "SendSmsFunction",
     "SendEmailFunction",
     "ContactsFunction",
+    "WorkspaceMessagesFunction",
 ]
 
 
