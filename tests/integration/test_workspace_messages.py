@@ -101,15 +101,16 @@ def test_workspace_list_status_queued_reads_queued_and_scheduled(api: Client, de
 
 
 def test_workspace_list_filters_by_contact_and_campaign(api: Client, demo):
-    ana = _contact(api, demo.api_key)
-    juan = _contact(api, demo.api_key, name="Leo Mar", email="leo@example.org")
+    zoe = _contact(api, demo.api_key)
+    leo = _contact(api, demo.api_key, name="Leo Mar", email="leo@example.org")
     campaign = api.post("/api/campaigns", json={"name": "Digest"}, headers=auth(demo.api_key)).json["id"]
-    to_ana = _email(api, demo, ana, campaignId=campaign)
-    _email(api, demo, juan)
-    by_contact = _list(api, demo, f"?contactId={ana}").json["data"]
+    to_zoe = _email(api, demo, zoe, campaignId=campaign)
+    _email(api, demo, leo)
+    by_contact = _list(api, demo, f"?contactId={zoe}").json["data"]
     by_campaign = _list(api, demo, f"?campaignId={campaign}").json["data"]
-    assert [item["id"] for item in by_contact] == [item["id"] for item in by_campaign] == [to_ana]
-    assert by_contact[0]["campaignId"] == campaign and by_contact[0]["contactId"] == ana
+    assert [item["id"] for item in by_contact] == [item["id"] for item in by_campaign] == [to_zoe]
+    assert by_contact[0]["campaignId"] == campaign
+    assert by_contact[0]["contactId"] == zoe
 
 
 def test_workspace_list_channel_filters_and_unserved_channels_match_nothing(api: Client, demo):
@@ -189,7 +190,8 @@ def test_workspace_send_renders_the_contact_and_charges_once(api: Client, demo, 
     response = _send(api, demo, body)
     assert response.status_code == 200
     dispatched = response.json
-    assert dispatched["status"] == "QUEUED" and dispatched["channel"] == "EMAIL"
+    assert dispatched["status"] == "QUEUED"
+    assert dispatched["channel"] == "EMAIL"
     assert (dispatched["contactId"], dispatched["recipient"]) == (contact_id, "zoe@example.org")
     assert credits_of(demo.org_id) == before - dispatched["cost"]
     (stored,) = stored_messages(stack)
@@ -222,7 +224,8 @@ def test_workspace_send_dry_run_changes_nothing(api: Client, demo, stack: Stack)
     body = {"contactId": contact_id, "channel": "EMAIL", "subject": "Hi", "body": "Hello"}
     response = api.post(f"/api/workspaces/{demo.org_id}/messages?dryRun=true", json=body, headers=auth(demo.api_key))
     assert response.status_code == 200
-    assert response.json["dryRun"] is True and response.json["recipients"] == ["zoe@example.org"]
+    assert response.json["dryRun"] is True
+    assert response.json["recipients"] == ["zoe@example.org"]
     assert stored_messages(stack) == []
 
 

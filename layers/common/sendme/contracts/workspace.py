@@ -19,22 +19,25 @@ DEEPEST_PAGE_ITEMS = 10_000
 ENGAGEMENT = ("opened_at", "clicked_at", "bounced_at", "unsubscribed_at")
 
 
-def _word_of(words: tuple[str, ...]) -> Any:
+def _one_of(words: tuple[str, ...]) -> AfterValidator:
     def check(value: str) -> str:
         if value not in words:
             raise ValueError(f"must be one of {', '.join(words)}")
         return value
 
-    return Annotated[
-        str,
-        BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
-        AfterValidator(check),
-        WithJsonSchema({"type": "string", "enum": list(words)}),
-    ]
+    return AfterValidator(check)
 
 
-ChannelWord = _word_of(tuple(WORKSPACE_CHANNELS))
-StatusWord = _word_of(WORKSPACE_STATUSES)
+_UPPER = BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value)
+ChannelWord = Annotated[
+    str,
+    _UPPER,
+    _one_of(tuple(WORKSPACE_CHANNELS)),
+    WithJsonSchema({"type": "string", "enum": list(WORKSPACE_CHANNELS)}),
+]
+StatusWord = Annotated[
+    str, _UPPER, _one_of(WORKSPACE_STATUSES), WithJsonSchema({"type": "string", "enum": list(WORKSPACE_STATUSES)})
+]
 
 
 class WorkspaceQuery(CamelModel):

@@ -183,7 +183,7 @@ class WorkspaceMessages:
             result = self._sending.send(
                 org_id,
                 terms_accepted,
-                _send_request(channel, request, contact, address),
+                _send_request(channel, request, contact, address, self._template_beside(org_id, request)),
                 NamedRecipients([address]),
                 controls,
                 home_country,
@@ -210,6 +210,15 @@ class WorkspaceMessages:
             queue_id=result.queue_id,
         )
 
+    def _template_beside(self, org_id: str, request: WorkspaceSend) -> Template | None:
+        """The template named beside a body (400 if it is not one of the organisation's)."""
+        if request.template_id is None or request.body is None:
+            return None
+        template = self._templates.get(org_id, request.template_id)
+        if template is None:
+            raise RequestInvalidError(f"no template {request.template_id}", field="templateId")
+        return template
+
 
 def _address(contact: Contact, channel: Channel) -> str:
     if contact.status is not ContactStatus.ACTIVE:
@@ -222,22 +231,22 @@ def _address(contact: Contact, channel: Channel) -> str:
 
 
 def _send_request(
-    channel: Channel, request: WorkspaceSend, contact: Contact, address: str
+    channel: Channel, request: WorkspaceSend, contact: Contact, address: str, template: Template | None
 ) -> SmsRequest | EmailRequest:
     """Our send request: the stored template's (rendered by our send), or the body and subject
-    rendered here for the contact with the same Mustache engine and variables."""
+    rendered here for the contact with the same Mustache engine and variables (a template named
+    beside a body lends its defaults: the spec's example names both)."""
     common = {"campaign_id": request.campaign_id, "metadata": request.metadata}
-    if request.template_id is None and request.body is None:
-        raise RequestInvalidError("The parameter 'body' (or 'templateId') is required", field="body")
-    if request.template_id is not None or request.body is None:
-        text = {"message": request.body, "template_id": request.template_id}
+    if request.body is None:
+        if request.template_id is None:
+            raise RequestInvalidError("The parameter 'body' (or 'templateId') is required", field="body")
         if channel is Channel.EMAIL:
-            return EmailRequest(**common, **text, subject=request.subject)
-        return SmsRequest(**common, **text)
+            return EmailRequest(**common, template_id=request.template_id, subject=request.subject)
+        return SmsRequest(**common, template_id=request.template_id)
     if channel is Channel.SMS and request.subject is not None:
         raise RequestInvalidError("an SMS has no subject", field="subject")
     html = channel is Channel.EMAIL and content_type_of(request.body) is ContentType.HTML
-    variables = recipient_variables(None, contact, address, channel, None)
+    variables = recipient_variables(template.defaults if template else None, contact, address, channel, None)
     try:
         rendered = TemplateText(request.body, request.subject, html).render(variables)
     except MissingVariableError as missing:

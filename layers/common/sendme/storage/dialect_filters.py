@@ -62,8 +62,10 @@ def status_filters(rows: tuple[StatusRow, ...]) -> list[StatusFilter]:
             filters.append(StatusFilter(status))
             continue
         condition = reduce(or_, (_row_condition(row, same[: same.index(row)]) for row in wanted))
-        kept = tuple(wanted)
-        filters.append(
-            StatusFilter(status, condition, lambda item, kept=kept: status_row(Message.model_validate(item)) in kept)
-        )
+        filters.append(StatusFilter(status, condition, _taking(tuple(wanted))))
     return filters
+
+
+def _taking(rows: tuple[StatusRow, ...]) -> Check:
+    """Whether a message read takes one of `rows` (the table's own rule, on the stored message)."""
+    return lambda item: status_row(Message.model_validate(item)) in rows
