@@ -3,11 +3,12 @@
 from typing import Any
 
 import boto3
+import pytest
 from werkzeug.test import Client
 
 from devstack.provision import Stack
 from sendme.domain.suppressions import OPTED_OUT
-from sendme.storage import keys
+from sendme.storage import keys, search
 from sendme.wiring.contacts import suppressions
 
 from .helpers import auth, credits_of, organization, stored_messages
@@ -129,6 +130,18 @@ def test_workspace_list_pages_with_totals(api: Client, demo):
     pages = [_list(api, demo, f"?limit=2&page={page}").json for page in (1, 2, 3)]
     assert [[item["id"] for item in page["data"]] for page in pages] == [ids[:2], ids[2:4], ids[4:]]
     assert pages[2]["pagination"] == {"page": 3, "limit": 2, "total": 5, "totalPages": 3}
+
+
+def test_workspace_list_capped_total_still_pages_past_it(api: Client, demo, monkeypatch: pytest.MonkeyPatch):
+    # Given five messages and a count budget of two items
+    contact_id = _contact(api, demo.api_key)
+    ids = sorted((_email(api, demo, contact_id) for _ in range(5)), reverse=True)
+    monkeypatch.setattr(search, "COUNT_READ_LIMIT", 2)
+    # When the second page of two is asked for
+    response = _list(api, demo, f"?contactId={contact_id}&limit=2&page=2").json
+    # Then the total is the lower bound counted, said so, and the page is still read
+    assert response["pagination"] == {"page": 2, "limit": 2, "total": 2, "totalPages": 1, "totalCapped": True}
+    assert [item["id"] for item in response["data"]] == ids[2:4]
 
 
 def test_workspace_list_merged_statuses_page_with_totals(api: Client, demo, stack: Stack):

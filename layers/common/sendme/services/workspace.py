@@ -81,8 +81,9 @@ class WorkspaceMessages:
         plans = self._plans(org_id, query)
         counts = [self._search.count(plan) for plan in plans]
         total = sum(count for count, _ in counts)
+        complete = all(done for _, done in counts)
         if len(plans) == 1:
-            messages = self._one_plan_page(plans[0], query, total)
+            messages = self._one_plan_page(plans[0], query, total if complete else None)
         else:
             messages = self._merged_page(org_id, plans, query)
         return WorkspacePage(
@@ -92,7 +93,7 @@ class WorkspaceMessages:
                 limit=query.limit,
                 total=total,
                 total_pages=ceil(total / query.limit),
-                total_capped=not all(complete for _, complete in counts),
+                total_capped=not complete,
             ),
         )
 
@@ -124,9 +125,10 @@ class WorkspaceMessages:
             ]
         ]
 
-    def _one_plan_page(self, plan: QueryPlan, query: WorkspaceQuery, total: int) -> list[Message]:
+    def _one_plan_page(self, plan: QueryPlan, query: WorkspaceQuery, total: int | None) -> list[Message]:
+        """As our list pages: `total` None when it is only a lower bound."""
         skipped = (query.page - 1) * query.limit
-        if skipped and skipped >= total:
+        if skipped and total is not None and skipped >= total:
             return []
         after = self._search.id_at(plan, skipped) if skipped else None
         if skipped and after is None:
