@@ -1,7 +1,7 @@
 """The workspace dialect's words: its query, its status filter as our query plans, its events."""
 
 import pytest
-from boto3.dynamodb.conditions import ConditionExpressionBuilder
+from boto3.dynamodb.conditions import ConditionBase, ConditionExpressionBuilder
 from pydantic import ValidationError
 
 from sendme.contracts.dialects import REFINEMENTS, rows_for, workspace_channel
@@ -35,7 +35,8 @@ def _item(message: Message) -> dict[str, object]:
     return message.model_dump(by_alias=True)
 
 
-def _expression(condition: object) -> str:
+def _expression(condition: ConditionBase | None) -> str:
+    assert condition is not None
     built = ConditionExpressionBuilder().build_expression(condition)
     text = built.condition_expression
     for placeholder, name in built.attribute_name_placeholders.items():
