@@ -15,11 +15,11 @@ SAM_ENV := PATH="$(dir $(PYTHON313)):$$PATH" SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REG
 PYTEST := $(PY) -m pytest
 ENV ?= default
 
-.PHONY: help run test lint format typecheck validate checkov build unit integration e2e browser fuzz sam-local sam-api openapi openapi-check actionlint bench ledger deploy clean check-python
+.PHONY: help run test environments checks lint format typecheck validate checkov build unit integration e2e browser fuzz sam-local sam-api openapi openapi-check actionlint bench ledger deploy clean check-python
 
 help:
 	@echo "make run    start the whole stack locally (API on http://127.0.0.1:$${PORT:-3000})"
-	@echo "make test   lint, typecheck, sam validate --lint, checkov, sam build, unit, integration and e2e tests, fuzz, sam-local"
+	@echo "make test   lint, typecheck, sam validate --lint, checkov (two at a time), sam build, unit, integration and e2e tests, fuzz, sam-local"
 	@echo "make browser  the console (/console) in headless Chromium against the local stack (installs Debian's chromium)"
 	@echo "make fuzz   schemathesis against the local stack (openapi.json, every check)"
 	@echo "make sam-local  the e2e tests against sam local start-api (needs Docker; installs/starts it if it can)"
@@ -46,7 +46,18 @@ $(SAM_VENV)/.installed: requirements-sam.txt | check-python
 run: $(VENV)/.installed
 	$(PY) -m devstack
 
-test: lint actionlint typecheck openapi-check validate checkov build unit integration e2e browser fuzz sam-local
+test: environments checks build unit integration e2e browser fuzz sam-local
+
+# The three virtual environments do not depend on one another: on a clean clone they install side
+# by side (one pip each, quiet; -O prints each one's output in one piece) before any step needs one.
+environments: | check-python
+	$(MAKE) --no-print-directory -j3 -O $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
+
+# The static checks: single-process tools that read the tree and write only their own caches, so
+# two run at a time on the two cores, each one's output printed in one piece when it ends (-O).
+# The test tiers then run one after another: they time real requests and must not compete.
+checks:
+	$(MAKE) --no-print-directory -j2 -O lint actionlint typecheck openapi-check validate checkov
 
 # ruff, and the layer package's import contracts (pyproject.toml's [tool.importlinter]).
 lint: $(VENV)/.installed

@@ -27,9 +27,21 @@ and the delivery queue's empty polls.
 
 The floor design is the least a message and a page can cost while keeping the contract and
 the money rules (sent at most once, every message reaches a terminal status): see FLOOR below.
+Two of its lines were added after it was first itemised, each a cost the contract had gained
+that no design can skip (issue 19, decision 38):
+
+- an SMS's suppression lookup (0.5 read units): since decision 32 an SMS send screens its
+  recipients against the organisation's suppression list (STOP), as an email send always did
+  and as the email's floor already counted;
+- a list page's rate-limit bucket (0.5 read and 1 write unit): every API request is metered
+  against its organisation's request budget (docs/api.md, 429), state that every Lambda shares,
+  so an admitted request writes the bucket once, conditionally on the read it decided from.
+  (The organisation's profile read per request is left out: a floor design could carry
+  suspension and the budget on the key's item.)
 
     .venv/bin/python bench/cost.py            # the day: 1,000 + 1,000 messages, 1,000 pages
     .venv/bin/python bench/cost.py --short    # 100 + 100 + 100 (make test's form)
+    .venv/bin/python bench/cost.py --short --breakdown    # and where each one's units go
 
 `--figures PATH` also writes the measured units as JSON, which tests/integration/test_bench_gates.py
 holds to a ratchet at today's values.
@@ -118,6 +130,7 @@ _STATUS_WRITES = {
 }
 _STATUS_READS = {
     "a /contacts send looks each recipient up among the contacts (100 per BatchGetItem)": 0.5,
+    "and among the suppressed addresses and numbers (decision 32; 100 per BatchGetItem)": 0.5,
 }
 # An email's content (20 KB) read by the worker once per batch of 10.
 _EMAIL_CONTENT_READ = math.ceil(len(EMAIL_HTML) / 4096) * 0.5 / 10
@@ -133,18 +146,19 @@ FLOOR = {
     ),
     "email": Units(
         write_units=sum(_STATUS_WRITES.values()) - 1,  # no country index entry
-        # and its suppression lookup (as the contacts'), and its content by the worker
-        read_units=sum(_STATUS_READS.values()) + 0.5 + _EMAIL_CONTENT_READ,
+        # and its content by the worker (its receipt carries its id: no read)
+        read_units=sum(_STATUS_READS.values()) + _EMAIL_CONTENT_READ,
         sqs_requests=0.3,
         lambda_invocations=1.1 + 1 / PER_REQUEST,
     ),
     # One Query of 20 status items: whole items of about 1 KB from the table or byStatus (20 KB,
     # eventually consistent: 2.5 units), or 20 keys from a keys-only index (0.5) and their status
     # items by key (20 x 0.5); LIST_QUERIES reads three the first way and two the second. Then
-    # one counter item and the API key's item (0.5 each; revocation stays immediate), and one
-    # invocation of the list function, which checks the key itself. The content items of a page
-    # (one per send) are read once per warm function.
-    "list page": Units(read_units=(3 * 2.5 + 2 * 10.5) / 5 + 0.5 + 0.5, lambda_invocations=1),
+    # one counter item and the API key's item (0.5 each; revocation stays immediate), the
+    # organisation's rate-limit bucket (read, 0.5, and written, 1 unit), and one invocation of
+    # the list function, which checks the key itself. The content items of a page (one per send)
+    # are read once per warm function.
+    "list page": Units(write_units=1, read_units=(3 * 2.5 + 2 * 10.5) / 5 + 0.5 + 0.5 + 0.5, lambda_invocations=1),
 }
 
 
@@ -228,15 +242,37 @@ class DynamoDbMeter:
     def after(self, operation: str, body: dict[str, Any], parsed: dict[str, Any], context: dict[str, Any]) -> None:
         for table, key, before, factor in context.get("cost_writes", []):
             after = self._item(table, key)
-            written = factor * self._item_units(before, after) + self._index_units(table, before, after)
-            self._bill.add(write_units=written)
+            what = f"{operation} {self._what(table, key)}"
+            self._bill.add(what, write_units=factor * self._item_units(before, after))
+            for index, written in self._index_units(table, before, after).items():
+                self._bill.add(f"{what} > {index}", write_units=written)
+        consistent = "consistent" if body.get("ConsistentRead") else "eventual"
         if operation == "GetItem":
-            self._bill.add(read_units=self._read_units(body["TableName"], [body["Key"]], body.get("ConsistentRead")))
+            table, key = body["TableName"], body["Key"]
+            read = self._read_units(table, [key], body.get("ConsistentRead"))
+            self._bill.add(f"{operation} {self._what(table, key)} {consistent}", read_units=read)
         elif operation == "BatchGetItem":
             for table, request in body["RequestItems"].items():
-                self._bill.add(read_units=self._read_units(table, request["Keys"], request.get("ConsistentRead")))
+                consistent = "consistent" if request.get("ConsistentRead") else "eventual"
+                for key in request["Keys"]:
+                    read = self._read_units(table, [key], request.get("ConsistentRead"))
+                    self._bill.add(f"{operation} {self._what(table, key)} {consistent}", read_units=read)
         elif operation in ("Query", "Scan"):
-            self._bill.add(read_units=self._query_units(operation, body, parsed))
+            where = f"{self._short(body['TableName'])}/{body.get('IndexName', '')}".rstrip("/")
+            read = self._query_units(operation, body, parsed)
+            self._bill.add(f"{operation} {where} {consistent}", read_units=read)
+
+    def _short(self, table: str) -> str:
+        return next((name for name in ("Messages", "Accounts", "Idempotency") if name in table), table)
+
+    def _what(self, table: str, key: dict[str, Any]) -> str:
+        """The table and the kind of item a key names: its key's leading word (KEY#, ORG# PROFILE,
+        ORG# RATE#, COUNTS#, a message's status or content item)."""
+        words = [str(next(iter(value.values()))) for value in key.values()]
+        if "Messages" in table:
+            return "Messages content" if words[0].endswith("#content") else "Messages status"
+        kinds = [word.split("#", 1)[0] if "#" in word else word for word in words]
+        return f"{self._short(table)} " + "/".join(kinds)
 
     def _writes(self, operation: str, body: dict[str, Any]) -> Any:
         if operation == "PutItem":
@@ -265,19 +301,20 @@ class DynamoDbMeter:
     def _item_units(before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
         return units(max(item_size(before), item_size(after)), 1024)
 
-    def _index_units(self, table: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> int:
-        total = 0
+    def _index_units(self, table: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, int]:
+        """The write units of each index the write changed."""
+        written = {}
         for index in self._indexes[table]:
             old, new = index.projected(before, self._keys[table]), index.projected(after, self._keys[table])
             if old == new:
                 continue
             if old is None or new is None:
-                total += units(item_size(old or new), 1024)
+                written[index.name] = units(item_size(old or new), 1024)
             elif all(old[key] == new[key] for key in index.keys):
-                total += self._item_units(old, new)
+                written[index.name] = self._item_units(old, new)
             else:
-                total += units(item_size(old), 1024) + units(item_size(new), 1024)
-        return total
+                written[index.name] = units(item_size(old), 1024) + units(item_size(new), 1024)
+        return written
 
     def _read_units(self, table: str, keys: list[dict[str, Any]], consistent: bool | None) -> float:
         factor = 1.0 if consistent else 0.5
@@ -308,6 +345,9 @@ class Bill:
     def __init__(self, template: Template) -> None:
         self.buckets: dict[str, Units] = defaultdict(Units)
         self.bucket = "setup"
+        # The same units by what billed them: (bucket, function, call and table or index).
+        self.details: dict[tuple[str, str, str], Units] = defaultdict(Units)
+        self.function = "-"
         self.durations: dict[str, list[float]] = defaultdict(list)
         # Seconds this bench spent metering inside the functions' calls: not their duration.
         self.overhead = 0.0
@@ -317,10 +357,10 @@ class Bill:
             for name, properties in template.of_type("AWS::Serverless::Function").items()
         }
 
-    def add(self, **amounts: float) -> None:
-        units_now = self.buckets[self.bucket]
-        for name, amount in amounts.items():
-            setattr(units_now, name, getattr(units_now, name) + amount)
+    def add(self, what: str = "Lambda", **amounts: float) -> None:
+        for units_now in (self.buckets[self.bucket], self.details[self.bucket, self.function, what]):
+            for name, amount in amounts.items():
+                setattr(units_now, name, getattr(units_now, name) + amount)
 
     def invoked(self, function: str, seconds: float) -> None:
         billed_ms = math.ceil(seconds * 1000)
@@ -355,7 +395,8 @@ def meter(bill: Bill) -> None:
         bill.overhead += time.perf_counter() - started
 
     def sqs_request(event_name: str, params: dict[str, Any], **_: Any) -> None:
-        bill.add(sqs_requests=units(sqs_payload(event_name.rsplit(".", 1)[-1], params), 65536))
+        operation = event_name.rsplit(".", 1)[-1]
+        bill.add(f"SQS {operation}", sqs_requests=units(sqs_payload(operation, params), 65536))
 
     for client in (aws.dynamodb().meta.client, aws.dynamodb_client()):
         client.meta.events.register("before-call.dynamodb", before_dynamodb)
@@ -363,7 +404,7 @@ def meter(bill: Bill) -> None:
     aws.sqs().meta.events.register("provide-client-params.sqs", sqs_request)
 
 
-def main(messages: int) -> dict[str, Any]:
+def main(messages: int, breakdown: bool = False) -> dict[str, Any]:
     """Prints the day's bill; returns the measured units per message and per list page."""
     os.environ.update(LOCAL_AWS_ENVIRONMENT)
     moto_fixes.install()  # as under the local stack
@@ -380,10 +421,12 @@ def main(messages: int) -> dict[str, Any]:
 
         def invoke(function: str, event: dict[str, Any]) -> Any:
             started, overhead = time.perf_counter(), bill.overhead
+            bill.function = function
             try:
                 return lambdas.invoke(function, event)
             finally:
                 bill.invoked(function, time.perf_counter() - started - (bill.overhead - overhead))
+                bill.function = "-"  # the queue's poller, Lambda's event source mapping
 
         api = Client(LocalApiGateway(template, invoke))
         headers = {"api-key": demo.api_key}
@@ -427,7 +470,7 @@ def main(messages: int) -> dict[str, Any]:
             assert response.status_code == 200, response.get_data(as_text=True)[:500]
         statuses = final_statuses(stack.ref("MessagesTable"))
     assert statuses == {"DELIVERED": 2 * messages}, f"not every message was delivered and receipted: {statuses}"
-    return report(bill, messages)
+    return report(bill, messages, breakdown)
 
 
 def phones(count: int) -> list[str]:
@@ -482,7 +525,7 @@ def floor_of(bill: Bill, kind: str, messages: int) -> Units:
     return Units(**{**asdict(floor), "lambda_gb_seconds": gb_seconds})
 
 
-def report(bill: Bill, messages: int) -> dict[str, Any]:
+def report(bill: Bill, messages: int, breakdown: bool) -> dict[str, Any]:
     print(f"bench/cost: {messages:,} SMS (160 characters), {messages:,} HTML emails (20 KB) sent, delivered and")
     print(f"receipted, and {messages:,} list pages; billed at us-east-1 on-demand list prices")
     columns = ("write_units", "read_units", "sqs_requests", "lambda_invocations", "lambda_gb_seconds")
@@ -501,16 +544,35 @@ def report(bill: Bill, messages: int) -> dict[str, Any]:
             print(f"{kind:<10} {design:<7} " + " ".join(f"{cell:>9}" for cell in [*shown, cost]))
         figures[kind] = {name: round(getattr(measured, name), 4) for name in columns}
         figures[kind]["x_floor"] = round(float(measured.dollars() / floor.dollars()), 2)
+    if breakdown:
+        print_breakdown(bill, messages)
     print("\nprices: " + ", ".join(f"{name} ${price * 1_000_000:.4f}/M" for name, price in PRICES.items()))
     print("GB-seconds: the durations measured here on moto (an upper bound); the floor's at the same durations.")
     return {"messages": messages, "per": figures}
+
+
+def print_breakdown(bill: Bill, messages: int) -> None:
+    """The DynamoDB and SQS units of each kind, per message or page, by function and call."""
+    for kind in ("sms", "email", "list page"):
+        rows = [
+            (function, what, bill.details[bucket, function, what].per(messages))
+            for bucket, function, what in sorted(bill.details)
+            if bucket == kind and what != "Lambda"
+        ]
+        width = max((len(what) for _, what, _ in rows), default=0)
+        print(f"\n{kind}, by function and call:".ljust(width + 19) + f"{'write u.':>9} {'read u.':>9} {'SQS req.':>9}")
+        for function, what, measured in rows:
+            figures = (measured.write_units, measured.read_units, measured.sqs_requests)
+            shown = " ".join(f"{f'{value:.3f}'.rstrip('0').rstrip('.'):>9}" for value in figures)
+            print(f"  {function.removesuffix('Function'):<16} {what:<{width}} {shown}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help=f"{SHORT_MESSAGES} of each instead of {MESSAGES:,}")
     parser.add_argument("--figures", type=Path, help="also write the units per message and page to this JSON file")
+    parser.add_argument("--breakdown", action="store_true", help="also print the units by function and call")
     arguments = parser.parse_args()
-    measured = main(SHORT_MESSAGES if arguments.short else MESSAGES)
+    measured = main(SHORT_MESSAGES if arguments.short else MESSAGES, arguments.breakdown)
     if arguments.figures:
         arguments.figures.write_text(json.dumps(measured, indent=2))

@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
@@ -21,7 +22,7 @@ from werkzeug.wrappers import Request, Response
 from .console import MOUNT as CONSOLE_MOUNT
 from .console import console
 from .docs import docs
-from .template import Intrinsics, Template
+from .template import Intrinsics, Route, Template
 
 ACCOUNT_ID = "123456789012"
 API_ID = "localapi01"
@@ -42,6 +43,21 @@ def _single_and_multi(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str] 
     return {key: values[-1] for key, values in multi.items()}, multi
 
 
+@lru_cache(maxsize=4)
+def _route_map(routes: tuple[Route, ...]) -> Map:
+    """Compiled once per set of routes: every integration test builds a gateway, and compiling
+    the rules was most of its cost. A Map is only read once built (each match binds an adapter)."""
+    return Map(
+        [
+            # ANY: every method the path has no route of its own for, as API Gateway matches it
+            # (werkzeug takes the first rule that matches, so the ANY rules come last).
+            Rule(_rule_path(r.path), methods=None if r.method == "ANY" else [r.method], endpoint=(r.function, r.path))
+            for r in sorted(routes, key=lambda route: route.method == "ANY")
+        ],
+        strict_slashes=False,
+    )
+
+
 class LocalApiGateway:
     def __init__(self, template: Template, invoke: Invoke, stage: str = "dev") -> None:
         self._invoke = invoke
@@ -52,17 +68,7 @@ class LocalApiGateway:
         cors = defaults.resolve(template.api().get("Cors", {}))
         # AllowOrigin -> Access-Control-Allow-Origin, MaxAge -> Access-Control-Max-Age
         self._preflight = {f"Access-Control-{_dashed(name)}": _unquoted(value) for name, value in cors.items()}
-        self._routes = Map(
-            [
-                # ANY: every method the path has no route of its own for, as API Gateway matches it
-                # (werkzeug takes the first rule that matches, so the ANY rules come last).
-                Rule(
-                    _rule_path(r.path), methods=None if r.method == "ANY" else [r.method], endpoint=(r.function, r.path)
-                )
-                for r in sorted(template.routes(), key=lambda route: route.method == "ANY")
-            ],
-            strict_slashes=False,
-        )
+        self._routes = _route_map(tuple(template.routes()))
         # Served by the local stack itself, not by a function: by exact path, or by a mount's prefix.
         self.extra_routes: dict[str, Callable[[Request], Response]] = {"/api/docs": docs, CONSOLE_MOUNT: console}
 

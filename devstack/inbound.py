@@ -44,11 +44,12 @@ class InboundSmsRoute:
             or not isinstance(payload, dict)
             or not all(isinstance(payload.get(name), str) for name in fields)
         ):
-            return _json({"error": "POST a JSON object with from, to and body (strings)"}, 400)
+            return json_response({"error": "POST a JSON object with from, to and body (strings)"}, 400)
         sms = inbound_sms(payload["from"], payload["to"], payload["body"], payload.get("inboundMessageId"))
         published = self._sns.publish(TopicArn=self._topic_arn, Message=json.dumps(sms))
-        return _json({"inboundMessageId": sms["inboundMessageId"], "snsMessageId": published["MessageId"]}, 202)
+        return json_response({"inboundMessageId": sms["inboundMessageId"], "snsMessageId": published["MessageId"]}, 202)
 
 
-def _json(body: dict[str, Any], status: int) -> Response:
+def json_response(body: dict[str, Any], status: int) -> Response:
+    """A local route's JSON answer."""
     return Response(json.dumps(body), status=status, content_type="application/json")

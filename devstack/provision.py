@@ -6,12 +6,15 @@ change in the template is a schema change everywhere: there is no second copy to
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from .template import Intrinsics, Template
 from .topics import create_topics, subscribe_functions
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 ACCOUNT_ID = "123456789012"
 _TABLE_ARGUMENTS = (
@@ -51,8 +54,7 @@ class Stack:
         return self.intrinsics.refs[logical]
 
 
-def _create_table(session: boto3.session.Session, name: str, properties: dict[str, Any]) -> None:
-    client = session.client("dynamodb")
+def _create_table(client: "DynamoDBClient", name: str, properties: dict[str, Any]) -> None:
     arguments = {k: properties[k] for k in _TABLE_ARGUMENTS if k in properties}
     if stream := properties.get("StreamSpecification"):
         # CloudFormation enables a stream by naming its view type; the API wants it said.
@@ -91,9 +93,11 @@ def provision(template: Template, stack_name: str, session: boto3.session.Sessio
             "AWS::URLSuffix": "amazonaws.com",
         }
     )
+    # One client for every table: a client costs more to build than a table to create on moto.
+    dynamodb = session.client("dynamodb")
     for logical, properties in template.of_type("AWS::DynamoDB::Table").items():
         name = f"{stack_name}-{logical}"
-        _create_table(session, name, properties)
+        _create_table(dynamodb, name, properties)
         intrinsics.refs[logical] = name
     _create_queues(session, stack_name, template.of_type("AWS::SQS::Queue"), intrinsics)
     for logical in template.of_type("AWS::SES::ConfigurationSet"):

@@ -48,6 +48,16 @@ def _timestamp() -> str:
 def ses_event(
     event_type: str, *, provider_message_id: str, recipient: str, org_id: str, message_id: str
 ) -> dict[str, Any]:
+    """The Lambda SNS event of an SES event publishing record (see ses_record)."""
+    record = ses_record(
+        event_type, provider_message_id=provider_message_id, recipient=recipient, org_id=org_id, message_id=message_id
+    )
+    return sns_event(json.dumps(record))
+
+
+def ses_record(
+    event_type: str, *, provider_message_id: str, recipient: str, org_id: str, message_id: str
+) -> dict[str, Any]:
     """An SES event publishing record, as SES sends it to a configuration set's SNS destination."""
     record: dict[str, Any] = {
         "eventType": event_type,
@@ -67,6 +77,28 @@ def ses_event(
     details = {
         "Delivery": ("delivery", {"timestamp": _timestamp(), "recipients": [recipient], "smtpResponse": "250 OK"}),
         "Open": ("open", {"timestamp": _timestamp(), "ipAddress": "192.0.2.1", "userAgent": "Mozilla/5.0"}),
+        "Click": (
+            "click",
+            {
+                "timestamp": _timestamp(),
+                "ipAddress": "192.0.2.1",
+                "userAgent": "Mozilla/5.0",
+                "link": "https://example.com/offer",
+                "linkTags": {},
+            },
+        ),
+        # SES v2: the recipient used the List-Unsubscribe header or link of the configuration
+        # set's contact list.
+        "Subscription": (
+            "subscription",
+            {
+                "contactList": "sendme-local-contacts",
+                "timestamp": _timestamp(),
+                "source": "UnsubscribeHeader",
+                "newTopicPreferences": {"unsubscribeAll": True, "topicSubscriptionStatus": []},
+                "oldTopicPreferences": {"unsubscribeAll": False, "topicSubscriptionStatus": []},
+            },
+        ),
         "Bounce": (
             "bounce",
             {
@@ -85,7 +117,7 @@ def ses_event(
     if event_type in details:
         key, value = details[event_type]
         record[key] = value
-    return sns_event(json.dumps(record))
+    return record
 
 
 def sns_event(message: str) -> dict[str, Any]:

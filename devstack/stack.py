@@ -11,10 +11,9 @@ import boto3
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import moto_fixes
+from . import email_events, inbound, moto_fixes
 from .environment import LOCAL_AWS_ENVIRONMENT
 from .gateway import LocalApiGateway
-from .inbound import ROUTE, TOPIC, InboundSmsRoute
 from .lambdas import LocalLambdas
 from .poller import QueuePoller
 from .provision import Stack, provision
@@ -82,7 +81,12 @@ class LocalStack:
         endpoint = f"http://{moto_host}:{moto_port}"
         os.environ.update(LOCAL_AWS_ENVIRONMENT, AWS_ENDPOINT_URL=endpoint)
         stack = provision(template, self._stack_name, boto3.session.Session())
-        gateway.extra_routes[ROUTE] = InboundSmsRoute(boto3.session.Session().client("sns"), stack.ref(TOPIC))
+        sns = boto3.session.Session().client("sns")
+        gateway.extra_routes[inbound.ROUTE] = inbound.InboundSmsRoute(sns, stack.ref(inbound.TOPIC))
+        messages = boto3.session.Session().resource("dynamodb").Table(stack.ref("MessagesTable"))
+        gateway.extra_routes[email_events.ROUTE] = email_events.EmailEventsRoute(
+            sns, stack.ref(email_events.TOPIC), messages
+        )
         os.environ.update(stack.shared_environment())
         from sendme import wiring  # imported late: it must see the environment set above
 

@@ -8,11 +8,19 @@ from typing import Any
 
 import yaml
 
+# libyaml's parser when PyYAML has it: the pure-Python one takes ~10x longer over template.yaml, and
+# every integration test, bench script and local stack parses it.
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # a PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "template.yaml"
 
 
-class _CfnLoader(yaml.SafeLoader):
+class _CfnLoader(_SafeLoader):
     """SafeLoader that turns `!Ref X` into {"Ref": "X"}, `!GetAtt A.B` into {"Fn::GetAtt": [A, B]}..."""
 
 

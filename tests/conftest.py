@@ -8,6 +8,7 @@ import pytest
 
 from devstack import moto_fixes
 from devstack.environment import LOCAL_AWS_ENVIRONMENT
+from tests import botocore_data
 
 EVENTS = Path(__file__).parent / "events"
 
@@ -18,8 +19,10 @@ def pytest_configure(config: pytest.Config) -> None:
     in-process, where unpatched deep queues and big tables take minutes and concurrent
     transactions can crash (devstack/moto_fixes). Patched here, once, rather than by the test
     that happens to need it first. (The layer is on the path through pyproject's pytest
-    pythonpath, as Lambda's /opt/python.)"""
+    pythonpath, as Lambda's /opt/python.) botocore's data files are parsed once per process
+    (tests/botocore_data.py), not once per boto3 session."""
     moto_fixes.install()
+    botocore_data.install()
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """openapi.json from the code: each API function's Powertools resolver, merged into one document.
 
-    python -m tools.openapi           # rewrite openapi.json (make openapi)
-    python -m tools.openapi --check   # fail when openapi.json is not what the code says (make test)
+    python -m tools.openapi           # rewrite openapi.json and the edge's route index (make openapi)
+    python -m tools.openapi --check   # fail when either is not what the code says (make test)
 
 The functions are found in template.yaml (every function with an Api event), so a new function
 or route is documented without touching this file; a route two functions declare is an error.
@@ -22,14 +22,8 @@ from pydantic import BaseModel
 
 from devstack.template import ROOT, Template
 from sendme.contracts.errors import ErrorBody
-from sendme.contracts.operations import (
-    ERRORS,
-    IDEMPOTENCY_HEADER,
-    IDEMPOTENCY_KEY_PATTERN,
-    MAX_IDEMPOTENCY_KEY_LENGTH,
-    OPERATIONS,
-    Answer,
-)
+from sendme.contracts.operations import ERRORS, OPERATIONS, Answer
+from sendme.contracts.routes import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH, ROUTES_FILE
 from sendme.domain.addresses import CALLING_CODE, COUNTRY, ISO_COUNTRY
 from sendme.domain.limits import RATE_LIMIT_HEADERS
 
@@ -250,19 +244,27 @@ def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
+def route_index() -> str:
+    """sendme/contracts/routes.json: each route's query parameters, read by the edge on every request."""
+    routes = {f"{method} {path}": sorted(operation.query_names()) for (method, path), operation in OPERATIONS.items()}
+    return json.dumps(routes, indent=2, sort_keys=True) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.openapi", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the file differs from the code")
+    parser.add_argument("--check", action="store_true", help="fail if a file differs from the code")
     parser.add_argument("--output", type=Path, default=OPENAPI_PATH)
     args = parser.parse_args(argv)
-    text = render(generate())
+    files = {args.output: render(generate()), ROUTES_FILE: route_index()}
     if args.check:
-        if not args.output.exists() or args.output.read_text() != text:
-            print(f"{args.output.name} is out of date with the code: run `make openapi` and commit it", file=sys.stderr)
+        stale = [path.name for path, text in files.items() if not path.exists() or path.read_text() != text]
+        if stale:
+            print(f"{', '.join(stale)} out of date with the code: run `make openapi` and commit", file=sys.stderr)
             return 1
         return 0
-    args.output.write_text(text)
-    print(f"wrote {args.output}")
+    for path, text in files.items():
+        path.write_text(text)
+        print(f"wrote {path}")
     return 0
 
 

@@ -1,9 +1,12 @@
 """Handlers and layer against moto, with resources built from template.yaml's own properties."""
 
+import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse, HTTPHeaders
 from moto import mock_aws
 from werkzeug.test import Client
 
@@ -15,12 +18,18 @@ from devstack.seed import seed_demo
 from devstack.template import Template
 
 
+@pytest.fixture(scope="session")
+def _parsed_template() -> Template:
+    """template.yaml parsed once per test process; each test's stack gets a copy of its own."""
+    return Template.load()
+
+
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+def stack(monkeypatch: pytest.MonkeyPatch, _parsed_template: Template) -> Iterator[Stack]:
     from sendme import wiring
 
     with mock_aws():
-        provisioned = provision(Template.load(), "test")
+        provisioned = provision(Template(copy.deepcopy(_parsed_template.body)), "test")
         for name, value in provisioned.shared_environment().items():
             monkeypatch.setenv(name, value)
         wiring.reset()
@@ -77,3 +86,21 @@ def drain(stack: Stack, lambdas: LocalLambdas) -> Any:
 def drain_dead_letters(stack: Stack, lambdas: LocalLambdas) -> Any:
     """Run the dead-letter handler over everything on the dead-letter queue."""
     return _drainer(stack, lambdas, "DeliveryDeadLetterQueue", "DeadLetterFunction")
+
+
+@pytest.fixture
+def lagging_replica(stack: Stack) -> Iterator[None]:
+    """Every eventually consistent GetItem answers as a replica that has seen no write yet:
+    nothing found (moto's reads are all consistent; DynamoDB's eventual ones may lag)."""
+    from sendme import aws
+
+    def unreplicated(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if json.loads(params["body"]).get("ConsistentRead"):
+            return None
+        return AWSResponse("https://dynamodb.local", 200, HTTPHeaders(), None), {"ResponseMetadata": {}}
+
+    events = aws.dynamodb().meta.client.meta.events
+    # A before-call handler's answer stands in for the call's (the stubs type it as None).
+    events.register("before-call.dynamodb.GetItem", unreplicated, unique_id="lagging-replica")  # type: ignore[arg-type]
+    yield
+    events.unregister("before-call.dynamodb.GetItem", unique_id="lagging-replica")

@@ -103,17 +103,17 @@ def test_cancel_another_organisations_message_is_404_and_changes_nothing(api: Cl
 def test_cancel_that_wins_the_race_with_a_claim_leaves_nothing_sent(
     api: Client, demo, stack: Stack, drain, monkeypatch
 ):
-    # Given a worker that read the batch, and a cancel landing just before its claim is written
+    # Given a worker with the batch, and a cancel landing just before its first claim is written
     sent = api.post(SEND, json=SPEC_SMS_BODY, headers=auth(demo.api_key))
-    real_replace_all = MessageRepository.replace_all
+    real_transition = MessageRepository.transition
     canceled: list[int] = []
 
-    def replace_all(self, replacements, **kwargs):
-        if not canceled and any(r.after.status == "SENDING" for r in replacements):
+    def transition(self, org_id, message_id, target, **options):
+        if not canceled and target == "SENDING":
             canceled.extend(cancel(api, demo.api_key, m["id"]).status_code for m in sent.json["messages"])
-        return real_replace_all(self, replacements, **kwargs)
+        return real_transition(self, org_id, message_id, target, **options)
 
-    monkeypatch.setattr(MessageRepository, "replace_all", replace_all)
+    monkeypatch.setattr(MessageRepository, "transition", transition)
     # When the worker claims and sends
     drain()
     # Then its claim was refused: nothing sent, both CANCELED and refunded once

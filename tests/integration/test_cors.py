@@ -5,7 +5,8 @@ import pytest
 from werkzeug.test import Client, TestResponse
 
 from devstack.template import Template
-from sendme.contracts.operations import IDEMPOTENCY_HEADER, allowed_methods
+from sendme.contracts.operations import allowed_methods
+from sendme.contracts.routes import IDEMPOTENCY_HEADER
 from sendme.edge.cors import CorsPolicy
 
 from .helpers import auth

@@ -141,17 +141,15 @@ def test_delivery_interrupted_mid_batch_sends_none_twice_and_the_unsent_go_back_
 
 
 def test_delivery_claim_lost_to_another_worker_sends_nothing(api, demo, stack, drain, monkeypatch):
-    # Given another worker claims the messages right after this one read them
-    real_get_many = MessageRepository.get_many
+    # Given another worker claims each message right before this one's claim is written
+    real_transition = MessageRepository.transition
 
-    def read_then_lose_the_race(self, keys):
-        keys = list(keys)
-        found = real_get_many(self, keys)
-        for org_id, message_id in keys:
-            self.transition(org_id, message_id, MessageStatus.SENDING, source="other-worker")
-        return found
+    def lose_the_race(self, org_id, message_id, target, **options):
+        if options["source"] == "worker" and target is MessageStatus.SENDING:
+            real_transition(self, org_id, message_id, MessageStatus.SENDING, source="other-worker")
+        return real_transition(self, org_id, message_id, target, **options)
 
-    monkeypatch.setattr(MessageRepository, "get_many", read_then_lose_the_race)
+    monkeypatch.setattr(MessageRepository, "transition", lose_the_race)
     ids = send_spec_sms(api, demo.api_key)
     # When this worker delivers them
     drain()

@@ -72,6 +72,31 @@ def test_alarms_watch_the_pipeline_end_to_end(template: Template):
     assert expected <= watched(template)
 
 
+def _kept_failures(node: Any) -> set[str]:
+    """Every queue the template keeps failures on: redrive targets and on-failure destinations."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        target = node.get("deadLetterTargetArn") or (node.get("OnFailure") or {}).get("Destination")
+        if isinstance(target, dict) and "Fn::GetAtt" in target:
+            found.add(target["Fn::GetAtt"][0])
+        for value in node.values():
+            found |= _kept_failures(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _kept_failures(value)
+    return found
+
+
+def test_every_queue_of_failures_has_an_alarm(template: Template):
+    # Given every queue where the template parks what a function or queue gave up on
+    kept = _kept_failures(dict(template.resources))
+    assert {"DeliveryDeadLetterQueue", "ReceiptsFailureQueue", "InboundFailureQueue"} <= kept
+    # Then an alarm fires as soon as one holds a message: nothing waits there unseen
+    for queue in kept:
+        target = json.dumps({"Fn::GetAtt": [queue, "QueueName"]}, sort_keys=True)
+        assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", target) in watched(template), queue
+
+
 def test_sweeper_alarm_dimension_is_the_sweeper_service_name(template: Template):
     # Powertools Metrics adds the function's POWERTOOLS_SERVICE_NAME as the `service` dimension
     (alarm,) = [a for a in alarms(template).values() if a["MetricName"] == "MessagesSwept"]

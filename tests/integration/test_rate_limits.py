@@ -28,6 +28,17 @@ def test_rate_limit_refuses_the_request_over_the_budget_with_429(api: Client, de
     assert refused.headers["RateLimit-Limit"] == "2"
 
 
+def test_rate_limit_admits_nothing_past_the_budget_when_its_eventually_consistent_read_lags(
+    api: Client, demo, lagging_replica
+):
+    # Given an organisation allowed 2 requests a minute, and reads of its bucket that see no write
+    key = limited(2)
+    # When it makes 3
+    answers = [api.get("/api/messages", headers=auth(key)) for _ in range(3)]
+    # Then the conditional write of the bucket refuses what the stale read admitted: the third is a 429
+    assert [a.status_code for a in answers] == [200, 200, 429]
+
+
 def test_rate_limit_headers_are_on_every_answer_errors_included(api: Client, demo):
     key = limited(5)
     served = api.get("/api/messages", headers=auth(key))

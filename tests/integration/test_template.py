@@ -101,7 +101,7 @@ def test_template_receipts_function_hears_every_provider_receipt(stack: Stack):
     events = {name: e["Properties"] for name, e in resources["ReceiptsFunction"]["Properties"]["Events"].items()}
     assert destination["ConfigurationSetName"] == {"Ref": "EmailConfigurationSet"}
     assert destination["EventDestination"]["SnsDestination"]["TopicARN"] == events["EmailEvents"]["Topic"]
-    assert {"delivery", "bounce", "complaint", "open", "reject", "renderingFailure"} <= set(
+    assert {"delivery", "bounce", "complaint", "open", "click", "subscription", "reject", "renderingFailure"} <= set(
         destination["EventDestination"]["MatchingEventTypes"]
     )
     # ...and both of SNS's SMS delivery status log groups feed it, by the same name whichever

@@ -1,11 +1,14 @@
 """Webhook rules without AWS: the signature, the retry schedule and the addresses refused."""
 
+import json
 import random
 
 import pytest
 
+from sendme.contracts.webhooks import WebhookEvent
 from sendme.domain.errors import RequestInvalidError
-from sendme.domain.webhooks import checked_url, retry_delay, signature, verify
+from sendme.domain.messages import Channel, Message, MessageStatus, MessageType
+from sendme.domain.webhooks import EventType, checked_url, retry_delay, signature, verify
 from sendme.outbound.webhooks import WebhookPoster
 
 SECRET = "whsec_test"
@@ -141,3 +144,26 @@ def test_public_verify_accepts_the_raw_bytes_a_receiver_reads():
     assert public_verify(SECRET, header, BODY)
     assert not public_verify(SECRET, header, BODY.replace("sent", "read").encode())
     assert not public_verify(SECRET, header, b"\xff" + BODY.encode())
+
+
+def test_webhook_event_carries_the_messages_metadata_and_engagement():
+    # Given a read email sent with metadata
+    message = Message(
+        org_id="org",
+        id="m1",
+        channel=Channel.EMAIL,
+        message_type=MessageType.EMAIL,
+        content="hi",
+        recipient_details="a@example.com",
+        provider="ses",
+        queue_id="q",
+        created_at="2026-12-06T00:00:00.000Z",
+        updated_at="2026-12-06T00:00:01.000Z",
+        status=MessageStatus.READ,
+        metadata={"orderId": "A-1042"},
+        opened_at="2026-12-06T00:00:01.000Z",
+    )
+    # When its event is made
+    data = json.loads(WebhookEvent.of(EventType.READ, message).model_dump_json(by_alias=True))["data"]
+    # Then the receiver gets both
+    assert (data["metadata"], data["openedAt"], data["clickedAt"]) == ({"orderId": "A-1042"}, message.opened_at, None)

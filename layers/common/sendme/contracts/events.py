@@ -17,10 +17,41 @@ class SesRecipient(CamelModel):
 class SesBounce(CamelModel):
     bounce_type: str
     bounced_recipients: list[SesRecipient] = Field(default_factory=list)
+    timestamp: str | None = None
 
 
 class SesComplaint(CamelModel):
     complained_recipients: list[SesRecipient] = Field(default_factory=list)
+
+
+class SesEngagement(CamelModel):
+    """An Open's `open` or a Click's `click`: when the recipient did it (and more we do not keep)."""
+
+    timestamp: str | None = None
+
+
+class SesTopicPreferences(CamelModel):
+    unsubscribe_all: bool = False
+    topic_subscription_status: list[dict[str, str]] = Field(default_factory=list)
+
+
+class SesSubscription(CamelModel):
+    """A Subscription event's `subscription`: the recipient changed their preferences through the
+    List-Unsubscribe header or link of a configuration set's contact list (SES v2)."""
+
+    timestamp: str | None = None
+    new_topic_preferences: SesTopicPreferences | None = None
+
+    @property
+    def unsubscribed(self) -> bool:
+        """Whether the change is an unsubscribe (from all, or from a topic), not a re-subscribe."""
+        new = self.new_topic_preferences
+        if new is None:
+            return True
+        opted_out = (
+            topic.get("subscriptionStatus", "").upper().replace("_", "") for topic in new.topic_subscription_status
+        )
+        return new.unsubscribe_all or "OPTOUT" in opted_out
 
 
 class SesMail(CamelModel):
@@ -36,6 +67,9 @@ class SesEvent(CamelModel):
     mail: SesMail
     bounce: SesBounce | None = None
     complaint: SesComplaint | None = None
+    open: SesEngagement | None = None
+    click: SesEngagement | None = None
+    subscription: SesSubscription | None = None
     reject: dict[str, Any] | None = None
     failure: dict[str, Any] | None = None
 

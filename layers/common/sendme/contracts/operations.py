@@ -2,7 +2,8 @@
 parameters it takes, its answers and their examples.
 
 openapi.json is built from this table and the resolvers (tools/openapi.py), and the edge refuses
-a query parameter the route's entry does not list, so the document and the API cannot disagree.
+a query parameter the route's entry does not list (through sendme.contracts.routes, the index
+`make openapi` writes from this table), so the document and the API cannot disagree.
 """
 
 from dataclasses import dataclass, field
@@ -37,11 +38,6 @@ from sendme.domain.base import CamelModel
 from sendme.domain.contacts import Contact
 from sendme.domain.messages import MessageStatus
 from sendme.domain.templates import Campaign, Template
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-MAX_IDEMPOTENCY_KEY_LENGTH = 255
-# Printable ASCII, without the leading or trailing spaces HTTP would strip.
-IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"
 
 
 class SendQuery(CamelModel):

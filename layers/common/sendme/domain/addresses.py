@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from pydantic import EmailStr, TypeAdapter, ValidationError, WithJsonSchema
+from pydantic import ConfigDict, EmailStr, TypeAdapter, ValidationError, WithJsonSchema
 
 # What a country field accepts, for the API's schema: the ISO 3166-1 alpha-2 countries
 # phonenumbers knows, and the calling codes (with or without "+"; the schema lists them without).
@@ -77,7 +77,9 @@ def country_of(address: str) -> str | None:
     return phone.region if phone else None
 
 
-_EMAIL = TypeAdapter(EmailStr)
+# Built at its first address: building it reads the email validator's installed version from the
+# package metadata, a cold-start cost for the functions that never read an address.
+_EMAIL = TypeAdapter(EmailStr, config=ConfigDict(defer_build=True))
 
 
 def normalize_email(raw: str) -> str | None:

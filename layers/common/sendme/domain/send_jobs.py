@@ -60,7 +60,8 @@ class SendJob(CamelModel):
 
     def send_request(self) -> SmsRequest | EmailRequest:
         model = SmsRequest if self.channel is Channel.SMS else EmailRequest
-        return model.model_validate(self.request)
+        # Stored whole (to_wire), its absent fields as null: read back as absent, as sent.
+        return model.model_validate({name: value for name, value in self.request.items() if value is not None})
 
 
 class SendJobTask(CamelModel):

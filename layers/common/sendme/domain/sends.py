@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, Field, JsonValue
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, Field, JsonValue, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from sendme.domain.addresses import ISO_COUNTRY, one_of
@@ -71,6 +71,14 @@ class SendOptions(CamelModel):
     # Set by the send from the template (never by a client): kept with the request so a send
     # job renders with the template as it was when the send was accepted.
     template_defaults: SkipJsonSchema[dict[str, str] | None] = None
+
+    @field_validator("metadata", mode="before")
+    @classmethod
+    def _metadata_not_null(cls, value: Any) -> Any:
+        # Left out means none; sent as null it is refused, as its schema says (not_null).
+        if value is None:
+            raise ValueError("must be an object of strings, not null")
+        return value
 
 
 def _one_of(*alternatives: list[str]) -> ConfigDict:

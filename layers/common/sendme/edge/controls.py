@@ -4,7 +4,7 @@ import re
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from sendme.contracts.operations import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH
+from sendme.contracts.routes import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY_LENGTH
 from sendme.contracts.sending import SendControls
 from sendme.domain.errors import RequestInvalidError
 

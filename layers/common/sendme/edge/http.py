@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from sendme.contracts.errors import ErrorBody
-from sendme.contracts.operations import allowed_methods, operation_of
+from sendme.contracts.routes import allowed_methods, query_names
 from sendme.domain.accounts import Principal
 from sendme.domain.base import CamelModel
 from sendme.domain.errors import (
@@ -189,8 +189,8 @@ def _only_what_the_route_takes(app: APIGatewayRestResolver, next_middleware: Nex
         response = error_response(HTTPStatus.METHOD_NOT_ALLOWED, "Method not allowed", message, language)
         response.headers["Allow"] = ", ".join(allowed)
         return response
-    operation = operation_of(event.http_method, event.resource)
-    if operation and (unknown := sorted(set(event.query_string_parameters or {}) - operation.query_names())):
+    taken = query_names(event.http_method, event.resource)
+    if taken is not None and (unknown := sorted(set(event.query_string_parameters or {}) - taken)):
         return _unknown_parameters(unknown, language)
     return next_middleware(app)
 

@@ -186,7 +186,7 @@ class AccountService:
         key_hash = hash_api_key(key) if key else ""
         stored = self._accounts.api_key(key_hash) if key else None
         trusted = stored is not None and stored.revoked_at is None and hmac.compare_digest(stored.key_hash, key_hash)
-        organization = self._accounts.get_organization(stored.org_id) if stored and trusted else None
+        organization = self._accounts.get_organization(stored.org_id, consistent=False) if stored and trusted else None
         if organization is None:
             raise CredentialsInvalidError("Invalid or missing API key")
         return Principal(

@@ -3,10 +3,10 @@
 Guarantee: the provider is called at most once per message, and every message ends in a final
 status (or, for a few minutes, under a lease the sweeper will settle).
 
-- The claim (QUEUED -> SENDING) is written for the whole batch at once, each message's write
-  conditional on its version being the one just read (MessageRepository.replace_all): a
-  duplicate or redelivered queue message finds its message claimed or done and sends nothing,
-  and of two workers racing for a message exactly one claim is stored.
+- The claim (QUEUED -> SENDING) is one conditional write per message, on its status being
+  QUEUED, that returns the message as it now is (MessageRepository.transition): nothing is read
+  before it. A duplicate or redelivered queue message finds its message claimed or done and
+  sends nothing, and of two workers racing for a message exactly one claim is stored.
 - The claim carries a lease (`delivery_lease_seconds`, longer than the worker's timeout, so a
   worker still alive never outlives its lease). A worker that dies after claiming leaves its
   messages SENDING, sent or not; their redelivered queue messages find them claimed and send
@@ -21,8 +21,9 @@ status (or, for a few minutes, under a lease the sweeper will settle).
   as SQS may take to retry it) and its queue message goes back to the queue; after the last
   receive the dead-letter handler fails it. A permanent error ends it FAILED and refunds it.
 
-A batch costs one read, one claim and one outcome write (DynamoDB calls of up to 100 items),
-plus the counter updates, instead of a conditional update and its counters per message.
+A message costs its claim (a single-item write: half a transaction's units, and no read,
+decision 38); a batch, one outcome write (a transaction of up to 100 items) and the counter
+updates, instead of a conditional update and its counters per message.
 """
 
 from collections.abc import Callable, Iterable
@@ -99,19 +100,23 @@ class DeliveryService:
             metrics.add_metric(name="MessagesSent", unit="Count", value=sent)
 
     def _claim(self, keys: list[tuple[str, str]]) -> list[Message]:
-        stored = self._messages.get_many(keys)
-        claims = []
-        for key in keys:
-            message = stored.get(key)
-            if message is None or message.status is not MessageStatus.QUEUED:
-                logger.info("message already claimed or settled", extra={"message_id": key[1]})
+        """Claim each message with one conditional write that returns it (QUEUED -> SENDING under
+        the worker's lease): no read before it, since the condition alone decides who sends."""
+        claimed = []
+        for org_id, message_id in keys:
+            message = self._messages.transition(
+                org_id,
+                message_id,
+                MessageStatus.SENDING,
+                source=SOURCE,
+                fields=lease_fields(message_id, self._lease_seconds),
+                only_from=[MessageStatus.QUEUED],
+            )
+            if message is None:
+                logger.info("message already claimed or settled", extra={"message_id": message_id})
                 continue
-            sending = advanced(message, MessageStatus.SENDING, source=SOURCE)
-            claims.append(Replacement(message, sending, lease_fields(message.id, self._lease_seconds)))
-        refused = {claim.after.id for claim in self._messages.replace_all(claims)}
-        for message_id in refused:
-            logger.info("message claimed by another worker", extra={"message_id": message_id})
-        return [claim.after for claim in claims if claim.after.id not in refused]
+            claimed.append(message)
+        return claimed
 
     def _send(self, message: Message) -> Replacement | None:
         """Call the provider; the outcome to store, or None once a permanent error settled it."""

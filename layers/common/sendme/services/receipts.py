@@ -9,14 +9,17 @@ orgId); only a final event (`isFinal`) moves a message on.
 
 Every receipt is a conditional transition (see sendme.domain.status), so duplicates, retries of a
 whole batch and out-of-order receipts are harmless: a message only ever moves forwards.
+An email's engagement (its first open, click, bounce and unsubscribe) is recorded beside its
+status, each timestamp once, the first (decision 39): in the same conditional write as the
+transition when the event moves the status, else in one small write of the timestamp alone.
 A hard bounce or a complaint suppresses the address for the organisation. A record that does
 not parse is skipped (logged, counted): retrying would not make it readable, and it must not
 hold back the other lines of its batch.
 """
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from sendme.contracts.events import SesEvent, SesRecipient, SmsDeliveryLog, SmsEvent
 from sendme.domain.addresses import normalize_email
-from sendme.domain.clock import to_iso
+from sendme.domain.clock import now_iso, parse_iso, to_iso
 from sendme.domain.errors import SendMeError
 from sendme.domain.messages import MessageStatus
 from sendme.domain.reputation import EmailOutcome, is_first_outcome
@@ -60,10 +63,20 @@ class Receipt:
     sent_at: str | None = None
     # What it counts towards the organisation's email bounce and complaint rates.
     email_outcome: EmailOutcome | None = None
+    # The engagement timestamps it records, each only if the message has none yet.
+    engagement: Mapping[str, str] = field(default_factory=dict)
 
 
 def _addresses(recipients: Iterable[SesRecipient]) -> tuple[str, ...]:
     return tuple(address for r in recipients if (address := normalize_email(r.email_address)))
+
+
+def _when(timestamp: str | None) -> str:
+    """An SES event's own time in the API's format; now if it has none we can read."""
+    try:
+        return to_iso(parse_iso(timestamp)) if timestamp else now_iso()
+    except ValueError:
+        return now_iso()
 
 
 def ses_receipt(event: SesEvent) -> Receipt | None:
@@ -78,8 +91,20 @@ def ses_receipt(event: SesEvent) -> Receipt | None:
     }
     if event.event_type == "Delivery":
         return Receipt(MessageStatus.DELIVERED, email_outcome=EmailOutcome.DELIVERED, **common)
-    if event.event_type in ("Open", "Click"):
-        return Receipt(MessageStatus.READ, email_outcome=EmailOutcome.DELIVERED, **common)
+    if event.event_type == "Open":
+        opened = _when(event.open.timestamp if event.open else None)
+        return Receipt(
+            MessageStatus.READ, email_outcome=EmailOutcome.DELIVERED, engagement={"openedAt": opened}, **common
+        )
+    if event.event_type == "Click":
+        # A click proves an open, even when the tracking pixel never loaded.
+        clicked = _when(event.click.timestamp if event.click else None)
+        engagement = {"clickedAt": clicked, "openedAt": clicked}
+        return Receipt(MessageStatus.READ, email_outcome=EmailOutcome.DELIVERED, engagement=engagement, **common)
+    if event.event_type == "Subscription" and event.subscription and event.subscription.unsubscribed:
+        # Unsubscribing through the email's List-Unsubscribe header or link proves it arrived.
+        engagement = {"unsubscribedAt": _when(event.subscription.timestamp)}
+        return Receipt(MessageStatus.DELIVERED, email_outcome=EmailOutcome.DELIVERED, engagement=engagement, **common)
     if event.event_type == "Complaint" and event.complaint:
         # A complaint proves the email arrived; the address must not be mailed again.
         suppress = _addresses(event.complaint.complained_recipients)
@@ -93,6 +118,7 @@ def ses_receipt(event: SesEvent) -> Receipt | None:
             error_code=f"BOUNCE_{event.bounce.bounce_type.upper()}",
             error_message=next((r.diagnostic_code for r in recipients if r.diagnostic_code), "The email bounced"),
             suppress=_addresses(recipients) if hard else (),
+            engagement={"bouncedAt": _when(event.bounce.timestamp)},
             **common,
         )
     if event.event_type == "Reject":
@@ -231,8 +257,18 @@ class ReceiptService:
         if receipt.error_code:
             fields |= {"errorCode": receipt.error_code, "errorMessage": receipt.error_message or receipt.detail}
         moved = self._messages.transition(
-            org_id, message_id, receipt.status, source=receipt.source, detail=receipt.detail, fields=fields
+            org_id,
+            message_id,
+            receipt.status,
+            source=receipt.source,
+            detail=receipt.detail,
+            fields=fields,
+            first=receipt.engagement,
         )
+        if moved is None and receipt.engagement:
+            # The status is past what the event would move it to (or the message is not ours):
+            # its engagement still counts.
+            self._messages.set_first(org_id, message_id, receipt.engagement)
         if moved:
             metrics.add_metric(name=f"Messages{receipt.status.value.title()}", unit="Count", value=1)
         if self._reputation and receipt.email_outcome:

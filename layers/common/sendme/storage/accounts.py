@@ -42,9 +42,19 @@ class AccountRepository:
             TransactItems=[put, CreditLedger(self._table).put(opening)]  # type: ignore[list-item]
         )
 
-    def get_organization(self, org_id: str) -> Organization | None:
-        item = self._table.get_item(Key=keys.organization(org_id), ConsistentRead=True).get("Item")
+    def get_organization(self, org_id: str, *, consistent: bool = True) -> Organization | None:
+        """`consistent=False` (every API request's, decision 38): half the read units; a change made
+        in the last moment (a suspension) may not be seen yet."""
+        item = self._item(keys.organization(org_id), consistent=consistent)
         return Organization.model_validate(item) if item else None
+
+    def _item(self, key: dict[str, str], *, consistent: bool) -> dict[str, Any] | None:
+        item = self._table.get_item(Key=key, ConsistentRead=consistent).get("Item")
+        if item is None and not consistent:
+            # Written a moment ago and not yet on the replica read, or not there at all: only a
+            # consistent read tells, so an item just stored (a key just issued) is found at once.
+            item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        return item
 
     def accept_terms(self, org_id: str, version: str) -> None:
         self._update(org_id, "SET acceptedTermsVersion = :version", {":version": version})
@@ -162,7 +172,10 @@ class AccountRepository:
         )
 
     def api_key(self, key_hash: str) -> ApiKey | None:
-        item = self._table.get_item(Key=keys.api_key(key_hash), ConsistentRead=True).get("Item")
+        """The key every API request presents, read eventually consistent (half the read units of
+        the one read every request makes, decision 38): a revocation reaches every request within
+        DynamoDB's replication, typically under a second."""
+        item = self._item(keys.api_key(key_hash), consistent=False)
         return ApiKey.model_validate(item) if item else None
 
     def api_keys(self, org_id: str) -> list[ApiKey]:

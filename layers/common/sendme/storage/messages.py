@@ -305,12 +305,14 @@ class MessageRepository:
         source: str,
         detail: str | None = None,
         fields: Mapping[str, Any] | None = None,
+        first: Mapping[str, str] | None = None,
         only_from: Iterable[MessageStatus] | None = None,
         expect: Mapping[str, Any] | None = None,
         paying: LedgerEntry | None = None,
     ) -> Message | None:
         """Move a message to `target` if the state machine allows it from its current status
-        (and, with `expect`, only if those attributes still hold those values).
+        (and, with `expect`, only if those attributes still hold those values). `first`:
+        attributes set only where the message has none yet (an email's engagement timestamps).
 
         A lease (see sendme.domain.leases) lives only as long as the status it was taken with: every
         transition drops it unless `fields` sets a new one. With `paying`, the credit movement
@@ -343,6 +345,7 @@ class MessageRepository:
             names[f"#f{position}"] = name
             values[f":f{position}"] = value
             assignments.append(f"#f{position} = :f{position}")
+        assignments += _first_assignments(first or {}, names, values)
         # Spelled out rather than built with Attr: boto3 expands those only at the top of a call,
         # never inside a transaction's items.
         clauses = ["#status IN (" + ", ".join(f":from{n}" for n in range(len(allowed))) + ")"]
@@ -366,6 +369,29 @@ class MessageRepository:
             self._counters.record_transition(updated)
         return updated
 
+    def set_first(self, org_id: str, message_id: str, first: Mapping[str, str]) -> bool:
+        """Set those of `first` the message has none of yet, leaving its status as it is: an
+        engagement event that cannot move the status (a click on a READ email, a bounce after
+        DELIVERED). One UpdateItem, no read; False if the message is missing or has them all."""
+        names, values = {"#id": "id", "#version": "version"}, {":one": 1}
+        assignments = _first_assignments(first, names, values)
+        absent = " OR ".join(f"attribute_not_exists(#g{position})" for position in range(len(first)))
+        try:
+            self._table.update_item(
+                Key={"orgId": org_id, "id": message_id},
+                # A new version, as for every write: a replacement built from an earlier read
+                # would otherwise drop what this sets.
+                UpdateExpression="SET " + ", ".join(assignments) + " ADD #version :one",
+                ConditionExpression=f"attribute_exists(#id) AND ({absent})",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
     def _update(self, update: dict[str, Any]) -> Message | None:
         try:
             response = self._table.update_item(**update, ReturnValues="ALL_NEW")
@@ -382,6 +408,13 @@ class MessageRepository:
             return None
         # A transaction returns no attributes; the message is read back as it now is.
         return self.get(update["Key"]["orgId"], update["Key"]["id"])
+
+
+def _first_assignments(first: Mapping[str, str], names: dict[str, str], values: dict[str, Any]) -> list[str]:
+    """SET clauses that keep an attribute's first value: `#gN = if_not_exists(#gN, :gN)`."""
+    for position, (name, value) in enumerate(first.items()):
+        names[f"#g{position}"], values[f":g{position}"] = name, value
+    return [f"#g{position} = if_not_exists(#g{position}, :g{position})" for position in range(len(first))]
 
 
 def _at(key: Mapping[str, Any]) -> tuple[str, str]:

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 # Requests that race for one bucket re-read it; past this many losses the request is refused
-# rather than admitted unmetered.
-_ATTEMPTS = 3
+# rather than admitted unmetered. (The first read is eventually consistent: one more.)
+_ATTEMPTS = 4
 
 
 class RateLimitRepository:
@@ -27,14 +27,20 @@ class RateLimitRepository:
         """Admit a request of `cost` against the organisation's bucket, or say when to come back.
 
         Read the bucket, decide, then write the new arrival time only if nobody wrote it
-        meanwhile: every Lambda instance shares the one bucket."""
+        meanwhile: every Lambda instance shares the one bucket. The first read is eventually
+        consistent (half the units, decision 38): the write is conditional on what it read, so a
+        stale read costs a retry, never a wrong admission; and a refusal is read again
+        consistently, for its exact Retry-After."""
         key = keys.rate_bucket(org_id, bucket)
-        for _ in range(_ATTEMPTS):
-            item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        for attempt in range(_ATTEMPTS):
+            consistent = attempt > 0
+            item = self._table.get_item(Key=key, ConsistentRead=consistent).get("Item")
             stored = int(str(item["tat"])) if item else None
             allowance, tat = admit(stored, time.time_ns() // 1_000_000, limit, cost)
             if not allowance.allowed:
-                return allowance
+                if consistent:
+                    return allowance
+                continue
             unchanged = Attr("tat").not_exists() if stored is None else Attr("tat").eq(stored)
             try:
                 self._table.put_item(Item={**key, "tat": tat}, ConditionExpression=unchanged)

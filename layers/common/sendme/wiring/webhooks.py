@@ -1,16 +1,21 @@
-"""Status webhooks: the /api/webhooks function, the stream publisher and the delivery worker."""
+"""Status webhooks: the /api/webhooks function, the stream publisher and the delivery worker.
+The API's services load with this module; each worker's loads when first built, so the API
+function never imports the publisher (and the messages table's wiring) or the deliverer."""
+
+from typing import TYPE_CHECKING
 
 from sendme import aws
 from sendme.config import get_settings
-from sendme.outbound.webhooks import WebhookPoster, WebhookQueue
+from sendme.outbound.webhooks import WebhookQueue
 from sendme.services.webhook_deliveries import WebhookDeliveries
-from sendme.services.webhook_delivery import WebhookDeliverer
-from sendme.services.webhook_events import WebhookEvents
 from sendme.services.webhooks import WebhookService
 from sendme.storage.webhook_deliveries import WebhookDeliveryLog
 from sendme.storage.webhooks import WebhookRepository
 from sendme.wiring import cached
-from sendme.wiring.messages import messages
+
+if TYPE_CHECKING:
+    from sendme.services.webhook_delivery import WebhookDeliverer
+    from sendme.services.webhook_events import WebhookEvents
 
 
 def _endpoints() -> WebhookRepository:
@@ -36,11 +41,17 @@ def webhook_deliveries() -> WebhookDeliveries:
 
 
 @cached
-def webhook_events() -> WebhookEvents:
+def webhook_events() -> "WebhookEvents":
+    from sendme.services.webhook_events import WebhookEvents
+    from sendme.wiring.messages import messages
+
     return WebhookEvents(_endpoints(), _queue(), messages())
 
 
 @cached
-def webhook_deliverer() -> WebhookDeliverer:
+def webhook_deliverer() -> "WebhookDeliverer":
+    from sendme.outbound.webhooks import WebhookPoster
+    from sendme.services.webhook_delivery import WebhookDeliverer
+
     poster = WebhookPoster(loopback_only=get_settings().webhook_loopback_only)
     return WebhookDeliverer(_endpoints(), _queue(), poster, _log())
