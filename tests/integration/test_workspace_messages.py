@@ -222,6 +222,16 @@ def test_workspace_send_with_a_template_renders_it(api: Client, demo, stack: Sta
     assert (stored["content"], stored["templateId"]) == ("Hola Zoe", template_id)
 
 
+def test_workspace_send_email_with_a_template_alone_renders_its_subject(api: Client, demo, stack: Stack):
+    contact_id = _contact(api, demo.api_key)
+    template = {"name": "Digest", "channel": "email", "subject": "For {{firstName}}", "body": "Hi {{firstName}}"}
+    template_id = api.post("/api/templates", json=template, headers=auth(demo.api_key)).json["id"]
+    response = _send(api, demo, {"contactId": contact_id, "channel": "EMAIL", "templateId": template_id})
+    assert response.status_code == 200, response.json
+    (stored,) = stored_messages(stack)
+    assert (stored["subject"], stored["content"]) == ("For Zoe", "Hi Zoe")
+
+
 def test_workspace_send_same_idempotency_key_sends_once(api: Client, demo, stack: Stack):
     contact_id = _contact(api, demo.api_key)
     body = {"contactId": contact_id, "channel": "EMAIL", "subject": "Hi", "body": "Hello"}

@@ -238,12 +238,15 @@ def _send_request(
     """Our send request: the stored template's (rendered by our send), or the body and subject
     rendered here for the contact with the same Mustache engine and variables (a template named
     beside a body lends its defaults: the spec's example names both)."""
-    common = {"campaign_id": request.campaign_id, "metadata": request.metadata}
+    # Only what was given: our send request refuses an explicit null (its `not_null` fields).
+    given = {"campaign_id": request.campaign_id, "metadata": request.metadata}
+    common = {name: value for name, value in given.items() if value is not None}
     if request.body is None:
         if request.template_id is None:
             raise RequestInvalidError("The parameter 'body' (or 'templateId') is required", field="body")
         if channel is Channel.EMAIL:
-            return EmailRequest(**common, template_id=request.template_id, subject=request.subject)
+            subject = {"subject": request.subject} if request.subject is not None else {}
+            return EmailRequest(**common, **subject, template_id=request.template_id)
         return SmsRequest(**common, template_id=request.template_id)
     if channel is Channel.SMS and request.subject is not None:
         raise RequestInvalidError("an SMS has no subject", field="subject")
