@@ -190,6 +190,7 @@ COLD_START_MODULES = {
     "webhook_delivery": 31,
     "webhook_events": 40,
     "webhooks": 50,
+    "workspace_messages": 78,
 }
 
 
