@@ -67,6 +67,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "contacts": (*API, *RECIPIENTS),
     "send_sms": (*API, *RECIPIENTS, *IDEMPOTENCY),
     "send_email": (*API, *RECIPIENTS, *IDEMPOTENCY),
+    "workspace_messages": (*API, *RECIPIENTS, *IDEMPOTENCY),  # it lists and sends
     "delivery_worker": BATCH,
     "dead_letters": BATCH,
     "fanout_worker": (*BATCH, *RECIPIENTS, *IDEMPOTENCY),  # a job runs the send's rules

@@ -39,6 +39,8 @@ TAGS = {
     "campaigns": "Named campaigns a send's messages belong to (`campaignId`)",
     "suppressions": "The organisation's suppression list: numbers that opted out, bounced or complaining addresses",
     "sendo": "Sendo's `GET /v1/message/list`, for a client migrating from Sendo: our SMS in its shape",
+    "workspace": "The workspace messages API's dialect (/api/workspaces/{workspaceId}/messages) over the same "
+    "messages: see README's mapping table",
 }
 DESCRIPTION = (
     "Send SMS (Amazon SNS) and email (Amazon SES) to your contacts and track every message's delivery "

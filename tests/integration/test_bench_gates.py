@@ -132,6 +132,7 @@ COLD_START_SERVICES = {
     "contacts": GUARD,
     "send_sms": {*GUARD, *SENDS},
     "send_email": {*GUARD, *SENDS},
+    "workspace_messages": {*GUARD, *SENDS, "sendme.services.workspace"},
     "templates": GUARD,
     "campaigns": GUARD,
     "cancel_messages": {*GUARD, "sendme.services.cancelling"},
@@ -192,6 +193,7 @@ COLD_START_MODULES = {
     "webhook_delivery": 31,
     "webhook_events": 40,
     "webhooks": 50,
+    "workspace_messages": 78,
 }
 
 

@@ -15,6 +15,7 @@ API_FUNCTIONS = [
     "SendEmailFunction",
     "ContactsFunction",
     "SendoMessagesFunction",
+    "WorkspaceMessagesFunction",
 ]
 
 

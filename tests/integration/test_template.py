@@ -81,6 +81,10 @@ def test_template_every_api_route_goes_straight_to_its_function(stack: Stack):
         ("GET", "/api/suppressions"),
         ("DELETE", "/api/suppressions/{recipient}"),
         ("GET", "/v1/message/list"),
+        # The workspace dialect (decision 41)
+        ("GET", "/api/workspaces/{workspaceId}/messages"),
+        ("POST", "/api/workspaces/{workspaceId}/messages"),
+        ("GET", "/api/workspaces/{workspaceId}/messages/{messageId}"),
     }
 
 

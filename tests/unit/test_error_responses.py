@@ -5,6 +5,7 @@ import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from sendme.domain.errors import (
+    DispatchRefusedError,
     MediaTypeUnsupportedError,
     MessageNotCancelableError,
     RateLimitExceededError,
@@ -42,6 +43,7 @@ def test_every_domain_error_maps_to_its_status_and_a_json_body(error_class, expe
         RecipientsInvalidError: {"skipped": []},
         MediaTypeUnsupportedError: {"accepted": ["application/json"]},
         MessageNotCancelableError: {"status": "SENT"},
+        DispatchRefusedError: {"reason": "suppressed"},
     }
     required = keywords.get(error_class, {})
 

@@ -8,7 +8,7 @@ from tests.factories import sms_message
 class ScheduledMessage(Message):
     """A Message with a field added later, as another feature would add it."""
 
-    template_id: str | None = None
+    locale: str | None = None
 
 
 def test_split_messages_of_a_send_share_one_content_item():
@@ -25,12 +25,12 @@ def test_split_messages_of_a_send_share_one_content_item():
 
 def test_split_puts_a_new_field_in_the_content_item():
     # Given a message with a field the split does not name
-    message = ScheduledMessage(**sms_message().model_dump(), template_id="welcome")
+    message = ScheduledMessage(**sms_message().model_dump(), locale="es-CO")
     # When it is split
     status, content = split(message)
     # Then the field is content, and the status item carries only what changes or is filtered on
-    assert content["templateId"] == "welcome"
-    assert "templateId" not in status
+    assert content["locale"] == "es-CO"
+    assert "locale" not in status
     assert "content" not in status
 
 

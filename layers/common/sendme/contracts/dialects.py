@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sendme.contracts.messages import MessageView
-from sendme.domain.messages import Message, MessageStatus
+from sendme.domain.messages import Channel, Message, MessageStatus, MessageType
 
 S = MessageStatus
 
@@ -38,6 +38,22 @@ WORKSPACE_STATUSES = (
     "FAILED",
     "UNSUBSCRIBED",
 )
+
+# The workspace's channel words: ours by the word, and those it names that we do not serve (None):
+# a filter on one of those matches nothing, a send on one cannot be dispatched.
+WORKSPACE_CHANNELS: dict[str, Channel | None] = {
+    "EMAIL": Channel.EMAIL,
+    "SMS": Channel.SMS,
+    "PUSH": None,
+    "TELEGRAM": None,
+    "ONSITE": None,
+    "WEBHOOK": None,
+}
+# The message types each channel's messages are stored with (FLASH is refused at send, decision 12).
+CHANNEL_TYPES: dict[Channel, tuple[MessageType, ...]] = {
+    Channel.SMS: (MessageType.SMS, MessageType.OTP),
+    Channel.EMAIL: (MessageType.EMAIL,),
+}
 
 
 # What may refine a row, by the name the tables show: a message it is true of takes that row.
@@ -95,6 +111,10 @@ def sendo_status(message: Message) -> str:
 
 def workspace_status(message: Message) -> str:
     return status_row(message).workspace
+
+
+def workspace_channel(message: Message) -> str:
+    return next(word for word, channel in WORKSPACE_CHANNELS.items() if channel is message.channel)
 
 
 def rows_for(words: Iterable[str], *, dialect: str) -> tuple[StatusRow, ...]:

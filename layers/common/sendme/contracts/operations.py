@@ -29,6 +29,12 @@ from sendme.contracts.webhooks import (
     WebhookList,
     WebhookView,
 )
+from sendme.contracts.workspace import (
+    WorkspaceDispatch,
+    WorkspaceMessageDetail,
+    WorkspacePage,
+    WorkspaceQuery,
+)
 from sendme.domain.base import CamelModel
 from sendme.domain.contacts import Contact
 from sendme.domain.messages import MessageStatus
@@ -931,3 +937,145 @@ def operation_of(method: str, path: str) -> Operation | None:
 def allowed_methods(path: str) -> list[str]:
     """The methods the API serves on a template path, for a 405's Allow header."""
     return sorted(method for method, operation_path in OPERATIONS if operation_path == path)
+
+
+# The workspace dialect (decision 41): the workspace messages API over our list, send and store.
+_WORKSPACE = "/api/workspaces/{workspaceId}/messages"
+_WORKSPACE_ID = "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a00"
+_WORKSPACE_MESSAGE = {
+    "id": "0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7c",
+    "channel": "EMAIL",
+    "status": "OPENED",
+    "subject": "Welcome to Acme!",
+    "sentAt": "2026-01-15T10:00:00.000Z",
+    "openedAt": "2026-01-15T10:05:00.000Z",
+    "contactId": _CONTACT["id"],
+    "campaignId": None,
+}
+_NOT_DISPATCHED = {
+    "error": "Not dispatched",
+    "message": "channel PUSH not available",
+    "details": "channel PUSH not available",
+    "reason": "channel-not-available",
+}
+_WORKSPACE_ANSWERS = (*_EVERY_ROUTE, HTTPStatus.NOT_FOUND)
+OPERATIONS[("GET", _WORKSPACE)] = Operation(
+    "workspace",
+    "List messages (workspace dialect)",
+    "The workspace messages API's list: `workspaceId` is the caller's organisation id (any other is a 404). "
+    "Newest first; `status` in the workspace's words (README's mapping table: OPENED is read without a "
+    "click or an unsubscribe), `channel` EMAIL or SMS (PUSH, TELEGRAM, ONSITE and WEBHOOK match nothing). "
+    "`total` is counted as GET /api/messages counts (`totalCapped` when its read budget stopped it); "
+    "past page x limit = 10,000 use GET /api/messages and its cursor.",
+    {
+        HTTPStatus.OK: Answer(
+            "A page of messages",
+            WorkspacePage,
+            {
+                "page": {
+                    "data": [_WORKSPACE_MESSAGE],
+                    "pagination": {"page": 1, "limit": 50, "total": 1, "totalPages": 1},
+                }
+            },
+        )
+    },
+    _WORKSPACE_ANSWERS,
+    query=WorkspaceQuery,
+)
+OPERATIONS[("POST", _WORKSPACE)] = Operation(
+    "workspace",
+    "Send a message to a contact (workspace dialect)",
+    "Sends to the contact's email (EMAIL) or phone (SMS) through our send: its credits (402), suppression "
+    "list, `Idempotency-Key` and `?dryRun=true`. `body` and `subject` are Mustache rendered with the "
+    "contact's fields (`{{firstName}}`), or `templateId` names a stored template. 422 with `reason` when "
+    "it cannot be dispatched: `channel-not-available` (PUSH, TELEGRAM, ONSITE and WEBHOOK are not "
+    "available), `suppressed`, `opted-out`, `blocked`, `no-email`, `no-phone`, `missing-variable:<name>`. "
+    "An unknown contact is a 404.",
+    {
+        HTTPStatus.OK: Answer(
+            "Dispatched: the message stored and queued; or `?dryRun=true`: what the send would do",
+            (WorkspaceDispatch, DryRunResult),
+            {
+                "dispatched": {
+                    "id": _WORKSPACE_MESSAGE["id"],
+                    "channel": "EMAIL",
+                    "status": "QUEUED",
+                    "contactId": _CONTACT["id"],
+                    "campaignId": None,
+                    "recipient": "ana@example.com",
+                    "cost": 1,
+                    "queueId": "email-0192b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7b",
+                }
+            },
+        ),
+        HTTPStatus.UNPROCESSABLE_ENTITY: _error(
+            "Not dispatched (`reason` says why), or the Idempotency-Key was used with another body",
+            not_dispatched=_NOT_DISPATCHED,
+            reused=ERRORS[HTTPStatus.UNPROCESSABLE_ENTITY].examples["reused"],
+        ),
+    },
+    (
+        *_WORKSPACE_ANSWERS,
+        *_JSON_BODY,
+        HTTPStatus.PAYMENT_REQUIRED,
+        HTTPStatus.CONFLICT,
+        HTTPStatus.SERVICE_UNAVAILABLE,
+    ),
+    SendQuery,
+    request_example={
+        "contactId": _CONTACT["id"],
+        "channel": "EMAIL",
+        "subject": "Your weekly digest",
+        "body": "<h1>Hello {{firstName}}</h1><p>Here is your update...</p>",
+        "metadata": {"category": "digest"},
+    },
+    idempotent=True,
+)
+OPERATIONS[("GET", f"{_WORKSPACE}/{{messageId}}")] = Operation(
+    "workspace",
+    "Get a message (workspace dialect)",
+    "One message with its contact (id, name, address), template and campaign (id, name), body, metadata, "
+    "engagement timestamps and `events`: each status transition with the workspace word it gave.",
+    {
+        HTTPStatus.OK: Answer(
+            "The message and its events",
+            WorkspaceMessageDetail,
+            {
+                "message": {
+                    **_WORKSPACE_MESSAGE,
+                    "body": "<h1>Hello Ana</h1>",
+                    "metadata": {"category": "digest"},
+                    "contact": {"id": _CONTACT["id"], "name": "Ana Ruiz", "address": "ana@example.com"},
+                    "template": None,
+                    "campaign": None,
+                    "clickedAt": None,
+                    "bouncedAt": None,
+                    "unsubscribedAt": None,
+                    "cost": 1,
+                    "createdAt": "2026-01-15T09:59:59.500Z",
+                    "events": [
+                        {
+                            "status": "QUEUED",
+                            "ourStatus": "QUEUED",
+                            "timestamp": "2026-01-15T09:59:59.500Z",
+                            "source": "api",
+                        },
+                        {
+                            "status": "SENT",
+                            "ourStatus": "SENT",
+                            "timestamp": "2026-01-15T10:00:00.000Z",
+                            "source": "worker",
+                        },
+                        {
+                            "status": "OPENED",
+                            "ourStatus": "READ",
+                            "timestamp": "2026-01-15T10:05:00.000Z",
+                            "source": "receipts",
+                        },
+                    ],
+                }
+            },
+        )
+    },
+    _WORKSPACE_ANSWERS,
+)

@@ -152,3 +152,11 @@ class WebhookDeliveryNotFoundError(SendMeError):
 
 class WebhookDeliveryNotRetryableError(SendMeError):
     """Only a FAILED delivery to an enabled endpoint is retried."""
+
+
+class DispatchRefusedError(SendMeError):
+    """A one-contact send that cannot be dispatched: `reason` says why (suppressed, opted-out,
+    no-email, no-phone, blocked, channel-not-available, missing-variable:<name>)."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message, details={"reason": reason})

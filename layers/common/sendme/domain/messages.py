@@ -85,6 +85,8 @@ class Message(CamelModel):
     country_code: str | None = None
     contact_id: str | None = None
     campaign_id: str | None = None
+    # The template a templated send rendered it from (on its content item, as sent).
+    template_id: str | None = None
     provider: str
     provider_message_id: str | None = None
     sender_id: str | None = None

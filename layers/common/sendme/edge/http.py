@@ -23,6 +23,7 @@ from sendme.domain.errors import (
     ContactNotFoundError,
     CredentialsInvalidError,
     CreditsInsufficientError,
+    DispatchRefusedError,
     EmailSuspendedError,
     FeatureNotAvailableError,
     IdempotencyKeyInProgressError,
@@ -76,6 +77,7 @@ ERROR_RESPONSES: dict[type[SendMeError], tuple[HTTPStatus, str]] = {
     ImportFileInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     RecipientsInvalidError: (HTTPStatus.BAD_REQUEST, "Invalid parameters"),
     IdempotencyKeyReusedError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Idempotency key reused"),
+    DispatchRefusedError: (HTTPStatus.UNPROCESSABLE_ENTITY, "Not dispatched"),
     IdempotencyKeyInProgressError: (HTTPStatus.CONFLICT, "Idempotency key in progress"),
     FeatureNotAvailableError: (HTTPStatus.NOT_IMPLEMENTED, "Not implemented"),
     # DynamoDB throttled the write even after retries: nothing was charged, retrying is safe.

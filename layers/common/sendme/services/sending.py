@@ -428,6 +428,7 @@ def _common(
         "country_code": recipient.country_code,
         "contact_id": recipient.contact_id,
         "campaign_id": request.campaign_id,
+        "template_id": request.template_id,
         "metadata": request.metadata,
         "queue_id": queue_id,
         "created_at": now,

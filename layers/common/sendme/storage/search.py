@@ -237,6 +237,11 @@ class MessageSearch:
         items, _ = self._read(plan, position, None, ProjectionExpression="orgId, id")
         return str(items[-1]["id"]) if len(items) == position else None
 
+    def ids(self, plan: QueryPlan, count: int) -> list[str]:
+        """The ids of the first `count` matches, newest first, reading keys only."""
+        items, _ = self._read(plan, count, None, ProjectionExpression="orgId, id")
+        return [str(item["id"]) for item in items]
+
     def count(self, plan: QueryPlan) -> tuple[int, bool]:
         """How many messages match, counted on the plan's partition (Select=COUNT), or on the
         messages read when the filter is applied to them, up to COUNT_READ_LIMIT: (the count,
