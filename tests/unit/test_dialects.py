@@ -5,33 +5,18 @@ from pathlib import Path
 import pytest
 
 from sendme.contracts import dialects
-from sendme.domain.messages import Channel, Message, MessageStatus, MessageType
+from sendme.domain.messages import MessageStatus
+
+from .builders import an_email
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _message(status: MessageStatus, **changes: object) -> Message:
-    return Message(
-        org_id="org",
-        id="m1",
-        channel=Channel.EMAIL,
-        message_type=MessageType.EMAIL,
-        content="hi",
-        recipient_details="a@example.com",
-        provider="ses",
-        queue_id="q",
-        created_at="2026-12-06T00:00:00.000Z",
-        updated_at="2026-12-06T00:00:00.000Z",
-        status=status,
-        **changes,
-    )
 
 
 def test_dialects_every_status_of_ours_has_words_in_both() -> None:
     # Given every status a message may have
     for status in MessageStatus:
         # Then each dialect names it with one of its own words
-        row = dialects.status_row(_message(status))
+        row = dialects.status_row(an_email(status))
         assert row.sendo in dialects.SENDO_STATUSES
         assert row.workspace in dialects.WORKSPACE_STATUSES
 
@@ -50,13 +35,13 @@ def test_dialects_every_status_of_ours_has_words_in_both() -> None:
 def test_dialects_workspace_tells_engagement_apart(
     status: MessageStatus, changes: dict[str, object], workspace: str
 ) -> None:
-    assert dialects.workspace_status(_message(status, **changes)) == workspace
+    assert dialects.workspace_status(an_email(status, **changes)) == workspace
 
 
 def test_dialects_sendo_names_a_retry_exhausted_failure() -> None:
-    failed = _message(MessageStatus.FAILED, error_code="DELIVERY_RETRIES_EXHAUSTED")
+    failed = an_email(MessageStatus.FAILED, error_code="DELIVERY_RETRIES_EXHAUSTED")
     assert dialects.sendo_status(failed) == "RETRIES_EXHAUSTED"
-    assert dialects.sendo_status(_message(MessageStatus.FAILED, error_code="SES_REJECTED")) == "FAILED"
+    assert dialects.sendo_status(an_email(MessageStatus.FAILED, error_code="SES_REJECTED")) == "FAILED"
 
 
 def test_dialects_every_workspace_word_is_reachable() -> None:

@@ -7,9 +7,11 @@ import pytest
 
 from sendme.contracts.webhooks import WebhookEvent
 from sendme.domain.errors import RequestInvalidError
-from sendme.domain.messages import Channel, Message, MessageStatus, MessageType
+from sendme.domain.messages import MessageStatus
 from sendme.domain.webhooks import EventType, checked_url, retry_delay, signature, verify
 from sendme.outbound.webhooks import WebhookPoster
+
+from .builders import an_email
 
 SECRET = "whsec_test"
 BODY = '{"id":"evt_1","type":"message.sent"}'
@@ -148,18 +150,9 @@ def test_public_verify_accepts_the_raw_bytes_a_receiver_reads():
 
 def test_webhook_event_carries_the_messages_metadata_and_engagement():
     # Given a read email sent with metadata
-    message = Message(
-        org_id="org",
-        id="m1",
-        channel=Channel.EMAIL,
-        message_type=MessageType.EMAIL,
-        content="hi",
-        recipient_details="a@example.com",
-        provider="ses",
-        queue_id="q",
-        created_at="2026-12-06T00:00:00.000Z",
+    message = an_email(
+        MessageStatus.READ,
         updated_at="2026-12-06T00:00:01.000Z",
-        status=MessageStatus.READ,
         metadata={"orderId": "A-1042"},
         opened_at="2026-12-06T00:00:01.000Z",
     )

@@ -7,28 +7,17 @@ from pydantic import ValidationError
 from sendme.contracts.dialects import REFINEMENTS, rows_for, workspace_channel
 from sendme.contracts.messages import MessageQuery
 from sendme.contracts.workspace import WorkspaceMessageDetail, WorkspaceQuery
-from sendme.domain.messages import Channel, Message, MessageStatus, MessageType, StatusEvent
+from sendme.domain.messages import Message, MessageStatus, MessageType, StatusEvent
 from sendme.storage.dialect_filters import CONDITIONS, status_filters
 from sendme.storage.search import plan_query
+
+from .builders import an_email
 
 S = MessageStatus
 
 
 def _message(status: MessageStatus = S.READ, **changes: object) -> Message:
-    return Message(
-        org_id="org",
-        id="m1",
-        channel=Channel.EMAIL,
-        message_type=MessageType.EMAIL,
-        content="hi",
-        recipient_details="a@example.com",
-        provider="SES",
-        queue_id="q",
-        created_at="2026-12-06T00:00:00.000Z",
-        updated_at="2026-12-06T00:00:00.000Z",
-        status=status,
-        **changes,
-    )
+    return an_email(status, provider="SES", **changes)
 
 
 def _item(message: Message) -> dict[str, object]:
