@@ -53,13 +53,13 @@ def demo(stack: Stack) -> Any:
     return seed_demo(credits=100)
 
 
-def _drainer(stack: Stack, lambdas: LocalLambdas, queue: str, function: str) -> Any:
+def _drainer(stack: Stack, lambdas: LocalLambdas, queue: str, function: str, batch_size: int = 10) -> Any:
     import boto3
 
     poller = QueuePoller(
         boto3.client("sqs"),
         stack.ref(queue),
-        10,
+        batch_size,
         lambda event: lambdas.invoke(function, event),
         retry_after_seconds=0,
     )
@@ -80,6 +80,21 @@ def _drainer(stack: Stack, lambdas: LocalLambdas, queue: str, function: str) -> 
 def drain(stack: Stack, lambdas: LocalLambdas) -> Any:
     """Run the delivery worker over everything on the queue, as the event source mapping would."""
     return _drainer(stack, lambdas, "DeliveryQueue", "DeliveryWorkerFunction")
+
+
+@pytest.fixture
+def run_jobs(stack: Stack, lambdas: LocalLambdas) -> Any:
+    """Run the fan-out worker over the send-job queue, a job at a time as its event source mapping does."""
+    return _drainer(stack, lambdas, "SendJobQueue", "FanOutWorkerFunction", batch_size=1)
+
+
+@pytest.fixture
+def small_sync_limit(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any audience above two contacts becomes a send job (the demo organisation has four)."""
+    from sendme import wiring
+
+    monkeypatch.setenv("AUDIENCE_SYNC_LIMIT", "2")
+    wiring.reset()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from werkzeug.test import Client
 from devstack.lambdas import LocalLambdas
 from devstack.poller import QueuePoller
 from devstack.provision import Stack
-from sendme import aws, wiring
+from sendme import aws
 from sendme.contracts.contacts import ContactQuery
 from sendme.domain.ledger import LedgerKind
 from sendme.domain.pricing import PriceTable
@@ -30,31 +30,7 @@ from .helpers import Crash, auth, crash_once_at, credits_of, organization, queue
 ACTIVE_PHONES = {"+573001234567", "+573009876543", "+573015550101"}
 
 
-@pytest.fixture(autouse=True)
-def small_sync_limit(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any audience above two contacts becomes a send job (the demo organisation has four)."""
-    monkeypatch.setenv("AUDIENCE_SYNC_LIMIT", "2")
-    wiring.reset()
-
-
-@pytest.fixture
-def run_jobs(stack: Stack, lambdas: LocalLambdas) -> Any:
-    """Run the fan-out worker over the send-job queue, as its event source mapping would."""
-    poller = QueuePoller(
-        boto3.client("sqs"),
-        stack.ref("SendJobQueue"),
-        1,
-        lambda event: lambdas.invoke("FanOutWorkerFunction", event),
-        retry_after_seconds=0,
-    )
-
-    def run() -> int:
-        handled = 0
-        while received := poller.poll_once():
-            handled += received
-        return handled
-
-    return run
+pytestmark = pytest.mark.usefixtures("small_sync_limit")
 
 
 def job_of(org_id: str, job_id: str) -> SendJob:

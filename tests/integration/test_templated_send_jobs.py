@@ -3,35 +3,14 @@ message as a direct send does, with the template as it was when the send was acc
 
 from typing import Any
 
-import boto3
 import pytest
 from werkzeug.test import Client
 
-from devstack.lambdas import LocalLambdas
-from devstack.poller import QueuePoller
 from devstack.provision import Stack
-from sendme import wiring
 
 from .helpers import auth, credits_of, stored_messages
 
-
-@pytest.fixture(autouse=True)
-def small_sync_limit(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any audience above two contacts becomes a send job (the demo organisation has four)."""
-    monkeypatch.setenv("AUDIENCE_SYNC_LIMIT", "2")
-    wiring.reset()
-
-
-@pytest.fixture
-def run_jobs(stack: Stack, lambdas: LocalLambdas) -> Any:
-    poller = QueuePoller(
-        boto3.client("sqs"),
-        stack.ref("SendJobQueue"),
-        1,
-        lambda event: lambdas.invoke("FanOutWorkerFunction", event),
-        retry_after_seconds=0,
-    )
-    return lambda: poller.poll_once()
+pytestmark = pytest.mark.usefixtures("small_sync_limit")
 
 
 def template_of(api: Client, key: str, body: str, **fields: Any) -> str:
