@@ -34,16 +34,7 @@ def list_messages(workspace_id: str) -> Response[WorkspacePage]:
 def send_message(
     workspace_id: str, request: Annotated[WorkspaceSend, Body()]
 ) -> Response[WorkspaceDispatch | DryRunResult]:
-    principal = caller(app)
-    result = workspace_messages().send(
-        principal.org_id,
-        workspace_id,
-        request,
-        terms_accepted=principal.terms_accepted,
-        controls=send_controls(app),
-        home_country=principal.country,
-    )
-    return json_response(result)
+    return json_response(workspace_messages().send(caller(app), workspace_id, request, send_controls(app)))
 
 
 @app.get("/api/workspaces/<workspace_id>/messages/<message_id>")

@@ -26,6 +26,7 @@ from sendme.contracts.workspace import (
     WorkspaceQuery,
     WorkspaceSend,
 )
+from sendme.domain.accounts import Principal
 from sendme.domain.audiences import NamedRecipients
 from sendme.domain.contacts import Contact, ContactStatus
 from sendme.domain.content import content_type_of
@@ -162,17 +163,11 @@ class WorkspaceMessages:
         )
 
     def send(
-        self,
-        org_id: str,
-        workspace_id: str,
-        request: WorkspaceSend,
-        *,
-        terms_accepted: bool,
-        controls: SendControls,
-        home_country: str | None = None,
+        self, principal: Principal, workspace_id: str, request: WorkspaceSend, controls: SendControls
     ) -> WorkspaceDispatch | DryRunResult:
         """Our send to the contact's address on the channel: 422 (DispatchRefusedError) with the
         reason when it cannot be dispatched; 402, idempotency and dry runs as every send."""
+        org_id = principal.org_id
         require_workspace(org_id, workspace_id)
         channel = WORKSPACE_CHANNELS[request.channel]
         if channel is None:
@@ -184,11 +179,11 @@ class WorkspaceMessages:
         try:
             result = self._sending.send(
                 org_id,
-                terms_accepted,
+                principal.terms_accepted,
                 _send_request(channel, request, contact, address, self._template_beside(org_id, request)),
                 NamedRecipients([address]),
                 controls,
-                home_country,
+                principal.country,
             )
         except RecipientsInvalidError as refused:
             (skipped,) = refused.details["skipped"]
