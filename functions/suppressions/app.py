@@ -9,7 +9,7 @@ from sendme.contracts.suppressions import SuppressionPage, SuppressionQuery
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
 from sendme.wiring.api import cors_policy
-from sendme.wiring.inbound import suppression_service
+from sendme.wiring.contacts import suppression_service
 
 app = build_resolver()
 

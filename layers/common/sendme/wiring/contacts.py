@@ -1,8 +1,8 @@
 """Contacts and the suppression list: the contacts function, and the audiences of sends.
 
 The repositories are what other families use (the list's contact names, the sends' audiences,
-the receipts' suppressions); the services are the contacts function's alone, so their modules
-load when it first builds them, not in every function that imports this one."""
+the receipts' suppressions); the services are the contacts and suppressions functions' alone, so
+their modules load when one first builds them, not in every function that imports this one."""
 
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from sendme.wiring import cached
 if TYPE_CHECKING:
     from sendme.services.contacts import ContactService
     from sendme.services.contacts_import import ContactImporter
+    from sendme.services.suppressions import SuppressionService
 
 
 def contacts() -> ContactRepository:
@@ -37,3 +38,10 @@ def contact_importer() -> "ContactImporter":
     from sendme.services.contacts_import import ContactImporter
 
     return ContactImporter(contacts())
+
+
+@cached
+def suppression_service() -> "SuppressionService":
+    from sendme.services.suppressions import SuppressionService
+
+    return SuppressionService(suppressions())

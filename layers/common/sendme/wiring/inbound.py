@@ -1,4 +1,4 @@
-"""The inbound SMS function and the suppressions API."""
+"""The inbound SMS function."""
 
 from sendme import aws
 from sendme.config import get_settings
@@ -7,7 +7,6 @@ from sendme.outbound.queues import DeliveryQueue
 from sendme.services import inbound
 from sendme.services.dispatch import Dispatcher
 from sendme.services.inbound import InboundService
-from sendme.services.suppressions import SuppressionService
 from sendme.storage.indexes import ProviderMessageIndex
 from sendme.wiring import cached
 from sendme.wiring.accounts import accounts
@@ -28,8 +27,3 @@ def inbound_service() -> InboundService:
         SmsProvider(aws.sns()),
         ProviderMessageIndex(aws.dynamodb().Table(settings.messages_table)),
     )
-
-
-@cached
-def suppression_service() -> SuppressionService:
-    return SuppressionService(suppressions())
