@@ -12,6 +12,7 @@ from devstack.lambdas import LocalLambdas
 from devstack.poller import QueuePoller
 from devstack.provision import Stack
 from sendme import wiring
+from sendme.domain.sends import stored_request
 from sendme.wiring.messages import send_jobs
 
 from .helpers import auth, queued, stored_messages
@@ -79,7 +80,7 @@ def test_metadata_of_a_send_job_survives_its_request_and_reaches_every_message(
     # When the fan-out worker runs the job it stored
     job = send_jobs().get(demo.org_id, response.json["job"]["id"])
     assert job is not None
-    assert job.send_request().metadata == METADATA
+    assert stored_request(job.channel, job.request).metadata == METADATA
     jobs = QueuePoller(
         boto3.client("sqs"), stack.ref("SendJobQueue"), 1, partial(lambdas.invoke, "FanOutWorkerFunction")
     )

@@ -1,6 +1,6 @@
 """The cancel routes' answers."""
 
-from sendme.contracts.sending import SendJobView
+from sendme.contracts.send_jobs import SendJobView
 from sendme.domain.base import CamelModel
 from sendme.domain.messages import MessageStatus
 

@@ -5,10 +5,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from sendme.contracts.send_jobs import SendJobView
 from sendme.domain.audiences import SkippedRecipient
 from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel
 from sendme.domain.messages import Channel, ContentType
-from sendme.domain.send_jobs import SendJobStatus
 from sendme.domain.sends import MAX_RECIPIENTS, EmailRequest, SmsRequest, Tag
 
 
@@ -103,11 +103,6 @@ class DryRunResult(CamelModel):
     complete: bool = True
     # A templated send's: its first recipient's rendered message (left out otherwise).
     sample: RenderedSample | None = Field(default=None, exclude_if=_unset)
-
-
-class SendJobView(CamelModel):
-    id: str
-    status: SendJobStatus
 
 
 class SendJobAccepted(EnqueueResult):

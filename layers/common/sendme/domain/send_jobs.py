@@ -1,15 +1,11 @@
 """A send job: an /all or /tags send too large to enqueue within one API request."""
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sendme.domain.audiences import AudienceSelector
 from sendme.domain.base import CamelModel
 from sendme.domain.messages import Channel
-from sendme.domain.sends import EmailRequest, SmsRequest
-
-if TYPE_CHECKING:
-    pass
 
 
 class SendJobStatus(StrEnum):
@@ -57,11 +53,6 @@ class SendJob(CamelModel):
     @property
     def queue_id(self) -> str:
         return f"{self.channel.value}-{self.id}"
-
-    def send_request(self) -> SmsRequest | EmailRequest:
-        model = SmsRequest if self.channel is Channel.SMS else EmailRequest
-        # Stored whole (to_wire), its absent fields as null: read back as absent, as sent.
-        return model.model_validate({name: value for name, value in self.request.items() if value is not None})
 
 
 class SendJobTask(CamelModel):

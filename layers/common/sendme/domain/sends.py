@@ -9,7 +9,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from sendme.domain.addresses import ISO_COUNTRY, one_of
 from sendme.domain.base import CamelModel, not_null
-from sendme.domain.messages import ContentType, Metadata
+from sendme.domain.messages import Channel, ContentType, Metadata
 from sendme.domain.pricing import PriceKind, PriceTable
 from sendme.domain.templates import Variables
 
@@ -108,6 +108,12 @@ class EmailRequest(SendOptions):
     message: str | None = Field(default=None, min_length=1, max_length=100_000, json_schema_extra=not_null)
     # None: detected from the message (sendme.domain.content).
     content_type: Annotated[ContentType | None, BeforeValidator(_upper)] = None
+
+
+def stored_request(channel: Channel, stored: dict[str, Any]) -> SmsRequest | EmailRequest:
+    """A send job's request as it was sent: stored whole (to_wire), its absent fields as null."""
+    model = SmsRequest if channel is Channel.SMS else EmailRequest
+    return model.model_validate({name: value for name, value in stored.items() if value is not None})
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ canceled as any send's.
 from collections import Counter
 
 from sendme.contracts.cancelling import MessageCanceled, QueueCanceled
-from sendme.contracts.sending import SendJobView
+from sendme.contracts.send_jobs import SendJobView
 from sendme.domain.errors import MessageNotCancelableError, MessageNotFoundError
 from sendme.domain.ids import is_uuid
 from sendme.domain.ledger import CauseType, LedgerKind, movement

@@ -38,6 +38,7 @@ from sendme.domain.errors import CreditsInsufficientError, SendMeError
 from sendme.domain.ids import derived_id, millis_of
 from sendme.domain.messages import Message, MessageStatus
 from sendme.domain.send_jobs import FINISHED, UNRESERVED, SendJob, SendJobStatus, SendJobTask
+from sendme.domain.sends import stored_request
 from sendme.observability import logger
 from sendme.services.sending import Draft, SendingService
 from sendme.services.settlement import Settlement
@@ -81,7 +82,7 @@ class FanOutService:
         job = self._jobs.get(task.org_id, task.job_id)
         if job is None or job.status in FINISHED:
             return  # a redelivered task for a finished (or canceled) job
-        draft = self._sending.draft(job.org_id, job.send_request())
+        draft = self._sending.draft(job.org_id, stored_request(job.channel, job.request))
         if job.status in UNRESERVED:
             reserved = self._reserve(job, draft)
             if reserved is None:
@@ -123,7 +124,7 @@ class FanOutService:
         if job is None or job.status in FINISHED:
             return
         if job.status is SendJobStatus.RESERVED:
-            draft = self._sending.draft(job.org_id, job.send_request())
+            draft = self._sending.draft(job.org_id, stored_request(job.channel, job.request))
             refund = job.reserved_cost - self._cost(job, draft)
             for _, messages in self._chunks(job, draft):
                 stored = self._stored.of(job.org_id, (m.id for m in messages))

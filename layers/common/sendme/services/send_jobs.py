@@ -8,7 +8,8 @@ Layout in the accounts table: pk "ORG#<orgId>", sk "SENDJOB#<jobId>".
 
 from typing import TYPE_CHECKING
 
-from sendme.contracts.sending import SendJobAccepted, SendJobView
+from sendme.contracts.send_jobs import SendJobView
+from sendme.contracts.sending import SendJobAccepted
 from sendme.domain.audiences import AudienceSelector
 from sendme.domain.clock import now_iso
 from sendme.domain.ids import new_id
