@@ -11,7 +11,9 @@ pages as our list does; several are merged newest first by id (ids are time-orde
 The total is our list's capped count (COUNT_READ_LIMIT per plan): past it, `totalCapped`.
 """
 
+from collections.abc import Callable
 from math import ceil
+from typing import TYPE_CHECKING
 
 from sendme.contracts.dialects import CHANNEL_TYPES, WORKSPACE_CHANNELS, rows_for
 from sendme.contracts.messages import MessageQuery, Reference
@@ -42,12 +44,14 @@ from sendme.domain.ids import is_uuid
 from sendme.domain.messages import Channel, ContentType, Message
 from sendme.domain.sends import EmailRequest, SmsRequest
 from sendme.domain.templates import Campaign, MissingVariableError, Template, TemplateText, recipient_variables
-from sendme.services.sending import SendingService
 from sendme.storage.catalog import OrgItems
 from sendme.storage.contacts import ContactRepository
 from sendme.storage.dialect_filters import StatusFilter, status_filters
 from sendme.storage.messages import MessageRepository
 from sendme.storage.search import MessageSearch, QueryPlan, plan_query
+
+if TYPE_CHECKING:
+    from sendme.services.sending import SendingService
 
 
 def require_workspace(org_id: str, workspace_id: str) -> None:
@@ -63,7 +67,8 @@ class WorkspaceMessages:
         contacts: ContactRepository,
         templates: OrgItems[Template],
         campaigns: OrgItems[Campaign],
-        sending: SendingService,
+        # Built at the first send, so a function that has only listed never loads our send.
+        sending: Callable[[], "SendingService"],
     ) -> None:
         self._messages = messages
         self._search = search
@@ -177,7 +182,7 @@ class WorkspaceMessages:
             raise ContactNotFoundError(f"no contact {request.contact_id}")
         address = _address(contact, channel)
         try:
-            result = self._sending.send(
+            result = self._sending().send(
                 org_id,
                 principal.terms_accepted,
                 _send_request(channel, request, contact, address, self._template_beside(org_id, request)),
