@@ -7,7 +7,7 @@ from werkzeug.test import Client
 from devstack.provision import Stack
 from sendme.domain.accounts import key_id_of
 from sendme.domain.errors import ApiKeyNotFoundError
-from sendme.wiring.accounts import account_service
+from sendme.wiring.accounts import account_service, authenticator
 from sendme.wiring.contacts import contact_service
 
 from .helpers import SPEC_SMS_BODY, auth, replica_serving, stored_messages
@@ -117,6 +117,6 @@ def test_terms_not_accepted_deleting_a_contact_stays_allowed(api: Client, stack:
 
 
 def test_terms_accepted_later_unblocks_sending(api: Client, stack: Stack, unaccepted):
-    org_id = account_service().authenticate(unaccepted).org_id
+    org_id = authenticator().authenticate(unaccepted).org_id
     account_service().accept_terms(org_id)
     assert api.post("/api/messages/sms/contacts", json=SPEC_SMS_BODY, headers=auth(unaccepted)).status_code == 201

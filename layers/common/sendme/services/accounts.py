@@ -2,10 +2,10 @@
 
 A key is shown once when issued and stored only as its SHA-256 hash. Lookups go by that hash,
 so no comparison of the secret itself ever depends on how many characters match; the stored
-hash is still checked with a constant-time comparison before the key is trusted.
+hash is still checked with a constant-time comparison before the key is trusted
+(sendme.services.authentication).
 """
 
-import hmac
 import secrets
 
 from sendme.contracts.account import AccountView
@@ -14,7 +14,6 @@ from sendme.domain.accounts import (
     KEY_ID_LENGTH,
     ApiKey,
     Organization,
-    Principal,
     hash_api_key,
     key_id_of,
 )
@@ -22,7 +21,6 @@ from sendme.domain.addresses import normalize_phone, region_code
 from sendme.domain.clock import now_iso
 from sendme.domain.errors import (
     ApiKeyNotFoundError,
-    CredentialsInvalidError,
     OrganizationNotFoundError,
     RequestInvalidError,
 )
@@ -181,23 +179,6 @@ class AccountService:
         organization = self.organization(org_id)
         self._accounts.set_number(org_id, phone.e164, help_text, organization.two_way_number)
         return self.organization(org_id)
-
-    def authenticate(self, key: str | None) -> Principal:
-        key_hash = hash_api_key(key) if key else ""
-        stored = self._accounts.api_key(key_hash) if key else None
-        trusted = stored is not None and stored.revoked_at is None and hmac.compare_digest(stored.key_hash, key_hash)
-        organization = self._accounts.get_organization(stored.org_id, consistent=False) if stored and trusted else None
-        if organization is None:
-            raise CredentialsInvalidError("Invalid or missing API key")
-        return Principal(
-            org_id=organization.id,
-            terms_accepted=organization.accepted_terms_version == self._terms_version,
-            suspended=organization.suspended_at is not None,
-            requests_per_minute=organization.requests_per_minute,
-            request_burst=organization.request_burst,
-            # An organisation stored before organisations had a home country gets the default.
-            country=organization.country or self._default_country,
-        )
 
 
 def _country(value: str) -> str:

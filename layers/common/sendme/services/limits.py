@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sendme.domain.accounts import Principal
 from sendme.domain.errors import OrganizationSuspendedError, RateLimitExceededError, SendMeError
 from sendme.domain.limits import Allowance, RateLimit
-from sendme.services.accounts import AccountService
+from sendme.services.authentication import Authenticator
 from sendme.storage.rate_limits import RateLimitRepository
 
 REQUESTS = "requests"
@@ -24,14 +24,14 @@ class Admission:
 
 
 class RequestGuard:
-    def __init__(self, accounts: AccountService, buckets: RateLimitRepository, default: RateLimit) -> None:
-        self._accounts = accounts
+    def __init__(self, authenticator: Authenticator, buckets: RateLimitRepository, default: RateLimit) -> None:
+        self._authenticator = authenticator
         self._buckets = buckets
         self._default = default
 
     def admit(self, key: str | None) -> Admission:
         """Raises CredentialsInvalidError for a missing, unknown or revoked key."""
-        principal = self._accounts.authenticate(key)
+        principal = self._authenticator.authenticate(key)
         if principal.suspended:
             return Admission(
                 principal, None, OrganizationSuspendedError("this organisation is suspended; contact support")

@@ -14,6 +14,7 @@ from sendme.wiring import cached
 
 if TYPE_CHECKING:
     from sendme.services.accounts import AccountService
+    from sendme.services.authentication import Authenticator
     from sendme.services.limits import RequestGuard
 
 
@@ -42,4 +43,12 @@ def request_guard() -> "RequestGuard":
     settings = get_settings()
     buckets = RateLimitRepository(aws.dynamodb().Table(settings.accounts_table))
     default = RateLimit(per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
-    return RequestGuard(account_service(), buckets, default)
+    return RequestGuard(authenticator(), buckets, default)
+
+
+@cached
+def authenticator() -> "Authenticator":
+    from sendme.services.authentication import Authenticator
+
+    settings = get_settings()
+    return Authenticator(accounts(), settings.terms_version, settings.default_country)
