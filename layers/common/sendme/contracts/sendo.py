@@ -90,6 +90,9 @@ class SendoMessages(CamelModel):
 class SendoError(BaseModel):
     """Sendo's error body: what went wrong, in its `error` field."""
 
+    # Built at the first error answered, not at every cold start.
+    model_config = ConfigDict(defer_build=True)
+
     error: str
 
 
