@@ -162,15 +162,17 @@ def floor_modules(needs: tuple[str, ...]) -> list[str]:
     return modules
 
 
-def top_level(modules: list[str]) -> set[str]:
-    return {module.split(".")[0] for module in modules}
+def third_party(module: str) -> bool:
+    top = module.split(".")[0]
+    return top not in sys.stdlib_module_names and top not in {"app", "sendme"}
 
 
 def loaded(name: str, folder: Path) -> dict[str, Any]:
-    """What a function's import loads: the libraries beyond its floor's, the layer's modules, and
-    those of them Lambda would compile at every cold start."""
-    handler, floor = handler_import(folder)["modules"], floor_modules(NEEDS[name])
-    beyond = top_level(handler) - top_level(floor) - set(sys.stdlib_module_names) - {"app", "sendme"}
+    """What a function's import loads: the library modules beyond its floor's (each one, not
+    only each library: a floor must hold every part of a library its function uses), the
+    layer's modules, and those of them Lambda would compile at every cold start."""
+    handler, floor = handler_import(folder)["modules"], set(floor_modules(NEEDS[name]))
+    beyond = {module for module in handler if third_party(module) and module not in floor}
     layer = [m for m in handler if m.startswith("sendme.")]
     return {
         "libraries_beyond_floor": sorted(beyond),
