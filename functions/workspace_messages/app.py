@@ -18,7 +18,7 @@ from sendme.edge.controls import send_controls
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
 from sendme.wiring.api import cors_policy
-from sendme.wiring.workspace import workspace_messages
+from sendme.wiring.workspace import workspace_messages, workspace_sends
 
 app = build_resolver()
 
@@ -34,7 +34,7 @@ def list_messages(workspace_id: str) -> Response[WorkspacePage]:
 def send_message(
     workspace_id: str, request: Annotated[WorkspaceSend, Body()]
 ) -> Response[WorkspaceDispatch | DryRunResult]:
-    return json_response(workspace_messages().send(caller(app), workspace_id, request, send_controls(app)))
+    return json_response(workspace_sends().send(caller(app), workspace_id, request, send_controls(app)))
 
 
 @app.get("/api/workspaces/<workspace_id>/messages/<message_id>")

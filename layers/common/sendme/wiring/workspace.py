@@ -1,4 +1,6 @@
-"""The workspace messages function: the workspace dialect over our list's plans and our send."""
+"""The workspace messages function: the workspace dialect over our list's plans and our send
+(the send's service loads at the first send, so a function that has only listed never loads
+our send path)."""
 
 from typing import TYPE_CHECKING
 
@@ -12,18 +14,19 @@ from sendme.wiring.contacts import contacts
 from sendme.wiring.messages import messages
 
 if TYPE_CHECKING:
-    from sendme.services.sending import SendingService
+    from sendme.services.workspace_sending import WorkspaceSends
 
 
 @cached
 def workspace_messages() -> WorkspaceMessages:
     repository = messages()
     search = MessageSearch(aws.dynamodb().Table(get_settings().messages_table), repository)
-    return WorkspaceMessages(repository, search, contacts(), templates(), campaigns(), _sending_service)
+    return WorkspaceMessages(repository, search, contacts(), templates(), campaigns())
 
 
-def _sending_service() -> "SendingService":
-    # Imported at the first send: the send's wiring loads our whole send path.
+@cached
+def workspace_sends() -> "WorkspaceSends":
+    from sendme.services.workspace_sending import WorkspaceSends
     from sendme.wiring.sending import sending_service
 
-    return sending_service()
+    return WorkspaceSends(messages(), contacts(), templates(), sending_service())
