@@ -6,8 +6,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sendme.contracts.catalog import CampaignPage, CampaignStats, CatalogQuery
-from sendme.domain.templates import Campaign, CampaignInput, CampaignPatch
+from sendme.contracts.catalog import CampaignInput, CampaignPage, CampaignPatch, CampaignStats, CatalogQuery
+from sendme.domain.templates import Campaign
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
 from sendme.wiring.api import cors_policy

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sendme.contracts.sending import EmailAllRequest, EmailContactsRequest, EmailTagsRequest
+from sendme.contracts.send_requests import EmailAllRequest, EmailContactsRequest, EmailTagsRequest
 from sendme.domain.audiences import AudienceSelector, NamedRecipients
 from sendme.edge.http import build_resolver, entrypoint
 from sendme.edge.send import SendResponse, send_and_respond

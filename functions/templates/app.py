@@ -6,8 +6,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from sendme.contracts.catalog import CatalogQuery, Preview, PreviewRequest, TemplatePage
-from sendme.domain.templates import Template, TemplateInput, TemplatePatch
+from sendme.contracts.catalog import CatalogQuery, Preview, PreviewRequest, TemplateInput, TemplatePage, TemplatePatch
+from sendme.domain.templates import Template
 from sendme.edge.http import build_resolver, caller, entrypoint, json_response
 from sendme.wiring.accounts import request_guard
 from sendme.wiring.api import cors_policy

@@ -174,7 +174,9 @@ COLD_START_SERVICES = {
 # when the API's key check left the organisations' administration (services.authentication), the
 # workspace's send and the suppressions' service loaded when first used, and a cancel stopped
 # loading the send contracts; the fan-out's two functions gained that split's one module
-# (contracts.send_jobs, a send job's view).
+# (contracts.send_jobs, a send job's view), and the send functions the module of their request
+# bodies (contracts.send_requests), split from their answers so the workspace's send route, which
+# answers as they do, loads neither our send requests nor the prices.
 COLD_START_MODULES = {
     "campaigns": 49,
     "cancel_messages": 49,
@@ -186,16 +188,16 @@ COLD_START_MODULES = {
     "list_messages": 53,
     "sendo_messages": 56,
     "receipts": 43,
-    "send_email": 71,
+    "send_email": 72,
     "send_job_dead_letters": 60,
-    "send_sms": 71,
+    "send_sms": 72,
     "suppressions": 41,
     "sweeper": 39,
     "templates": 49,
     "webhook_delivery": 31,
     "webhook_events": 40,
     "webhooks": 48,
-    "workspace_messages": 63,
+    "workspace_messages": 60,
 }
 
 

@@ -1,9 +1,56 @@
-"""The /api/templates and /api/campaigns bodies: the list query and pages, and a template's preview."""
+"""The /api/templates and /api/campaigns bodies: a template's and a campaign's input and patch, the
+list query and pages, and a template's preview."""
 
 from pydantic import Field
 
-from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel
-from sendme.domain.templates import Campaign, Template, Variables
+from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel, NullsRefused, not_null
+from sendme.domain.messages import Channel
+from sendme.domain.templates import BODY_LIMITS, SUBJECT_LIMIT, Campaign, Name, Template, Variables
+
+
+class TemplateInput(CamelModel):
+    """POST /api/templates."""
+
+    model_config = REFUSE_UNKNOWN_FIELDS
+
+    name: Name
+    channel: Channel
+    # Email only: the subject line, itself a template.
+    subject: str | None = Field(default=None, min_length=1, max_length=SUBJECT_LIMIT)
+    body: str = Field(min_length=1, max_length=BODY_LIMITS[Channel.EMAIL])
+    # The value of a variable a recipient and the send leave unset.
+    defaults: Variables = Field(default_factory=dict)
+
+
+class TemplatePatch(NullsRefused):
+    """PATCH /api/templates/{id}: only the fields present change (the channel never does)."""
+
+    model_config = REFUSE_UNKNOWN_FIELDS
+
+    name: Name | None = Field(default=None, json_schema_extra=not_null)
+    subject: str | None = Field(default=None, min_length=1, max_length=SUBJECT_LIMIT, json_schema_extra=not_null)
+    body: str | None = Field(
+        default=None, min_length=1, max_length=BODY_LIMITS[Channel.EMAIL], json_schema_extra=not_null
+    )
+    defaults: Variables | None = Field(default=None, json_schema_extra=not_null)
+
+
+class CampaignInput(CamelModel):
+    """POST /api/campaigns."""
+
+    model_config = REFUSE_UNKNOWN_FIELDS
+
+    name: Name
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class CampaignPatch(NullsRefused):
+    """PATCH /api/campaigns/{id}: only the fields present change; a null description removes it."""
+
+    model_config = REFUSE_UNKNOWN_FIELDS
+
+    name: Name | None = Field(default=None, json_schema_extra=not_null)
+    description: str | None = Field(default=None, max_length=2000)
 
 
 class CatalogQuery(CamelModel):

@@ -1,39 +1,15 @@
-"""The send routes' wire shapes: request bodies, the enqueue summary, the dry-run quote, send-job acceptance."""
+"""The send routes' answers (the enqueue summary, the dry-run quote, send-job acceptance) and the
+controls a send runs under; their request bodies are sendme.contracts.send_requests."""
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import Field
 
 from sendme.contracts.send_jobs import SendJobView
 from sendme.domain.audiences import SkippedRecipient
-from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel
+from sendme.domain.base import CamelModel
 from sendme.domain.messages import Channel, ContentType
-from sendme.domain.sends import MAX_RECIPIENTS, EmailRequest, SmsRequest, Tag
-
-
-class SmsAllRequest(SmsRequest):
-    model_config = REFUSE_UNKNOWN_FIELDS
-
-
-class SmsContactsRequest(SmsAllRequest):
-    contacts: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=MAX_RECIPIENTS)
-
-
-class SmsTagsRequest(SmsAllRequest):
-    tags: list[Tag] = Field(min_length=1, max_length=50)
-
-
-class EmailAllRequest(EmailRequest):
-    model_config = REFUSE_UNKNOWN_FIELDS
-
-
-class EmailContactsRequest(EmailAllRequest):
-    contacts: list[Annotated[str, Field(max_length=320)]] = Field(min_length=1, max_length=MAX_RECIPIENTS)
-
-
-class EmailTagsRequest(EmailAllRequest):
-    tags: list[Tag] = Field(min_length=1, max_length=50)
 
 
 def _unset(value: object) -> bool:

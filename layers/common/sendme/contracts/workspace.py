@@ -10,7 +10,7 @@ from sendme.contracts.dialects import WORKSPACE_CHANNELS, WORKSPACE_STATUSES, wo
 from sendme.contracts.messages import PageSize, Reference
 from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel
 from sendme.domain.messages import Message, MessageStatus, Metadata
-from sendme.domain.sends import CampaignId, TemplateId
+from sendme.domain.templates import CampaignId, TemplateId
 
 # A page past this many messages is refused: GET /api/messages' cursor reads any page at the cost of one.
 DEEPEST_PAGE_ITEMS = 10_000

@@ -11,7 +11,7 @@ from sendme.domain.addresses import ISO_COUNTRY, one_of
 from sendme.domain.base import CamelModel, not_null
 from sendme.domain.messages import Channel, ContentType, Metadata
 from sendme.domain.pricing import PriceKind, PriceTable
-from sendme.domain.templates import Variables
+from sendme.domain.templates import CampaignId, TemplateId, Variables
 
 # The contract's cap on recipients named in one /contacts request.
 MAX_RECIPIENTS = 1000
@@ -47,12 +47,6 @@ CountryCode = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_
 
 
 Tag = Annotated[str, Field(min_length=1, max_length=64)]
-
-
-CampaignId = Annotated[str, Field(min_length=1, max_length=128)]
-
-
-TemplateId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class SendOptions(CamelModel):

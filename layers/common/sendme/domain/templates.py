@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel, NullsRefused, not_null
+from sendme.domain.base import CamelModel
 from sendme.domain.contacts import Contact
 from sendme.domain.errors import RequestInvalidError
 from sendme.domain.messages import Channel
@@ -32,6 +32,9 @@ SUBJECT_LIMIT = 998
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+# What a send or a message names its template and campaign by.
+TemplateId = Annotated[str, Field(min_length=1, max_length=64)]
+CampaignId = Annotated[str, Field(min_length=1, max_length=128)]
 # Template variables, a template's defaults or a send's own: name -> value.
 Variables = Annotated[
     dict[Annotated[str, Field(min_length=1, max_length=64)], Annotated[str, Field(max_length=1000)]],
@@ -181,20 +184,6 @@ def recipient_variables(
     return {**(defaults or {}), **contact_variables(contact, address, channel), **(own or {})}
 
 
-class TemplateInput(CamelModel):
-    """POST /api/templates."""
-
-    model_config = REFUSE_UNKNOWN_FIELDS
-
-    name: Name
-    channel: Channel
-    # Email only: the subject line, itself a template.
-    subject: str | None = Field(default=None, min_length=1, max_length=SUBJECT_LIMIT)
-    body: str = Field(min_length=1, max_length=BODY_LIMITS[Channel.EMAIL])
-    # The value of a variable a recipient and the send leave unset.
-    defaults: Variables = Field(default_factory=dict)
-
-
 def check_template(channel: Channel, body: str, subject: str | None) -> None:
     """Raise RequestInvalidError (400, naming the field) unless the template fits its channel and parses."""
     if channel is Channel.EMAIL and not subject:
@@ -206,19 +195,6 @@ def check_template(channel: Channel, body: str, subject: str | None) -> None:
             f"an {channel.value} template's body is at most {BODY_LIMITS[channel]} characters", field="body"
         )
     TemplateText(body, subject).check()
-
-
-class TemplatePatch(NullsRefused):
-    """PATCH /api/templates/{id}: only the fields present change (the channel never does)."""
-
-    model_config = REFUSE_UNKNOWN_FIELDS
-
-    name: Name | None = Field(default=None, json_schema_extra=not_null)
-    subject: str | None = Field(default=None, min_length=1, max_length=SUBJECT_LIMIT, json_schema_extra=not_null)
-    body: str | None = Field(
-        default=None, min_length=1, max_length=BODY_LIMITS[Channel.EMAIL], json_schema_extra=not_null
-    )
-    defaults: Variables | None = Field(default=None, json_schema_extra=not_null)
 
 
 class Template(CamelModel):
@@ -233,24 +209,6 @@ class Template(CamelModel):
 
     def text(self, *, html: bool = False) -> TemplateText:
         return TemplateText(self.body, self.subject, html)
-
-
-class CampaignInput(CamelModel):
-    """POST /api/campaigns."""
-
-    model_config = REFUSE_UNKNOWN_FIELDS
-
-    name: Name
-    description: str | None = Field(default=None, max_length=2000)
-
-
-class CampaignPatch(NullsRefused):
-    """PATCH /api/campaigns/{id}: only the fields present change; a null description removes it."""
-
-    model_config = REFUSE_UNKNOWN_FIELDS
-
-    name: Name | None = Field(default=None, json_schema_extra=not_null)
-    description: str | None = Field(default=None, max_length=2000)
 
 
 class Campaign(CamelModel):

@@ -5,13 +5,17 @@ so neither needs the terms accepted (a send with them does)."""
 from dataclasses import asdict
 
 from sendme.contracts.catalog import (
+    CampaignInput,
     CampaignPage,
+    CampaignPatch,
     CampaignStats,
     CatalogPageMeta,
     CatalogQuery,
     Preview,
     PreviewRequest,
+    TemplateInput,
     TemplatePage,
+    TemplatePatch,
 )
 from sendme.domain.clock import now_iso
 from sendme.domain.content import content_type_of
@@ -22,12 +26,8 @@ from sendme.domain.segments import count_segments
 from sendme.domain.templates import (
     BODY_LIMITS,
     Campaign,
-    CampaignInput,
-    CampaignPatch,
     MissingVariableError,
     Template,
-    TemplateInput,
-    TemplatePatch,
     check_template,
     recipient_variables,
 )
