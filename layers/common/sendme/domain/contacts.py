@@ -4,7 +4,9 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 
 import phonenumbers
-from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from sendme.domain.addresses import COUNTRY, normalize_email, normalize_phone, region_of
 from sendme.domain.base import REFUSE_UNKNOWN_FIELDS, CamelModel
@@ -40,8 +42,14 @@ class Contact(CamelModel):
 MAX_TAGS = 40
 
 
-# What str.strip() removes, as a JSON-schema character class (none is above U+3000).
-_WHITESPACE = "".join(f"\\u{ord(c):04x}" for c in map(chr, range(0x3001)) if c.isspace())
+class _TagSchema:
+    """A tag's JSON schema, worked out only when a schema is generated (openapi.json), not at
+    every cold start: its whitespace class walks the first 12,289 code points."""
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        # What str.strip() removes, as a JSON-schema character class (none is above U+3000).
+        whitespace = "".join(f"\\u{ord(c):04x}" for c in map(chr, range(0x3001)) if c.isspace())
+        return {"type": "string", "minLength": 1, "maxLength": 64, "pattern": f"^[^#]*[^#{whitespace}][^#]*$"}
 
 
 # "#" separates the parts of a membership item's key (TAG#<tag>#<contactId>). Surrounding
@@ -50,7 +58,7 @@ Tag = Annotated[
     str,
     BeforeValidator(lambda value: value.strip() if isinstance(value, str) else value),
     Field(min_length=1, max_length=64, pattern=r"^[^#]+$"),
-    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 64, "pattern": f"^[^#]*[^#{_WHITESPACE}][^#]*$"}),
+    _TagSchema(),
 ]
 
 
