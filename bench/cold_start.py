@@ -4,9 +4,10 @@ A cold start imports the handler (functions/<name>/app.py, the layer on sys.path
 first event. For each function of template.yaml this times, in fresh processes taken in turn,
 that import and the import of only the third-party modules the function needs (NEEDS below:
 boto3, pydantic and its settings, the Powertools parts it uses, phonenumbers and the email
-validator where it reads recipients), 7 times each, and prints the medians and the median of
-the 7 runs' ratios (each run's two imports back to back): the layer's own cost over its
-libraries'. The target is at most 1.15x.
+validator where it reads recipients), in 7 runs, and prints the medians and the median of the
+runs' ratios: the layer's own cost over its libraries'. A run imports each side twice, in the
+order handler, floor, floor, handler, so that a machine shared with other work weighs on both
+alike. The target is at most 1.15x.
 
 Times are the child's CPU time (process_time): an import reads cached files and runs Python, so
 CPU time is its cost, and it does not count the waits of a machine shared with other work.
@@ -20,7 +21,7 @@ without bytecode, as `sam build` ships it (its app.py is compiled at each cold s
 Lambda and here). Outside Lambda tracing is off, so neither side loads the X-Ray SDK (the
 handlers load it on their first event where tracing is on).
 
-    .venv/bin/python bench/cold_start.py            # the table (about two minutes)
+    .venv/bin/python bench/cold_start.py            # the table (about five minutes)
     .venv/bin/python bench/cold_start.py --short    # no timings: the modules each import loads
 
 `--figures PATH` writes, per function, the libraries its import loads beyond its floor's, the
@@ -196,27 +197,31 @@ def without_bytecode(layer: Path, modules: list[str]) -> list[str]:
 
 def timings(folders: dict[str, Path]) -> dict[str, dict[str, float]]:
     spent: dict[str, dict[str, list[float]]] = {name: {"handler": [], "floor": []} for name in folders}
-    for _ in range(RUNS):  # in turn, so a busy moment of the machine falls on both sides
+    for _ in range(RUNS):
         for name, folder in folders.items():
-            spent[name]["handler"].append(handler_import(folder)["ms"])
-            spent[name]["floor"].append(floor_import(name)["ms"])
+            # Handler, floor, floor, handler: a machine getting busier or quieter during the run
+            # weighs on both sides alike.
+            first = handler_import(folder)["ms"]
+            floor = (floor_import(name)["ms"] + floor_import(name)["ms"]) / 2
+            spent[name]["handler"].append((first + handler_import(folder)["ms"]) / 2)
+            spent[name]["floor"].append(floor)
     medians = {name: {side: statistics.median(times) for side, times in sides.items()} for name, sides in spent.items()}
     for name, figures in medians.items():
-        # The median of each run's pair, measured back to back: a ratio of the two medians could
-        # set a handler's quiet moment against its floor's busy one.
+        # The median of the runs' ratios: a ratio of the two medians could set a handler's quiet
+        # moment against its floor's busy one.
         pairs = zip(spent[name]["handler"], spent[name]["floor"], strict=True)
         figures["ratio"] = statistics.median(handler / floor for handler, floor in pairs)
     return medians
 
 
 def report(medians: dict[str, dict[str, float]]) -> None:
-    print(f"bench/cold_start: import CPU ms, median of {RUNS} fresh processes; target <= {TARGET}x the floor")
+    print(f"bench/cold_start: import CPU ms, median of {RUNS} runs in fresh processes; target <= {TARGET}x the floor")
     print(f"\n{'function':<22} {'handler':>8} {'floor':>8} {'ratio':>7}")
     for name, figures in medians.items():
         verdict = "" if figures["ratio"] <= TARGET else "  over"
         print(f"{name:<22} {figures['handler']:>8.0f} {figures['floor']:>8.0f} {figures['ratio']:>6.2f}x{verdict}")
     print("\nfloor: `import` of the function's NEEDS (bench/cold_start.py) in a fresh process")
-    print("ratio: the median of the runs' handler / floor, each run's two imports back to back")
+    print("ratio: the median of the runs' handler / floor, each run importing handler, floor, floor, handler")
 
 
 if __name__ == "__main__":
