@@ -232,6 +232,59 @@ def test_workspace_send_email_with_a_template_alone_renders_its_subject(api: Cli
     assert (stored["subject"], stored["content"]) == ("For Zoe", "Hi Zoe")
 
 
+def _template(api: Client, demo: Any, **fields: Any) -> str:
+    response = api.post("/api/templates", json=fields, headers=auth(demo.api_key))
+    assert response.status_code == 201, response.json
+    return str(response.json["id"])
+
+
+def test_workspace_send_body_beside_a_template_keeps_its_id_and_lends_its_defaults(api: Client, demo, stack: Stack):
+    # Given an email template with a default, and a contact
+    contact_id = _contact(api, demo.api_key)
+    template_id = _template(api, demo, name="Digest", channel="email", subject="S", body="B", defaults={"plan": "Gold"})
+    # When a send names both a body and the template, as the spec's example does
+    body = {"subject": "Your {{plan}} digest", "body": "<h1>Hello {{firstName}}</h1>", "templateId": template_id}
+    response = _send(api, demo, {"contactId": contact_id, "channel": "EMAIL", **body})
+    # Then the body is rendered with the template's defaults and the message keeps the template's id
+    assert response.status_code == 200, response.json
+    (stored,) = stored_messages(stack)
+    assert (stored["subject"], stored["content"]) == ("Your Gold digest", "<h1>Hello Zoe</h1>")
+    detail = api.get(f"/api/workspaces/{demo.org_id}/messages/{response.json['id']}", headers=auth(demo.api_key))
+    assert detail.json["template"] == {"id": template_id, "name": "Digest"}
+
+
+def test_workspace_send_body_beside_a_template_without_subject_takes_the_templates(api: Client, demo, stack: Stack):
+    contact_id = _contact(api, demo.api_key)
+    template_id = _template(api, demo, name="Digest", channel="email", subject="For {{firstName}}", body="B")
+    response = _send(api, demo, {"contactId": contact_id, "channel": "EMAIL", "body": "Hi", "templateId": template_id})
+    assert response.status_code == 200, response.json
+    (stored,) = stored_messages(stack)
+    assert (stored["subject"], stored["content"]) == ("For Zoe", "Hi")
+
+
+def test_workspace_send_body_beside_a_template_of_the_other_channel_is_400(api: Client, demo, stack: Stack):
+    contact_id = _contact(api, demo.api_key)
+    template_id = _template(api, demo, name="Welcome", channel="sms", body="Hola")
+    response = _send(
+        api,
+        demo,
+        {"contactId": contact_id, "channel": "EMAIL", "subject": "S", "body": "Hi", "templateId": template_id},
+    )
+    assert response.status_code == 400
+    assert response.json["field"] == "templateId"
+    assert stored_messages(stack) == []
+
+
+def test_workspace_send_body_beside_a_template_lacking_a_variable_is_422(api: Client, demo, stack: Stack):
+    contact_id = _contact(api, demo.api_key)
+    template_id = _template(api, demo, name="Welcome", channel="sms", body="Hola")
+    response = _send(
+        api, demo, {"contactId": contact_id, "channel": "SMS", "body": "{{plan}}", "templateId": template_id}
+    )
+    _refused(response, "missing-variable:plan")
+    assert stored_messages(stack) == []
+
+
 def test_workspace_send_same_idempotency_key_sends_once(api: Client, demo, stack: Stack):
     contact_id = _contact(api, demo.api_key)
     body = {"contactId": contact_id, "channel": "EMAIL", "subject": "Hi", "body": "Hello"}

@@ -64,9 +64,15 @@ class TemplatedSends:
         self._campaigns = campaigns
         self._contacts = contacts
 
-    def resolve(self, org_id: str, request: SmsRequest | EmailRequest) -> SmsRequest | EmailRequest:
+    def resolve(
+        self, org_id: str, request: SmsRequest | EmailRequest, *, message_beside_template: bool = False
+    ) -> SmsRequest | EmailRequest:
         """The request with its template's text (400 naming the field for an unknown template or
-        campaign, a template of the other channel, or a message and a template together)."""
+        campaign, a template of the other channel, or a message and a template together).
+
+        `message_beside_template`: the workspace API's body beside a templateId. The request's
+        own message (and subject) is rendered instead of the template's, with the template's
+        defaults, and the message keeps the template's id."""
         if request.template_defaults is not None:
             raise RequestInvalidError("Received unknown parameter: templateDefaults", field="templateDefaults")
         if request.campaign_id and self._campaigns.get(org_id, request.campaign_id) is None:
@@ -74,7 +80,7 @@ class TemplatedSends:
         subject = request.subject if isinstance(request, EmailRequest) else None
         if request.template_id is None:
             return _untemplated(request, subject)
-        if request.message is not None or subject is not None:
+        if not message_beside_template and (request.message is not None or subject is not None):
             field = "message" if request.message is not None else "subject"
             raise RequestInvalidError(f"send a {field} or a templateId, not both", field=field)
         template = self._templates.get(org_id, request.template_id)
@@ -84,9 +90,9 @@ class TemplatedSends:
             raise RequestInvalidError(
                 f"template {template.id} is an {template.channel.value} template", field="templateId"
             )
-        update: dict[str, Any] = {"message": template.body, "template_defaults": template.defaults}
+        update: dict[str, Any] = {"message": request.message or template.body, "template_defaults": template.defaults}
         if isinstance(request, EmailRequest):
-            update["subject"] = template.subject
+            update["subject"] = subject or template.subject
         return request.model_copy(update=update)
 
     def personalise(

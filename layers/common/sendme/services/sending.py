@@ -144,15 +144,18 @@ class SendingService:
         selection: Selection,
         controls: SendControls | None = None,
         home_country: str | None = None,
+        *,
+        message_beside_template: bool = False,
     ) -> EnqueueResult | DryRunResult:
-        """Send `request` to `selection` (named recipients, or an /all or /tags selector)."""
+        """Send `request` to `selection` (named recipients, or an /all or /tags selector);
+        `message_beside_template` as TemplatedSends.resolve takes it."""
         controls = controls or SendControls()
         if not terms_accepted:
             raise TermsNotAcceptedError("accept the current terms of service before sending messages")
         if isinstance(selection, NamedRecipients) and selection.country is None:
             selection = replace(selection, country=home_country)
         # The idempotency fingerprint stays the request as sent; the send itself reads the template's text.
-        resolved = self._templated.resolve(org_id, request)
+        resolved = self._templated.resolve(org_id, request, message_beside_template=message_beside_template)
         organization = self._organization(org_id)
         if isinstance(request, EmailRequest):
             require_email_sending(organization)

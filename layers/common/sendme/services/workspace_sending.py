@@ -21,10 +21,9 @@ from sendme.domain.errors import (
 )
 from sendme.domain.messages import Channel, ContentType
 from sendme.domain.sends import EmailRequest, SmsRequest
-from sendme.domain.templates import MissingVariableError, Template, TemplateText, recipient_variables
+from sendme.domain.templates import MissingVariableError, TemplateText, recipient_variables
 from sendme.services.sending import SendingService
 from sendme.services.workspace import require_workspace
-from sendme.storage.catalog import OrgItems
 from sendme.storage.contacts import ContactRepository
 from sendme.storage.messages import MessageRepository
 
@@ -34,12 +33,10 @@ class WorkspaceSends:
         self,
         messages: MessageRepository,
         contacts: ContactRepository,
-        templates: OrgItems[Template],
         sending: SendingService,
     ) -> None:
         self._messages = messages
         self._contacts = contacts
-        self._templates = templates
         self._sending = sending
 
     def send(
@@ -60,10 +57,13 @@ class WorkspaceSends:
             result = self._sending.send(
                 org_id,
                 principal.terms_accepted,
-                _send_request(channel, request, contact, address, self._template_beside(org_id, request)),
+                _send_request(channel, request, contact, address),
                 NamedRecipients([address]),
                 controls,
                 principal.country,
+                # The spec's example names both: its body is rendered with the template's
+                # defaults, and the message keeps the template's id.
+                message_beside_template=request.body is not None and request.template_id is not None,
             )
         except RecipientsInvalidError as refused:
             (skipped,) = refused.details["skipped"]
@@ -87,15 +87,6 @@ class WorkspaceSends:
             queue_id=result.queue_id,
         )
 
-    def _template_beside(self, org_id: str, request: WorkspaceSend) -> Template | None:
-        """The template named beside a body (400 if it is not one of the organisation's)."""
-        if request.template_id is None or request.body is None:
-            return None
-        template = self._templates.get(org_id, request.template_id)
-        if template is None:
-            raise RequestInvalidError(f"no template {request.template_id}", field="templateId")
-        return template
-
 
 def _address(contact: Contact, channel: Channel) -> str:
     if contact.status is not ContactStatus.ACTIVE:
@@ -108,25 +99,26 @@ def _address(contact: Contact, channel: Channel) -> str:
 
 
 def _send_request(
-    channel: Channel, request: WorkspaceSend, contact: Contact, address: str, template: Template | None
+    channel: Channel, request: WorkspaceSend, contact: Contact, address: str
 ) -> SmsRequest | EmailRequest:
-    """Our send request: the stored template's (rendered by our send), or the body and subject
-    rendered here for the contact with the same Mustache engine and variables (a template named
-    beside a body lends its defaults: the spec's example names both)."""
+    """Our send request. With a template, our templated send renders it: the template's text,
+    or the body beside it with the template's defaults. A body alone is rendered here for the
+    contact, with the same Mustache engine and variables."""
     # Only what was given: our send request refuses an explicit null (its `not_null` fields).
     given = {"campaign_id": request.campaign_id, "metadata": request.metadata}
     common = {name: value for name, value in given.items() if value is not None}
-    if request.body is None:
-        if request.template_id is None:
-            raise RequestInvalidError("The parameter 'body' (or 'templateId') is required", field="body")
+    if channel is Channel.SMS and request.subject is not None and request.body is not None:
+        raise RequestInvalidError("an SMS has no subject", field="subject")
+    if request.template_id is not None:
+        own = {"message": request.body} if request.body is not None else {}
         if channel is Channel.EMAIL:
             subject = {"subject": request.subject} if request.subject is not None else {}
-            return EmailRequest(**common, **subject, template_id=request.template_id)
-        return SmsRequest(**common, template_id=request.template_id)
-    if channel is Channel.SMS and request.subject is not None:
-        raise RequestInvalidError("an SMS has no subject", field="subject")
+            return EmailRequest(**common, **own, **subject, template_id=request.template_id)
+        return SmsRequest(**common, **own, template_id=request.template_id)
+    if request.body is None:
+        raise RequestInvalidError("The parameter 'body' (or 'templateId') is required", field="body")
     html = channel is Channel.EMAIL and content_type_of(request.body) is ContentType.HTML
-    variables = recipient_variables(template.defaults if template else None, contact, address, channel, None)
+    variables = recipient_variables(None, contact, address, channel, None)
     try:
         rendered = TemplateText(request.body, request.subject, html).render(variables)
     except MissingVariableError as missing:

@@ -29,4 +29,4 @@ def workspace_sends() -> "WorkspaceSends":
     from sendme.services.workspace_sending import WorkspaceSends
     from sendme.wiring.sending import sending_service
 
-    return WorkspaceSends(messages(), contacts(), templates(), sending_service())
+    return WorkspaceSends(messages(), contacts(), sending_service())
