@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .provision import ACCOUNT_ID
+from .topics import sns_subscriber
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -104,3 +105,11 @@ class QueuePoller(threading.Thread):
                         VisibilityTimeout=self._retry_after,
                     )
         return len(messages)
+
+
+def topic_poller(
+    sqs: "SQSClient", queue_url: str, invoke: Callable[[dict[str, Any]], Any], *, retry_after_seconds: int | None = None
+) -> QueuePoller:
+    """A function's topic subscription as the local stack runs it: its bridge queue drained into
+    the function 10 records at a time, each batch as the SNS event Lambda would give it."""
+    return QueuePoller(sqs, queue_url, 10, sns_subscriber(invoke), retry_after_seconds=retry_after_seconds)

@@ -15,14 +15,13 @@ from . import email_events, inbound, moto_fixes
 from .environment import LOCAL_AWS_ENVIRONMENT
 from .gateway import LocalApiGateway
 from .lambdas import LocalLambdas
-from .poller import QueuePoller
+from .poller import QueuePoller, topic_poller
 from .provision import Stack, provision
 from .receipts import ReceiptOptions, ReceiptSimulator
 from .schedules import ScheduleRunner, rate_seconds
 from .seed import seed_demo
 from .streams import StreamPoller, filter_patterns, streams_client
 from .template import Template
-from .topics import sns_subscriber
 
 
 @dataclass(frozen=True)
@@ -137,8 +136,9 @@ class LocalStack:
             streams.start()
             self._pollers.append(streams)
         for function, queue_url in stack.topic_queues.items():
-            subscriber = sns_subscriber(partial(lambdas.invoke, function))
-            poller = QueuePoller(sqs, queue_url, 10, subscriber, retry_after_seconds=self._retry_after)
+            poller = topic_poller(
+                sqs, queue_url, partial(lambdas.invoke, function), retry_after_seconds=self._retry_after
+            )
             poller.start()
             self._pollers.append(poller)
 

@@ -12,10 +12,9 @@ from werkzeug.test import Client, EnvironBuilder
 
 from devstack.email_events import ROUTE, TOPIC, EmailEventsRoute
 from devstack.lambdas import LocalLambdas
-from devstack.poller import QueuePoller
+from devstack.poller import topic_poller
 from devstack.provision import Stack
 from devstack.receipts import ses_record, sns_event
-from devstack.topics import sns_subscriber
 
 from .helpers import SPEC_SMS_BODY, auth, stored_messages
 
@@ -206,13 +205,8 @@ def email_events(stack: Stack, lambdas: LocalLambdas) -> Any:
     route = EmailEventsRoute(
         boto3.client("sns"), stack.ref(TOPIC), boto3.resource("dynamodb").Table(stack.ref("MessagesTable"))
     )
-    poller = QueuePoller(
-        boto3.client("sqs"),
-        stack.topic_queues["ReceiptsFunction"],
-        10,
-        sns_subscriber(partial(lambdas.invoke, "ReceiptsFunction")),
-        retry_after_seconds=0,
-    )
+    invoke = partial(lambdas.invoke, "ReceiptsFunction")
+    poller = topic_poller(boto3.client("sqs"), stack.topic_queues["ReceiptsFunction"], invoke, retry_after_seconds=0)
 
     def post(body: Any) -> tuple[int, dict[str, Any]]:
         response = route(EnvironBuilder(path=ROUTE, method="POST", json=body).get_request())

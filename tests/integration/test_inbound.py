@@ -10,10 +10,9 @@ from moto.sns.models import sns_backends
 
 from devstack.inbound import inbound_sms
 from devstack.lambdas import LocalLambdas
-from devstack.poller import QueuePoller
+from devstack.poller import topic_poller
 from devstack.provision import ACCOUNT_ID, Stack
 from devstack.seed import DEMO_NUMBER
-from devstack.topics import sns_subscriber
 from sendme.domain.errors import NumberTakenError
 from sendme.wiring.accounts import account_service
 from tests.conftest import load_event
@@ -29,13 +28,8 @@ def receive(stack: Stack, lambdas: LocalLambdas) -> Any:
     """Publish an inbound SMS to the inbound topic as End User Messaging does, and run the function
     over what the topic delivered."""
     sns = boto3.client("sns")
-    poller = QueuePoller(
-        boto3.client("sqs"),
-        stack.topic_queues["InboundSmsFunction"],
-        10,
-        sns_subscriber(partial(lambdas.invoke, "InboundSmsFunction")),
-        retry_after_seconds=0,
-    )
+    invoke = partial(lambdas.invoke, "InboundSmsFunction")
+    poller = topic_poller(boto3.client("sqs"), stack.topic_queues["InboundSmsFunction"], invoke, retry_after_seconds=0)
 
     def run(body: str, sender: str = JUAN, to: str = DEMO_NUMBER, inbound_id: str | None = None) -> int:
         message = json.dumps(inbound_sms(sender, to, body, inbound_id))
